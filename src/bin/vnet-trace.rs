@@ -1,0 +1,2 @@
+//! vnet-trace: the engine on the command line.
+fn main() {}

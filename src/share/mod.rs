@@ -1,0 +1,1 @@
+//! Pure codecs for links and exports. No browser calls.
