@@ -6,6 +6,7 @@
 //! indices.
 
 pub mod scenario;
+pub mod script;
 pub mod si;
 pub mod trace;
 
