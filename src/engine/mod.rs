@@ -5,7 +5,9 @@
 //! trace. Outside `graph.rs`, objects are named by our own `ObjId`, never by petgraph
 //! indices.
 
+pub mod render;
 pub mod scenario;
+pub mod script;
 pub mod si;
 pub mod trace;
 
