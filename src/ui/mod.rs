@@ -46,6 +46,7 @@ pub fn app() -> Html {
 }
 
 /// Mounts the app on the page body.
+#[cfg(target_arch = "wasm32")]
 pub fn start() {
     yew::Renderer::<App>::new().render();
 }
