@@ -4,10 +4,18 @@
 //! yew, web_sys, gloo, wasm_bindgen or js_sys. The same input always gives the same
 //! trace. Outside `graph.rs`, objects are named by our own `ObjId`, never by petgraph
 //! indices.
+//!
+//! Entry points: `simulate` (the whole trace), `verdict` (the outcome only, for the
+//! explorer), `build` + `summarize` (the scenario as built, for the canvas).
 
+pub mod kernel;
+pub mod registry;
 pub mod scenario;
 pub mod si;
+pub mod sim;
 pub mod trace;
 
+pub use kernel::BuildError;
 pub use scenario::*;
+pub use sim::{Lane, simulate, verdict};
 pub use trace::*;
