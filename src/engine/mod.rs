@@ -11,6 +11,7 @@
 pub mod kernel;
 pub mod registry;
 pub mod scenario;
+pub mod script;
 pub mod si;
 pub mod sim;
 pub mod trace;

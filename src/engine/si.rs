@@ -155,9 +155,9 @@ mod tests {
     #[test]
     fn the_numbers_that_drive_the_bug() {
         // PROTO_FIREWALL and PROTO_IFATTACHDOMAIN sort above PROTO_DOMAIN; PSEUDO below it.
-        assert!(SI_SUB_PROTO_IFATTACHDOMAIN > SI_SUB_PROTO_DOMAIN);
-        assert!(SI_SUB_PROTO_FIREWALL > SI_SUB_PROTO_DOMAIN);
-        assert!(SI_SUB_PSEUDO < SI_SUB_PROTO_DOMAIN);
+        const { assert!(SI_SUB_PROTO_IFATTACHDOMAIN > SI_SUB_PROTO_DOMAIN) };
+        const { assert!(SI_SUB_PROTO_FIREWALL > SI_SUB_PROTO_DOMAIN) };
+        const { assert!(SI_SUB_PSEUDO < SI_SUB_PROTO_DOMAIN) };
         assert_eq!(Slot::new(SI_SUB_PROTO_DOMAIN, SI_ORDER_SECOND).short(), "PROTO_DOMAIN/SECOND");
     }
 }
