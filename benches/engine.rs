@@ -30,7 +30,9 @@ fn generated(jails: usize) -> Scenario {
 fn bench(c: &mut Criterion) {
     let seed = parse(SEED).expect("seed");
     let shutdown = Lane::new(StageOrder::VnetShutdown);
-    c.bench_function("seed simulate vnet-shutdown", |b| b.iter(|| simulate(black_box(&seed), &shutdown)));
+    c.bench_function("seed simulate vnet-shutdown", |b| {
+        b.iter(|| simulate(black_box(&seed), &shutdown))
+    });
     c.bench_function("seed verdict legacy", |b| {
         b.iter(|| verdict(black_box(&seed), &Lane::new(StageOrder::Legacy)))
     });

@@ -20,7 +20,11 @@ fn jail_opt(j: usize) -> Option<String> {
 
 fn ifname(d: usize, u: u8) -> String {
     let drv = DRIVERS[d % DRIVERS.len()];
-    if drv == "epair" { format!("epair{u}{}", if u % 2 == 0 { "a" } else { "b" }) } else { format!("{drv}{u}") }
+    if drv == "epair" {
+        format!("epair{u}{}", if u % 2 == 0 { "a" } else { "b" })
+    } else {
+        format!("{drv}{u}")
+    }
 }
 
 fn command() -> impl Strategy<Value = Command> {
@@ -30,32 +34,40 @@ fn command() -> impl Strategy<Value = Command> {
             let name = if drv == "epair" { format!("epair{u}") } else { format!("{drv}{u}") };
             Command::Ifconfig { jail: jail_opt(j), ifname: name, op: IfOp::Create { vxlan: None } }
         }),
-        (0..=JAILS.len(), 0..DRIVERS.len(), 0u8..3, 0..JAILS.len()).prop_map(|(j, d, u, t)| Command::Ifconfig {
-            jail: jail_opt(j),
-            ifname: ifname(d, u),
-            op: IfOp::Vnet { jail: JAILS[t].into() }
+        (0..=JAILS.len(), 0..DRIVERS.len(), 0u8..3, 0..JAILS.len()).prop_map(|(j, d, u, t)| {
+            Command::Ifconfig {
+                jail: jail_opt(j),
+                ifname: ifname(d, u),
+                op: IfOp::Vnet { jail: JAILS[t].into() },
+            }
         }),
-        (0..=JAILS.len(), 0..DRIVERS.len(), 0u8..3, 0..JAILS.len()).prop_map(|(j, d, u, t)| Command::Ifconfig {
-            jail: jail_opt(j),
-            ifname: ifname(d, u),
-            op: IfOp::Reclaim { jail: JAILS[t].into() }
+        (0..=JAILS.len(), 0..DRIVERS.len(), 0u8..3, 0..JAILS.len()).prop_map(|(j, d, u, t)| {
+            Command::Ifconfig {
+                jail: jail_opt(j),
+                ifname: ifname(d, u),
+                op: IfOp::Reclaim { jail: JAILS[t].into() },
+            }
         }),
         (0..=JAILS.len(), 0..DRIVERS.len(), 0u8..3, 0u8..4, 1u8..4, any::<bool>()).prop_map(
             |(j, d, u, n, h, p2p)| Command::Ifconfig {
                 jail: jail_opt(j),
                 ifname: ifname(d, u),
-                op: IfOp::Addr { addr: ip(n, h), len: if p2p { 32 } else { 24 }, dst: p2p.then(|| ip(n, h + 100)) }
+                op: IfOp::Addr {
+                    addr: ip(n, h),
+                    len: if p2p { 32 } else { 24 },
+                    dst: p2p.then(|| ip(n, h + 100))
+                }
             }
         ),
-        (0..=JAILS.len(), 0..DRIVERS.len(), 0u8..3, 0u8..4).prop_map(|(j, d, u, n)| Command::Ifconfig {
-            jail: jail_opt(j),
-            ifname: ifname(d, u),
-            op: IfOp::Tunnel { src: ip(n, 1), dst: ip(n, 2) }
+        (0..=JAILS.len(), 0..DRIVERS.len(), 0u8..3, 0u8..4).prop_map(|(j, d, u, n)| {
+            Command::Ifconfig {
+                jail: jail_opt(j),
+                ifname: ifname(d, u),
+                op: IfOp::Tunnel { src: ip(n, 1), dst: ip(n, 2) },
+            }
         }),
-        (0..=JAILS.len(), 0..DRIVERS.len(), 0u8..3, 0u32..3).prop_map(|(j, d, u, f)| Command::Ifconfig {
-            jail: jail_opt(j),
-            ifname: ifname(d, u),
-            op: IfOp::Fib(f)
+        (0..=JAILS.len(), 0..DRIVERS.len(), 0u8..3, 0u32..3).prop_map(|(j, d, u, f)| {
+            Command::Ifconfig { jail: jail_opt(j), ifname: ifname(d, u), op: IfOp::Fib(f) }
         }),
         (0..=JAILS.len(), 0..DRIVERS.len(), 0u8..3).prop_map(|(j, d, u)| Command::Ifconfig {
             jail: jail_opt(j),
@@ -67,10 +79,15 @@ fn command() -> impl Strategy<Value = Command> {
                 jail: jail_opt(j),
                 flag: Some(RouteFlag::Net),
                 dest: Prefix { addr: IpAddr::V4(Ipv4Addr::new(172, 16 + n, 0, 0)), len: 16 },
-                gateway: if via_if { Gateway::Interface(ifname(d, u)) } else { Gateway::Addr(ip(g, 200)) }
+                gateway: if via_if {
+                    Gateway::Interface(ifname(d, u))
+                } else {
+                    Gateway::Addr(ip(g, 200))
+                }
             }
         ),
-        (0..JAILS.len()).prop_map(|j| Command::Process { jail: JAILS[j].into(), argv: "sleep 100".into() }),
+        (0..JAILS.len())
+            .prop_map(|j| Command::Process { jail: JAILS[j].into(), argv: "sleep 100".into() }),
         (0..BUILTINS.len(), 0..12usize).prop_map(|(f, s)| {
             let slots = builtin_slots();
             Command::Sysuninit { func: BUILTINS[f].0.into(), slot: slots[s % slots.len()] }
@@ -92,9 +109,17 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             }
             // Every jail exists first; a non-persistent one gets a process so it lives.
             for (name, (vnet, persist)) in JAILS.iter().zip(jails) {
-                entries.push(Entry::new(Command::JailCreate { name: (*name).into(), vnet, persist, children_max: None }));
+                entries.push(Entry::new(Command::JailCreate {
+                    name: (*name).into(),
+                    vnet,
+                    persist,
+                    children_max: None,
+                }));
                 if !persist {
-                    entries.push(Entry::new(Command::Process { jail: (*name).into(), argv: "sh".into() }));
+                    entries.push(Entry::new(Command::Process {
+                        jail: (*name).into(),
+                        argv: "sh".into(),
+                    }));
                 }
             }
             // Keep only the commands that build on top of the ones kept so far, so that the
@@ -106,7 +131,11 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     entries.pop();
                 }
             }
-            entries.extend(removes.into_iter().map(|j| Entry::new(Command::JailRemove { name: JAILS[j].into() })));
+            entries.extend(
+                removes
+                    .into_iter()
+                    .map(|j| Entry::new(Command::JailRemove { name: JAILS[j].into() })),
+            );
             Scenario { entries, tail_comments: Vec::new() }
         })
 }
@@ -152,12 +181,16 @@ fn check(sc: &Scenario, order: StageOrder) -> Result<(), TestCaseError> {
     }
     if t.outcome == Outcome::Clean {
         let v = t.view_at(t.steps.len());
-        let dead_vnets: BTreeSet<ObjId> = v
-            .iter_freed_vnets(&t)
-            .collect();
+        let dead_vnets: BTreeSet<ObjId> = v.iter_freed_vnets(&t).collect();
         for (id, st) in &v.objects {
-            if !st.freed && let Some(vn) = st.vnet {
-                prop_assert!(!dead_vnets.contains(&vn), "{} alive in a destroyed vnet", t.object(*id).name);
+            if !st.freed
+                && let Some(vn) = st.vnet
+            {
+                prop_assert!(
+                    !dead_vnets.contains(&vn),
+                    "{} alive in a destroyed vnet",
+                    t.object(*id).name
+                );
             }
         }
         prop_assert!(t.faults.is_empty());
@@ -172,7 +205,10 @@ trait FreedVnets {
 impl FreedVnets for View {
     fn iter_freed_vnets<'a>(&'a self, t: &'a Trace) -> Box<dyn Iterator<Item = ObjId> + 'a> {
         Box::new(
-            self.objects.iter().filter(move |(id, st)| st.freed && t.object(**id).kind == ObjKind::Vnet).map(|(id, _)| *id),
+            self.objects
+                .iter()
+                .filter(move |(id, st)| st.freed && t.object(**id).kind == ObjKind::Vnet)
+                .map(|(id, _)| *id),
         )
     }
 }
