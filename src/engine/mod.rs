@@ -4,12 +4,26 @@
 //! yew, web_sys, gloo, wasm_bindgen or js_sys. The same input always gives the same
 //! trace. Outside `graph.rs`, objects are named by our own `ObjId`, never by petgraph
 //! indices.
+//!
+//! Entry points: `simulate` (the whole trace), `verdict` (the outcome only, for the
+//! explorer), `build` + `summarize` (the scenario as built, for the canvas).
 
+pub mod graph;
+pub mod kernel;
+pub mod presets;
+pub mod registry;
 pub mod render;
 pub mod scenario;
 pub mod script;
 pub mod si;
+pub mod sim;
+pub mod summary;
 pub mod trace;
 
+pub use graph::{Cycle, DepGraph, graph_at};
+pub use kernel::BuildError;
+pub use presets::{Preset, presets};
 pub use scenario::*;
+pub use sim::{Lane, simulate, verdict};
+pub use summary::{Summary, build, summarize};
 pub use trace::*;
