@@ -12,6 +12,7 @@ pub mod graph;
 pub mod kernel;
 pub mod presets;
 pub mod registry;
+pub mod render;
 pub mod scenario;
 pub mod script;
 pub mod si;
