@@ -2,6 +2,9 @@
 //!
 //! `vnet-trace [--order legacy|vnet-shutdown|prison-cleanup] [--format text|json|markdown]
 //! [--preset NAME | FILE | -]`, `--list-presets` and `--help`.
+//! `vnet-trace explore [same options]` runs the order explorer (issue 6) instead: the
+//! destructor x slot table, safe sets, stage orders, the minimal counterexample and the
+//! cycle fixes; its exit status follows the base lane's outcome.
 //!
 //! Exit codes: 0 when the teardown is clean, 1 when it found faults, 2 on bad input
 //! (with `FILE:line:column: message`) or bad arguments. Engine build errors name a
@@ -10,11 +13,17 @@
 use std::io::Read;
 use std::process::ExitCode;
 use vnet_playground::engine::script;
-use vnet_playground::engine::{self, BuildError, Lane, Outcome, Scenario, StageOrder, render};
+use vnet_playground::engine::{
+    self, BuildError, Lane, Outcome, Scenario, StageOrder, explore_render, render,
+};
 
 const USAGE: &str = "\
 usage: vnet-trace [--order ORDER] [--format FORMAT] [--preset NAME | FILE | -]
+       vnet-trace explore [--order ORDER] [--format FORMAT] [--preset NAME | FILE | -]
        vnet-trace --list-presets
+
+  explore           try every destructor at every slot: safe sets, the
+                    minimal counterexample and fixes for each cycle
 
   --order ORDER     legacy (default), vnet-shutdown or prison-cleanup
   --format FORMAT   text (default, fits a mail), markdown or json
@@ -38,7 +47,7 @@ enum Source {
 
 #[derive(Debug, PartialEq, Eq)]
 enum Action {
-    Run { order: StageOrder, format: Format, source: Source },
+    Run { order: StageOrder, format: Format, source: Source, explore: bool },
     ListPresets,
     Help,
 }
@@ -51,6 +60,10 @@ fn parse_args(args: &[String]) -> Result<Action, String> {
     let mut list = false;
     let mut i = 0;
     let mut only_files = false;
+    let explore = args.first().is_some_and(|a| a == "explore");
+    if explore {
+        i = 1;
+    }
     while i < args.len() {
         let arg = args[i].as_str();
         i += 1;
@@ -120,6 +133,7 @@ fn parse_args(args: &[String]) -> Result<Action, String> {
         order: order.unwrap_or(StageOrder::Legacy),
         format: format.unwrap_or(Format::Text),
         source,
+        explore,
     })
 }
 
@@ -166,7 +180,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (order, format, source) = match action {
+    let (order, format, source, explore) = match action {
         Action::Help => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -177,8 +191,11 @@ fn main() -> ExitCode {
             }
             return ExitCode::SUCCESS;
         }
-        Action::Run { order, format, source } => (order, format, source),
+        Action::Run { order, format, source, explore } => (order, format, source, explore),
     };
+    if explore {
+        return run_explore(order, format, &source);
+    }
     let result = read_source(&source).and_then(|(label, text)| {
         let (scenario, lines) = parse_script(&label, &text)?;
         engine::simulate(&scenario, &Lane::new(order)).map_err(|e| build_error(&label, &lines, &e))
@@ -199,6 +216,33 @@ fn main() -> ExitCode {
     if trace.outcome == Outcome::Clean { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
+/// `vnet-trace explore`: exit 0 when the base lane is clean, 1 when it fails, 2 on bad input.
+fn run_explore(order: StageOrder, format: Format, source: &Source) -> ExitCode {
+    let result = read_source(source).and_then(|(label, text)| {
+        let (scenario, lines) = parse_script(&label, &text)?;
+        explore_render::report(&scenario, &Lane::new(order))
+            .map_err(|e| build_error(&label, &lines, &e))
+    });
+    let rep = match result {
+        Ok(r) => r,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let out = match format {
+        Format::Text => explore_render::text(&rep),
+        Format::Markdown => explore_render::markdown(&rep),
+        Format::Json => explore_render::json(&rep) + "\n",
+    };
+    print!("{out}");
+    if rep.result.base.as_ref().is_some_and(|c| c.is_clean()) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,7 +258,8 @@ mod tests {
             Ok(Action::Run {
                 order: StageOrder::VnetShutdown,
                 format: Format::Json,
-                source: Source::File("seed.sh".into())
+                source: Source::File("seed.sh".into()),
+                explore: false,
             })
         );
         assert_eq!(
@@ -237,7 +282,17 @@ mod tests {
             Ok(Action::Run {
                 order: StageOrder::Legacy,
                 format: Format::Text,
-                source: Source::File("--weird".into())
+                source: Source::File("--weird".into()),
+                explore: false,
+            })
+        );
+        assert_eq!(
+            parse_args(&args("explore --preset seed-gif-route-cache")),
+            Ok(Action::Run {
+                order: StageOrder::Legacy,
+                format: Format::Text,
+                source: Source::Preset("seed-gif-route-cache".into()),
+                explore: true,
             })
         );
     }
