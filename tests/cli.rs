@@ -110,3 +110,41 @@ fn text_fits_a_mail() {
         }
     }
 }
+
+#[test]
+fn explore_prints_the_table_safe_sets_counterexample_and_fixes() {
+    let o = run(&["explore", "--preset", "seed-gif-route-cache"], None);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let t = out(&o);
+    for line in t.lines() {
+        assert!(line.chars().count() <= 72, "{line:?}");
+    }
+    for needed in [
+        "slot (teardown order)",
+        "PROTO_DOMAIN/SECOND",
+        "safe: VNET_DONE/ANY, PROTO_DOMAIN/SECOND, PROTO_DOMAIN/FIRST",
+        "panic in ip_destroy",
+        "page_fault in rib_unsubscribe",
+        "Minimal counterexample",
+        "Cycles and fixes",
+        "vnet-shutdown",
+    ] {
+        assert!(t.contains(needed), "{needed} missing:\n{t}");
+    }
+    let j =
+        run(&["explore", "--format", "json", "--order", "vnet-shutdown", "-"], Some(presets::SEED));
+    assert_eq!(j.status.code(), Some(0), "{}", err(&j));
+    let v: serde_json::Value = serde_json::from_str(&out(&j)).expect("json");
+    assert_eq!(v["base"]["outcome"], "clean");
+    let gif = v["destructors"]
+        .as_array()
+        .and_then(|d| d.iter().find(|r| r["function"] == "vnet_gif_uninit"))
+        .expect("gif row");
+    assert_eq!(gif["safe"].as_array().map(Vec::len), v["slots"].as_array().map(Vec::len));
+    let m = run(&["explore", "--format", "markdown", "--preset", "upstream-gif"], None);
+    assert_eq!(m.status.code(), Some(0));
+    assert!(out(&m).contains("| slot |"));
+    let bad = run(&["explore", "-"], Some("jail -c name=j1 vnet persist\nbogus line\n"));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(err(&bad).starts_with("<stdin>:2:"), "{}", err(&bad));
+}
