@@ -304,8 +304,8 @@ impl Explorer {
         self.result
     }
 
-    /// Runs at most `budget` simulations; true once everything is done. Errors inside the
-    /// engine (never expected) become a `stuck`-free cell with the error as its function.
+    /// Runs at most `budget` simulations; true once everything is done. An engine error
+    /// (an internal bug, never expected) becomes a `stuck` cell naming the error.
     pub fn run(&mut self, budget: usize) -> bool {
         let end = self.jobs.len().min(self.next.saturating_add(budget));
         while self.next < end {
