@@ -267,7 +267,8 @@ mod tests {
             Ok(Action::Run {
                 order: StageOrder::Legacy,
                 format: Format::Text,
-                source: Source::Stdin
+                source: Source::Stdin,
+                explore: false,
             })
         );
         assert_eq!(parse_args(&args("--list-presets")), Ok(Action::ListPresets));
