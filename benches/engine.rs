@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the engine: the seed (full trace and verdict only) and
 //! generated scenarios of about 100, 1,000 and 10,000 objects (many vnet jails, each with
-//! a loaned epair end, a gif tunnel with an address and a route).
+//! a loaned epair end, a gif tunnel with an address and a route), and the order explorer
+//! on the seed ("explore/seed"), printed as simulated orders per second.
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use vnet_playground::engine::presets::SEED;
@@ -27,6 +28,21 @@ fn generated(jails: usize) -> Scenario {
     parse(&s).expect("generated scenario parses")
 }
 
+/// The whole explorer run on the seed under legacy; also prints orders per second.
+fn bench_explore(c: &mut Criterion) {
+    let seed = parse(SEED).expect("seed");
+    let lane = Lane::new(StageOrder::Legacy);
+    let sims = explore::explore(&seed, &lane).expect("explores").simulations;
+    let t = std::time::Instant::now();
+    let runs = 5;
+    for _ in 0..runs {
+        black_box(explore::explore(black_box(&seed), &lane).map(|r| r.simulations).ok());
+    }
+    let per_sec = (sims * runs) as f64 / t.elapsed().as_secs_f64();
+    eprintln!("explore/seed: {sims} simulations per run, {per_sec:.0} simulated orders/s");
+    c.bench_function("explore/seed", |b| b.iter(|| explore::explore(black_box(&seed), &lane)));
+}
+
 fn bench(c: &mut Criterion) {
     let seed = parse(SEED).expect("seed");
     let shutdown = Lane::new(StageOrder::VnetShutdown);
@@ -49,6 +65,6 @@ fn bench(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10);
-    targets = bench
+    targets = bench, bench_explore
 }
 criterion_main!(benches);
