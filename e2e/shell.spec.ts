@@ -1,0 +1,26 @@
+// The app shell loads cleanly: no console errors, no failed requests, all three areas.
+import { test, expect } from '@playwright/test';
+import { watch, shot, openApp } from './helpers';
+
+test('the app loads without console errors or failed requests', async ({ page }) => {
+  const w = watch(page);
+  await openApp(page);
+  await expect(page.locator('header')).toContainText('vnet-playground');
+  await expect(page.getByTestId('canvas')).toBeVisible();
+  await expect(page.getByTestId('player')).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  await shot(page, 'shell');
+  w.check();
+});
+
+test('the theme toggle is remembered across a reload', async ({ page }) => {
+  await openApp(page);
+  const html = page.locator('html');
+  const before = await html.getAttribute('data-theme');
+  await page.getByTestId('theme-toggle').click();
+  const after = await html.getAttribute('data-theme');
+  expect(after).not.toEqual(before);
+  await page.reload();
+  await page.waitForSelector('[data-testid="app"]');
+  await expect(html).toHaveAttribute('data-theme', after!);
+});
