@@ -93,6 +93,15 @@ pub fn masked(a: IpAddr, len: u8) -> u128 {
     (v >> drop) << drop
 }
 
+/// The network address of `a`/`len` as an address.
+pub fn prefix_addr(a: IpAddr, len: u8) -> IpAddr {
+    let m = masked(a, len);
+    match a {
+        IpAddr::V4(_) => IpAddr::V4(std::net::Ipv4Addr::from(m as u32)),
+        IpAddr::V6(_) => IpAddr::V6(std::net::Ipv6Addr::from(m)),
+    }
+}
+
 /// Whether `a` falls in the prefix (`p`, `len`).
 pub fn covers(p: IpAddr, len: u8, a: IpAddr) -> bool {
     Fam::of(p) == Fam::of(a) && masked(p, len) == masked(a, len)
@@ -818,7 +827,7 @@ impl World {
         let fib = self.rib(rib).fib;
         let rt = self.new_obj(
             ObjKind::Rtentry,
-            format!("route {dest}/{len}"),
+            format!("route {}/{len}", prefix_addr(dest, len)),
             format!("{vkey}/rt/{fib}/{dest}/{len}"),
             Some(vnet),
             Some(vnet),

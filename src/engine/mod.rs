@@ -9,6 +9,7 @@
 //! explorer), `build` + `summarize` (the scenario as built, for the canvas).
 
 pub mod kernel;
+pub mod presets;
 pub mod registry;
 pub mod scenario;
 pub mod script;

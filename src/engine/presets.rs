@@ -1,0 +1,261 @@
+//! The preset gallery: real history from the mail thread and network.md §5-§6, each with
+//! its sources and the outcome the docs predict under every stage order.
+//!
+//! Invariants: scripts are plain scenario text (parsed with `script::parse`); every preset
+//! states an expected outcome for all three orders, and `tests/engine_presets.rs` asserts
+//! them. The engine never looks at a preset's slug or names: the expectations follow from
+//! the general mechanism.
+
+use crate::engine::trace::{Outcome, StageOrder};
+use std::collections::BTreeMap;
+
+/// One gallery entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Preset {
+    pub slug: &'static str,
+    pub title: &'static str,
+    /// One line.
+    pub story: &'static str,
+    pub sources: Vec<(&'static str, &'static str)>,
+    pub script: &'static str,
+    pub expect: BTreeMap<StageOrder, Outcome>,
+}
+
+const THREAD: (&str, &str) = (
+    "freebsd-jail, 18 Dec 2022: Propose a new stage vnet_shutdown",
+    "https://lists.freebsd.org/archives/freebsd-jail/2022-December/000170.html",
+);
+const GRITTON: (&str, &str) = (
+    "James Gritton's reply: use prison_cleanup",
+    "https://lists.freebsd.org/archives/freebsd-jail/2022-December/000173.html",
+);
+const D32835: (&str, &str) =
+    ("D32835: if_gif: move the cloner to SI_SUB_PSEUDO", "https://reviews.freebsd.org/D32835");
+const GMSHAKE: (&str, &str) =
+    ("Zhenlei Huang's route-cache prototype (gmshake/freebsd-src)", "https://github.com/gmshake/freebsd-src");
+const D6747: (&str, &str) = ("D6747: top-down VNET teardown", "https://reviews.freebsd.org/D6747");
+
+fn all(o: Outcome) -> BTreeMap<StageOrder, Outcome> {
+    StageOrder::ALL.into_iter().map(|s| (s, o)).collect()
+}
+
+fn legacy_then_clean(o: Outcome) -> BTreeMap<StageOrder, Outcome> {
+    let mut m = all(Outcome::Clean);
+    m.insert(StageOrder::Legacy, o);
+    m
+}
+
+pub const SEED: &str = "\
+options ROUTE_CACHE
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair0b vnet j1
+jexec j1 ifconfig epair0b inet 192.0.2.1/24
+jexec j1 ifconfig gif0 create
+jexec j1 ifconfig gif0 tunnel 192.0.2.1 192.0.2.2
+jexec j1 ifconfig gif0 inet 10.0.0.1/30 10.0.0.2
+jexec j1 route add -net 10.1.0.0/16 10.0.0.2
+jail -r j1
+";
+
+/// The gallery, in display order.
+pub fn presets() -> Vec<Preset> {
+    vec![
+        Preset {
+            slug: "seed-gif-route-cache",
+            title: "gif with the route-cache prototype in a vnet jail",
+            story: "rtables_destroy frees gif0's rib subscription before vnet_gif_uninit unsubscribes it: the page fault from the mail.",
+            sources: vec![THREAD, GRITTON, GMSHAKE, D32835],
+            script: SEED,
+            expect: legacy_then_clean(Outcome::PageFault),
+        },
+        Preset {
+            slug: "upstream-gif",
+            title: "The same jail on upstream FreeBSD (no route cache)",
+            story: "Without the prototype gif0 holds nothing in the routing subsystem, so today's order is clean.",
+            sources: vec![THREAD, D32835],
+            script: "\
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair0b vnet j1
+jexec j1 ifconfig epair0b inet 192.0.2.1/24
+jexec j1 ifconfig gif0 create
+jexec j1 ifconfig gif0 tunnel 192.0.2.1 192.0.2.2
+jexec j1 ifconfig gif0 inet 10.0.0.1/30 10.0.0.2
+jexec j1 route add -net 10.1.0.0/16 10.0.0.2
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "gre-route-cache",
+            title: "gre with the route cache, routes via -interface gre0",
+            story: "gre dies at PROTO_IFATTACHDOMAIN while routing still lives, so its unsubscribe is safe [I].",
+            sources: vec![THREAD, GMSHAKE, D6747],
+            script: "\
+options ROUTE_CACHE
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair0b vnet j1
+jexec j1 ifconfig epair0b inet 192.0.2.1/24
+jexec j1 ifconfig gre0 create
+jexec j1 ifconfig gre0 tunnel 192.0.2.1 192.0.2.2
+jexec j1 route add -net 10.1.0.0/16 -interface gre0
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "pre-d32835-gif",
+            title: "gif's cloner at PROTO_IFATTACHDOMAIN, as before D32835",
+            story: "gif is destroyed while the vnet is shutting down, its address stays in the hash, and ip_destroy panics.",
+            sources: vec![D32835, ("commit 8ca6c11a7cf8", "https://cgit.freebsd.org/src/commit/?id=8ca6c11a7cf8")],
+            script: "\
+sysuninit vnet_gif_uninit SI_SUB_PROTO_IFATTACHDOMAIN SI_ORDER_ANY
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair0b vnet j1
+jexec j1 ifconfig epair0b inet 192.0.2.1/24
+jexec j1 ifconfig gif0 create
+jexec j1 ifconfig gif0 tunnel 192.0.2.1 192.0.2.2
+jexec j1 ifconfig gif0 inet 10.0.0.1/30 10.0.0.2
+jail -r j1
+",
+            expect: legacy_then_clean(Outcome::Panic),
+        },
+        Preset {
+            slug: "gif-proto-domain-second",
+            title: "The seed with gif at PROTO_DOMAIN/SECOND",
+            story: "Between ip_destroy and rtables_destroy: the one slot that numbering happens to leave free.",
+            sources: vec![THREAD, D32835],
+            script: "\
+options ROUTE_CACHE
+sysuninit vnet_gif_uninit SI_SUB_PROTO_DOMAIN SI_ORDER_SECOND
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair0b vnet j1
+jexec j1 ifconfig epair0b inet 192.0.2.1/24
+jexec j1 ifconfig gif0 create
+jexec j1 ifconfig gif0 tunnel 192.0.2.1 192.0.2.2
+jexec j1 ifconfig gif0 inet 10.0.0.1/30 10.0.0.2
+jexec j1 route add -net 10.1.0.0/16 10.0.0.2
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "epair-loan",
+            title: "An epair end loaned into a jail",
+            story: "vnet_if_return sends epair0b home with a full detach before anything else runs.",
+            sources: vec![("D20868: epair vs vnet_if_return", "https://reviews.freebsd.org/D20868"), D6747],
+            script: "\
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair0b vnet j1
+jexec j1 ifconfig epair0b inet 192.0.2.1/24
+jexec j1 route add -net 198.51.100.0/24 192.0.2.254
+jexec j1 sleep 1000 &
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "nested-vnet-jails",
+            title: "Nested vnet jails",
+            story: "Removing the parent kills the child too; the child's vnet is destroyed first.",
+            sources: vec![("kern_jail.c prison_deref_kill", "https://cgit.freebsd.org/src/tree/sys/kern/kern_jail.c")],
+            script: "\
+jail -c name=p vnet persist
+jail -c name=p.c vnet persist
+ifconfig epair0 create
+ifconfig epair0b vnet p.c
+jexec p.c ifconfig epair0b inet 192.0.2.1/24
+jexec p ifconfig gif0 create
+jexec p ifconfig gif0 inet 10.0.0.1/30 10.0.0.2
+jexec p.c sleep 1000 &
+jail -r p
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "non-vnet-jail",
+            title: "A jail without its own vnet",
+            story: "It shares the host's vnet, so removing it never calls vnet_destroy.",
+            sources: vec![("kern_jail.c prison_deref", "https://cgit.freebsd.org/src/tree/sys/kern/kern_jail.c")],
+            script: "\
+jail -c name=j1 persist
+jexec j1 sleep 1000 &
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "gre-inner-address",
+            title: "gre with an inner address in a vnet jail",
+            story: "By D32835's reasoning ip_destroy should panic; FreeBSD's own gre tests disagree, an open question [I].",
+            sources: vec![D32835, ("tests/sys/net/if_gre.sh", "https://cgit.freebsd.org/src/tree/tests/sys/net/if_gre.sh")],
+            script: "\
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair0b vnet j1
+jexec j1 ifconfig epair0b inet 192.0.2.1/24
+jexec j1 ifconfig gre0 create
+jexec j1 ifconfig gre0 tunnel 192.0.2.1 192.0.2.2
+jexec j1 ifconfig gre0 inet 10.0.0.1/30 10.0.0.2
+jail -r j1
+",
+            expect: legacy_then_clean(Outcome::Panic),
+        },
+        Preset {
+            slug: "gif-loaned-in",
+            title: "A host gif with the route cache, loaned into the jail",
+            story: "It leaves at vnet_if_return while routing lives, and gif_reassign drops its tunnel [P][I].",
+            sources: vec![THREAD, GMSHAKE],
+            script: "\
+options ROUTE_CACHE
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair0b vnet j1
+ifconfig gif0 create
+ifconfig gif0 vnet j1
+jexec j1 ifconfig epair0b inet 192.0.2.1/24
+jexec j1 ifconfig gif0 tunnel 192.0.2.1 192.0.2.2
+jexec j1 ifconfig gif0 inet 10.0.0.1/30 10.0.0.2
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "wg-in-jail",
+            title: "wg created in a vnet jail",
+            story: "wg holds its creator's cred; wg_prison_remove drops it in prison_cleanup so the jail can die.",
+            sources: vec![("if_wg.c wg_prison_remove", "https://cgit.freebsd.org/src/tree/sys/dev/wg/if_wg.c")],
+            script: "\
+jail -c name=j1 vnet persist
+jexec j1 ifconfig wg0 create
+jexec j1 sleep 1000 &
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "gre-reclaimed-home",
+            title: "A jail's gre reclaimed by the host",
+            story: "gre0 lives in the host but sits on the jail's cloner list, so the jail's teardown destroys it.",
+            sources: vec![D6747, ("if_clone.c", "https://cgit.freebsd.org/src/tree/sys/net/if_clone.c")],
+            script: "\
+jail -c name=j1 vnet persist
+jexec j1 ifconfig gre0 create
+ifconfig gre0 -vnet j1
+ifconfig gre0 inet 10.0.0.1/30 10.0.0.2
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+    ]
+}
+
+/// The preset with this slug.
+pub fn preset(slug: &str) -> Option<Preset> {
+    presets().into_iter().find(|p| p.slug == slug)
+}

@@ -1,0 +1,639 @@
+//! Share links: the whole reader state in a URL fragment, safe to put in a mail.
+//!
+//! Format (decisions §29): `v1.` + base64url-without-padding(raw deflate(postcard(wire))),
+//! where the wire form is a compact image of [`LinkState`]:
+//! - every string (jail and interface names, comments, argv, function names) goes
+//!   through one string table; ids below `DICT.len()` name the built-in dictionary
+//!   [`DICT`], so the common names cost one byte;
+//! - comments, trailing comments and canvas positions are stored sparsely, only for
+//!   the entries that have them.
+//!
+//! This keeps the seed scenario's fragment well under 150 characters.
+//!
+//! Invariants:
+//! - `decode(&encode(s)) == Ok(s)` for every state with at most [`MAX_ENTRIES`] entries.
+//! - [`DICT`] and the wire types are frozen for `v1`: changing them breaks old links,
+//!   which `tests/golden_links.txt` guards. A new format gets a new version prefix.
+//! - `decode` never panics. Inflating is capped at [`MAX_INFLATED`] bytes and scenarios
+//!   at [`MAX_ENTRIES`] entries.
+
+use crate::engine::scenario::{
+    Command, Entry, Gateway, IfOp, Prefix, RouteFlag, Scenario, VxlanArgs,
+};
+use crate::engine::si::Slot;
+use crate::engine::trace::StageOrder;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use miniz_oxide::inflate::TINFLStatus;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::IpAddr;
+
+/// The most bytes a link may inflate to (256 KiB).
+pub const MAX_INFLATED: usize = 256 * 1024;
+/// The most commands a linked scenario may hold.
+pub const MAX_ENTRIES: usize = 5_000;
+/// The longest fragment we look at, in bytes (far above any real link).
+pub const MAX_FRAGMENT: usize = 1 << 20;
+/// The version prefix of links this code writes.
+pub const PREFIX: &str = "v1.";
+
+/// The built-in string dictionary of format v1. Frozen: append nothing, reorder nothing.
+pub const DICT: &[&str] = &[
+    "ROUTE_CACHE",
+    "j1",
+    "j2",
+    "j3",
+    "j1.j2",
+    "j1.j2.j3",
+    "epair",
+    "epair0",
+    "epair0a",
+    "epair0b",
+    "epair1",
+    "epair1a",
+    "epair1b",
+    "gif0",
+    "gif1",
+    "gre0",
+    "gre1",
+    "vxlan0",
+    "wg0",
+    "bridge0",
+    "lo0",
+    "sleep 1000",
+    "vnet_gif_uninit",
+    "vnet_gre_uninit",
+    "vnet_bridge_uninit",
+    "vnet_wg_uninit",
+    "vnet_loif_uninit",
+    "vnet_if_return",
+    "rtables_destroy",
+    "ip_destroy",
+    "ip6_destroy",
+    "tcp_destroy",
+    "rip_destroy",
+    "vnet_ether_uninit",
+    "vnet_ether_pfil_uninit",
+    "vnet_vlan_uninit",
+];
+
+/// One lane of the player: a stage order plus extra re-registrations (decisions §24).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LaneState {
+    pub order: StageOrder,
+    /// Extra `(destructor function, slot)` re-registrations, e.g. from the explorer.
+    pub extra: Vec<(String, Slot)>,
+}
+
+/// Everything a link carries.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkState {
+    pub scenario: Scenario,
+    pub lanes: [LaneState; 2],
+    /// The player's step (0 = before teardown).
+    pub step: u32,
+    /// Embed mode: read-only, minimal chrome.
+    pub embed: bool,
+}
+
+/// Why a link could not be opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkError {
+    /// Nothing after `#`.
+    Empty,
+    /// No `vN.` prefix.
+    NotALink,
+    /// A `vN.` prefix from a newer version.
+    NewerVersion(u64),
+    /// A prefix like `v0.` or `vx.` that no version ever wrote.
+    UnknownVersion(String),
+    /// A character outside base64url, with its 1-based position in the cleaned fragment.
+    BadChar { ch: char, position: usize, cleaned: bool },
+    /// The data ends early.
+    Truncated { chars: usize, cleaned: bool },
+    /// Longer than [`MAX_FRAGMENT`] or inflates past [`MAX_INFLATED`].
+    TooBig,
+    /// Inflates, but is not a v1 state (or the compressed data is corrupt).
+    Damaged(&'static str),
+    /// More than [`MAX_ENTRIES`] commands.
+    TooManyEntries(usize),
+}
+
+const CLEANED: &str =
+    " (Spaces, line breaks and `<` `>` marks that mail clients add were already removed.)";
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::Empty => write!(
+                f,
+                "The link has no scenario in it: the part after `#` is empty. \
+                 Copy the whole link, including everything after `#`."
+            ),
+            LinkError::NotALink => write!(
+                f,
+                "This is not a vnet-playground link: the part after `#` should start with `v1.`. \
+                 Check that the whole link was copied."
+            ),
+            LinkError::NewerVersion(n) => write!(
+                f,
+                "This link was made by a newer version of vnet-playground (link format v{n}); \
+                 this version reads v1 links. Open it in the newest version of the app."
+            ),
+            LinkError::UnknownVersion(p) => write!(
+                f,
+                "This link has an unknown format `{p}`; this version reads v1 links. \
+                 Check that the whole link was copied."
+            ),
+            LinkError::BadChar { ch, position, cleaned } => {
+                write!(
+                    f,
+                    "The link has a character that links never contain: {ch:?} at position {position}. "
+                )?;
+                match ch {
+                    '=' => write!(
+                        f,
+                        "`=` and `=3D` come from quoted-printable mail encoding: copy the link from \
+                         the mail's plain-text view or from the list archive."
+                    )?,
+                    '%' => write!(
+                        f,
+                        "The link was percent-encoded on the way: copy it from the original mail."
+                    )?,
+                    _ => write!(
+                        f,
+                        "A mail client or editor changed it: copy it again from the original mail."
+                    )?,
+                }
+                if *cleaned {
+                    write!(f, "{CLEANED}")?;
+                }
+                Ok(())
+            }
+            LinkError::Truncated { chars, cleaned } => {
+                write!(
+                    f,
+                    "The link is cut short: it has {chars} characters; a mail client may have wrapped it. \
+                     Join its pieces into one line, or copy the `<…>` form from the mail."
+                )?;
+                if *cleaned {
+                    write!(f, "{CLEANED}")?;
+                }
+                Ok(())
+            }
+            LinkError::TooBig => write!(
+                f,
+                "The link unpacks to more than 256 KiB, far more than any real scenario: it is \
+                 damaged or hostile, and was not opened."
+            ),
+            LinkError::Damaged(what) => write!(
+                f,
+                "The link is damaged ({what}). Copy it again from the original mail; the scenario \
+                 script in the mail can also be pasted into the script view."
+            ),
+            LinkError::TooManyEntries(n) => write!(
+                f,
+                "The link holds {n} commands; the limit is {MAX_ENTRIES}. It was not opened."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LinkError {}
+
+/// The fragment (without `#`) for a state.
+pub fn encode(state: &LinkState) -> String {
+    let wire = to_wire(state);
+    // Serializing into a Vec cannot fail for these types; an empty payload would only
+    // make the link decode as damaged, never panic.
+    let bytes = postcard::to_allocvec(&wire).unwrap_or_default();
+    let packed = miniz_oxide::deflate::compress_to_vec(&bytes, 10);
+    format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// Reads a fragment (with or without `#`, or a whole URL) back into a state.
+pub fn decode(fragment: &str) -> Result<LinkState, LinkError> {
+    if fragment.len() > MAX_FRAGMENT {
+        return Err(LinkError::TooBig);
+    }
+    let fragment = fragment.rsplit('#').next().unwrap_or(fragment);
+    // Quoted-printable soft line breaks, then whitespace and `<`/`>` quote marks.
+    let soft = fragment.replace("=\r\n", "").replace("=\n", "");
+    let clean: String =
+        soft.chars().filter(|c| !c.is_whitespace() && *c != '<' && *c != '>').collect();
+    let cleaned = clean.len() != fragment.len();
+    if clean.is_empty() {
+        return Err(LinkError::Empty);
+    }
+    let Some((version, body)) = clean.strip_prefix('v').and_then(|r| r.split_once('.')) else {
+        return Err(LinkError::NotALink);
+    };
+    match version.parse::<u64>() {
+        Ok(1) => {}
+        Ok(n) if n > 1 => return Err(LinkError::NewerVersion(n)),
+        _ => {
+            let shown: String = clean.chars().take(version.chars().count().min(12) + 2).collect();
+            return Err(LinkError::UnknownVersion(shown));
+        }
+    }
+    let head = version.len() + 2;
+    if let Some((i, ch)) = body
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Err(LinkError::BadChar { ch, position: head + i + 1, cleaned });
+    }
+    let truncated = LinkError::Truncated { chars: clean.chars().count(), cleaned };
+    let packed = URL_SAFE_NO_PAD.decode(body).map_err(|_| truncated.clone())?;
+    let bytes =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED).map_err(|e| {
+            match e.status {
+                TINFLStatus::HasMoreOutput => LinkError::TooBig,
+                TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
+                    truncated.clone()
+                }
+                _ => LinkError::Damaged("the compressed data is corrupt"),
+            }
+        })?;
+    let (wire, rest) = postcard::take_from_bytes::<Wire>(&bytes)
+        .map_err(|_| LinkError::Damaged("the data is not a v1 scenario"))?;
+    if !rest.is_empty() {
+        return Err(LinkError::Damaged("there is data after the end of the scenario"));
+    }
+    from_wire(wire)
+}
+
+/// The link as it should stand in a mail: `<URL>`, meant to sit alone on its line
+/// (RFC 3986 appendix C), so that mail clients neither wrap nor mangle it.
+pub fn wrap_link_for_mail(url: &str) -> String {
+    let url: String = url.chars().filter(|c| !c.is_whitespace()).collect();
+    format!("<{url}>")
+}
+
+// ---------------------------------------------------------------------------------------
+// The v1 wire form. Frozen: field order and variant order are the format.
+
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    strings: Vec<String>,
+    cmds: Vec<WCmd>,
+    notes: Vec<WNote>,
+    tail: Vec<u32>,
+    lanes: [WLane; 2],
+    step: u32,
+    embed: bool,
+}
+
+/// Comments, trailing comment and position of one entry (only for entries with any).
+#[derive(Serialize, Deserialize)]
+struct WNote {
+    entry: u32,
+    comments: Vec<u32>,
+    trailing: Option<u32>,
+    pos: Option<(i16, i16)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WLane {
+    order: StageOrder,
+    extra: Vec<(u32, Slot)>,
+}
+
+/// A jail reference: 0 is the host, n is string n - 1.
+type WJail = u32;
+
+#[derive(Serialize, Deserialize)]
+enum WCmd {
+    Opt(u32),
+    /// bit 0: vnet, bit 1: persist.
+    Jail(u32, u8, Option<u32>),
+    If(WJail, u32, WOp),
+    /// flag: 0 none, 1 -net, 2 -host.
+    Route(WJail, u8, IpAddr, u8, WGw),
+    Proc(u32, u32),
+    Sysuninit(u32, Slot),
+    Remove(u32),
+}
+
+#[derive(Serialize, Deserialize)]
+enum WOp {
+    Create,
+    Vxlan(u32, Option<IpAddr>, Option<IpAddr>, Option<u32>),
+    Tunnel(IpAddr, IpAddr),
+    Addr(IpAddr, u8, Option<IpAddr>),
+    Up,
+    Fib(u32),
+    Vnet(u32),
+    Reclaim(u32),
+    Destroy,
+}
+
+#[derive(Serialize, Deserialize)]
+enum WGw {
+    Addr(IpAddr),
+    Iface(u32),
+}
+
+#[derive(Default)]
+struct Interner {
+    ids: BTreeMap<String, u32>,
+    strings: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(i) = DICT.iter().position(|d| *d == s) {
+            return i as u32;
+        }
+        if let Some(i) = self.ids.get(s) {
+            return *i;
+        }
+        let i = (DICT.len() + self.strings.len()) as u32;
+        self.strings.push(s.to_string());
+        self.ids.insert(s.to_string(), i);
+        i
+    }
+
+    fn jail(&mut self, j: &Option<String>) -> WJail {
+        j.as_ref().map_or(0, |j| self.id(j) + 1)
+    }
+}
+
+fn to_wire(state: &LinkState) -> Wire {
+    let mut t = Interner::default();
+    let mut cmds = Vec::with_capacity(state.scenario.entries.len());
+    let mut notes = Vec::new();
+    for (i, e) in state.scenario.entries.iter().enumerate() {
+        if !e.comments.is_empty() || e.trailing.is_some() || e.pos.is_some() {
+            notes.push(WNote {
+                entry: i as u32,
+                comments: e.comments.iter().map(|c| t.id(c)).collect(),
+                trailing: e.trailing.as_ref().map(|c| t.id(c)),
+                pos: e.pos,
+            });
+        }
+        cmds.push(match &e.command {
+            Command::KernelOption { name } => WCmd::Opt(t.id(name)),
+            Command::JailCreate { name, vnet, persist, children_max } => {
+                WCmd::Jail(t.id(name), u8::from(*vnet) | (u8::from(*persist) << 1), *children_max)
+            }
+            Command::Ifconfig { jail, ifname, op } => {
+                let j = t.jail(jail);
+                let n = t.id(ifname);
+                let op = match op {
+                    IfOp::Create { vxlan: None } => WOp::Create,
+                    IfOp::Create { vxlan: Some(v) } => {
+                        WOp::Vxlan(v.id, v.local, v.remote, v.dev.as_ref().map(|d| t.id(d)))
+                    }
+                    IfOp::Tunnel { src, dst } => WOp::Tunnel(*src, *dst),
+                    IfOp::Addr { addr, len, dst } => WOp::Addr(*addr, *len, *dst),
+                    IfOp::Up => WOp::Up,
+                    IfOp::Fib(n) => WOp::Fib(*n),
+                    IfOp::Vnet { jail } => WOp::Vnet(t.id(jail)),
+                    IfOp::Reclaim { jail } => WOp::Reclaim(t.id(jail)),
+                    IfOp::Destroy => WOp::Destroy,
+                };
+                WCmd::If(j, n, op)
+            }
+            Command::RouteAdd { jail, flag, dest, gateway } => {
+                let flag = match flag {
+                    None => 0,
+                    Some(RouteFlag::Net) => 1,
+                    Some(RouteFlag::Host) => 2,
+                };
+                let gw = match gateway {
+                    Gateway::Addr(a) => WGw::Addr(*a),
+                    Gateway::Interface(i) => WGw::Iface(t.id(i)),
+                };
+                WCmd::Route(t.jail(jail), flag, dest.addr, dest.len, gw)
+            }
+            Command::Process { jail, argv } => WCmd::Proc(t.id(jail), t.id(argv)),
+            Command::Sysuninit { func, slot } => WCmd::Sysuninit(t.id(func), *slot),
+            Command::JailRemove { name } => WCmd::Remove(t.id(name)),
+        });
+    }
+    let tail = state.scenario.tail_comments.iter().map(|c| t.id(c)).collect();
+    let lanes = state.lanes.each_ref().map(|l| WLane {
+        order: l.order,
+        extra: l.extra.iter().map(|(f, s)| (t.id(f), *s)).collect(),
+    });
+    Wire { strings: t.strings, cmds, notes, tail, lanes, step: state.step, embed: state.embed }
+}
+
+struct Strings(Vec<String>);
+
+impl Strings {
+    fn get(&self, id: u32) -> Result<String, LinkError> {
+        let id = id as usize;
+        match DICT.get(id) {
+            Some(s) => Ok((*s).to_string()),
+            None => self
+                .0
+                .get(id - DICT.len())
+                .cloned()
+                .ok_or(LinkError::Damaged("a name refers to nothing")),
+        }
+    }
+
+    fn jail(&self, j: WJail) -> Result<Option<String>, LinkError> {
+        match j {
+            0 => Ok(None),
+            n => self.get(n - 1).map(Some),
+        }
+    }
+}
+
+fn from_wire(w: Wire) -> Result<LinkState, LinkError> {
+    if w.cmds.len() > MAX_ENTRIES {
+        return Err(LinkError::TooManyEntries(w.cmds.len()));
+    }
+    let s = Strings(w.strings);
+    let mut entries = Vec::with_capacity(w.cmds.len());
+    for c in w.cmds {
+        let command = match c {
+            WCmd::Opt(n) => Command::KernelOption { name: s.get(n)? },
+            WCmd::Jail(n, flags, children_max) => {
+                if flags > 3 {
+                    return Err(LinkError::Damaged("a jail has unknown flags"));
+                }
+                Command::JailCreate {
+                    name: s.get(n)?,
+                    vnet: flags & 1 != 0,
+                    persist: flags & 2 != 0,
+                    children_max,
+                }
+            }
+            WCmd::If(j, n, op) => {
+                let op = match op {
+                    WOp::Create => IfOp::Create { vxlan: None },
+                    WOp::Vxlan(id, local, remote, dev) => IfOp::Create {
+                        vxlan: Some(VxlanArgs {
+                            id,
+                            local,
+                            remote,
+                            dev: dev.map(|d| s.get(d)).transpose()?,
+                        }),
+                    },
+                    WOp::Tunnel(src, dst) => IfOp::Tunnel { src, dst },
+                    WOp::Addr(addr, len, dst) => IfOp::Addr { addr, len, dst },
+                    WOp::Up => IfOp::Up,
+                    WOp::Fib(n) => IfOp::Fib(n),
+                    WOp::Vnet(j) => IfOp::Vnet { jail: s.get(j)? },
+                    WOp::Reclaim(j) => IfOp::Reclaim { jail: s.get(j)? },
+                    WOp::Destroy => IfOp::Destroy,
+                };
+                Command::Ifconfig { jail: s.jail(j)?, ifname: s.get(n)?, op }
+            }
+            WCmd::Route(j, flag, addr, len, gw) => Command::RouteAdd {
+                jail: s.jail(j)?,
+                flag: match flag {
+                    0 => None,
+                    1 => Some(RouteFlag::Net),
+                    2 => Some(RouteFlag::Host),
+                    _ => return Err(LinkError::Damaged("a route has an unknown flag")),
+                },
+                dest: Prefix { addr, len },
+                gateway: match gw {
+                    WGw::Addr(a) => Gateway::Addr(a),
+                    WGw::Iface(i) => Gateway::Interface(s.get(i)?),
+                },
+            },
+            WCmd::Proc(j, argv) => Command::Process { jail: s.get(j)?, argv: s.get(argv)? },
+            WCmd::Sysuninit(f, slot) => Command::Sysuninit { func: s.get(f)?, slot },
+            WCmd::Remove(n) => Command::JailRemove { name: s.get(n)? },
+        };
+        entries.push(Entry::new(command));
+    }
+    let mut last = None;
+    for n in w.notes {
+        if last.is_some_and(|l| n.entry <= l) {
+            return Err(LinkError::Damaged("the comments are out of order"));
+        }
+        last = Some(n.entry);
+        let e = entries
+            .get_mut(n.entry as usize)
+            .ok_or(LinkError::Damaged("a comment belongs to no command"))?;
+        e.comments = n.comments.into_iter().map(|c| s.get(c)).collect::<Result<_, _>>()?;
+        e.trailing = n.trailing.map(|c| s.get(c)).transpose()?;
+        e.pos = n.pos;
+    }
+    let tail_comments = w.tail.into_iter().map(|c| s.get(c)).collect::<Result<_, _>>()?;
+    let [a, b] = w.lanes;
+    let lane = |l: WLane| -> Result<LaneState, LinkError> {
+        Ok(LaneState {
+            order: l.order,
+            extra: l
+                .extra
+                .into_iter()
+                .map(|(f, slot)| Ok((s.get(f)?, slot)))
+                .collect::<Result<_, LinkError>>()?,
+        })
+    };
+    Ok(LinkState {
+        scenario: Scenario { entries, tail_comments },
+        lanes: [lane(a)?, lane(b)?],
+        step: w.step,
+        embed: w.embed,
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::engine::script;
+
+    pub(crate) const SEED: &str = "\
+options ROUTE_CACHE
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair0b vnet j1
+jexec j1 ifconfig epair0b inet 192.0.2.1/24
+jexec j1 ifconfig gif0 create
+jexec j1 ifconfig gif0 tunnel 192.0.2.1 192.0.2.2
+jexec j1 ifconfig gif0 inet 10.0.0.1/30 10.0.0.2
+jexec j1 route add -net 10.1.0.0/16 10.0.0.2
+jail -r j1
+";
+
+    fn seed_state() -> LinkState {
+        LinkState {
+            scenario: script::parse(SEED).unwrap(),
+            lanes: [
+                LaneState { order: StageOrder::Legacy, extra: vec![] },
+                LaneState { order: StageOrder::VnetShutdown, extra: vec![] },
+            ],
+            step: 0,
+            embed: false,
+        }
+    }
+
+    #[test]
+    fn the_seed_link_fits_the_budget() {
+        let state = seed_state();
+        let link = encode(&state);
+        println!("seed fragment: {} chars: {link}", link.len());
+        assert!(link.len() <= 150, "{} chars: {link}", link.len());
+        assert_eq!(decode(&link).unwrap(), state);
+        // At the page fault, with an explorer re-registration in lane B: still short.
+        let mut at_fault = state.clone();
+        at_fault.step = 17;
+        at_fault.lanes[1].extra.push(("vnet_gif_uninit".into(), Slot::new(0x880_0000, 1)));
+        let link = encode(&at_fault);
+        assert!(link.len() <= 150, "{} chars: {link}", link.len());
+        assert_eq!(decode(&link).unwrap(), at_fault);
+    }
+
+    #[test]
+    fn mail_damage_is_repaired_or_explained() {
+        let state = seed_state();
+        let link = encode(&state);
+        let url = format!("https://example.org/vnet-playground/#{link}");
+        // Wrapped, quoted, bracketed, with a QP soft break: all repaired.
+        let (a, b) = link.split_at(40);
+        let (b, c) = b.split_at(30);
+        let mangled = format!("<https://example.org/#{a}\n> {b}=\r\n{c} >");
+        assert_eq!(decode(&mangled).unwrap(), state);
+        assert_eq!(decode(&url).unwrap(), state);
+        assert_eq!(wrap_link_for_mail(&url), format!("<{url}>"));
+
+        assert_eq!(decode(""), Err(LinkError::Empty));
+        assert_eq!(decode("#  "), Err(LinkError::Empty));
+        assert_eq!(decode("hello"), Err(LinkError::NotALink));
+        let e = decode("v9.AAAA").unwrap_err();
+        assert_eq!(e, LinkError::NewerVersion(9));
+        assert!(e.to_string().contains("made by a newer version"), "{e}");
+        assert!(matches!(decode("v0.AAAA"), Err(LinkError::UnknownVersion(_))));
+
+        let e = decode(&format!("{}=3D{}", &link[..20], &link[20..])).unwrap_err();
+        assert_eq!(e, LinkError::BadChar { ch: '=', position: 21, cleaned: false });
+        assert!(e.to_string().contains("quoted-printable"), "{e}");
+
+        let cut = &link[..link.len() - 25];
+        let e = decode(cut).unwrap_err();
+        assert!(matches!(e, LinkError::Truncated { .. }), "{e:?}");
+        assert!(e.to_string().contains(&format!("it has {} characters", cut.len())), "{e}");
+    }
+
+    #[test]
+    fn hostile_links_are_capped() {
+        // 1 MiB of zeros deflates to a few hundred bytes.
+        let bomb = miniz_oxide::deflate::compress_to_vec(&vec![0u8; 1 << 20], 10);
+        let e = decode(&format!("v1.{}", URL_SAFE_NO_PAD.encode(bomb))).unwrap_err();
+        assert_eq!(e, LinkError::TooBig);
+
+        let mut big = LinkState::default();
+        big.scenario.entries =
+            vec![Entry::new(Command::JailRemove { name: "j1".into() }); MAX_ENTRIES + 1];
+        assert_eq!(decode(&encode(&big)), Err(LinkError::TooManyEntries(MAX_ENTRIES + 1)));
+        big.scenario.entries.pop();
+        assert_eq!(decode(&encode(&big)).unwrap(), big);
+
+        let junk = miniz_oxide::deflate::compress_to_vec(&[0xff; 40], 10);
+        let e = decode(&format!("v1.{}", URL_SAFE_NO_PAD.encode(junk))).unwrap_err();
+        assert!(matches!(e, LinkError::Damaged(_)), "{e:?}");
+    }
+}
