@@ -1,0 +1,218 @@
+//! The dependency graph of one lane at one step, as SVG.
+//!
+//! Invariants:
+//! - Positions come from the shared `GraphLayout` (one per scenario, both lanes), so nodes
+//!   never jump between steps; only CSS transitions (transform, opacity) animate, and the
+//!   stylesheet turns them off under prefers-reduced-motion.
+//! - Edge kinds differ by shape, never colour alone: owner = solid with a diamond at the
+//!   owner, counted = solid with a filled arrow, raw = dashed with an open arrow,
+//!   dangling = dotted with a ✕ at the freed end. Freed objects stay as dashed ghosts.
+//! - Every SVG element has a stable key (the object's or reference's key).
+
+use crate::engine::{EdgeKind, EventKind, ObjKind, Trace};
+use crate::ui::graph::GraphLayout;
+use crate::ui::layout::{NODE_H, NODE_W};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties)]
+pub struct GraphProps {
+    pub trace: Rc<Trace>,
+    pub layout: Rc<GraphLayout>,
+    pub step: usize,
+    /// "a" or "b", to keep marker ids unique per lane.
+    pub lane: &'static str,
+}
+
+impl PartialEq for GraphProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.trace, &o.trace)
+            && Rc::ptr_eq(&self.layout, &o.layout)
+            && self.step == o.step
+            && self.lane == o.lane
+    }
+}
+
+fn kind_label(k: ObjKind) -> String {
+    match k {
+        ObjKind::Ifnet(d) => format!("ifnet · {}", d.name()),
+        ObjKind::RibHead => "rib_head".into(),
+        ObjKind::NhControl => "nh_control".into(),
+        ObjKind::RouteCache => "route cache".into(),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
+/// The dependency graph.
+#[function_component(GraphView)]
+pub fn graph_view(p: &GraphProps) -> Html {
+    let t = &p.trace;
+    let view = t.view_at(p.step);
+    let touched = t.touched(p.step);
+    let l = &p.layout.layout;
+    let lane = p.lane;
+    // The faulting reference of this step, if any: it pulses.
+    let fault_edges: BTreeSet<u32> = t
+        .steps
+        .get(p.step.wrapping_sub(1))
+        .map(|s| {
+            s.events
+                .iter()
+                .filter(|e| matches!(e.kind, EventKind::Fault | EventKind::Dangling))
+                .filter_map(|e| e.edge.map(|x| x.0))
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let clusters = l.clusters.iter().map(|c| {
+        let label = p.layout.cluster_labels.get(&c.key).cloned().unwrap_or_else(|| c.key.clone());
+        html! {
+            <g key={format!("c-{}", c.key)} class="cluster">
+                <rect x={c.x.to_string()} y={c.y.to_string()} width={c.w.to_string()} height={c.h.to_string()} rx="10" />
+                <text x={(c.x + 10.0).to_string()} y={(c.y + 17.0).to_string()}>{label}</text>
+            </g>
+        }
+    });
+
+    let edges = view.edges.iter().filter_map(|(id, dangling)| {
+        let e = t.edges.get(id.0 as usize)?;
+        let from = l.pos.get(&t.object(e.from).key)?;
+        let to = l.pos.get(&t.object(e.to).key)?;
+        let (x0, y0, x1, y1) = anchor(*from, *to);
+        let class = classes!(
+            "edge",
+            match e.kind {
+                EdgeKind::Owner => "owner",
+                EdgeKind::Counted => "counted",
+                EdgeKind::Raw => "raw",
+            },
+            dangling.then_some("dangling"),
+            fault_edges.contains(&id.0).then_some("faulting"),
+        );
+        let (start, end) = match (e.kind, *dangling) {
+            (_, true) => (String::new(), format!("url(#x-{lane})")),
+            (EdgeKind::Owner, _) => (format!("url(#diamond-{lane})"), format!("url(#arrow-open-{lane})")),
+            (EdgeKind::Counted, _) => (String::new(), format!("url(#arrow-{lane})")),
+            (EdgeKind::Raw, _) => (String::new(), format!("url(#arrow-open-{lane})")),
+        };
+        let title = format!(
+            "{} → {} ({}, {:?}{})",
+            t.object(e.from).name,
+            t.object(e.to).name,
+            e.label,
+            e.kind,
+            if *dangling { ", dangling" } else { "" }
+        )
+        .to_lowercase();
+        let d = if (y1 - y0).abs() < 1.0 {
+            let my = y0 - 30.0;
+            format!("M{x0:.0},{y0:.0} Q{:.0},{my:.0} {x1:.0},{y1:.0}", (x0 + x1) / 2.0)
+        } else {
+            format!("M{x0:.0},{y0:.0} L{x1:.0},{y1:.0}")
+        };
+        Some(html! {
+            <path key={format!("e{}", id.0)} {class} d={d} marker-start={start} marker-end={end}>
+                <title>{title}</title>
+            </path>
+        })
+    });
+
+    let nodes = view.objects.iter().filter_map(|(id, st)| {
+        let o = t.objects.get(id.0 as usize)?;
+        let &(cx, cy) = l.pos.get(&o.key)?;
+        let class = classes!(
+            "node",
+            format!("k-{}", kind_class(o.kind)),
+            st.freed.then_some("ghost"),
+            st.faulted.then_some("faulted"),
+            touched.contains(id).then_some("touched"),
+        );
+        let count = st.refcount.map(|r| match r.uref {
+            Some(u) => format!("{}/{u}", r.count),
+            None => r.count.to_string(),
+        });
+        let label = format!(
+            "{} ({}){}{}",
+            o.name,
+            kind_label(o.kind),
+            if st.freed { ", freed" } else { "" },
+            count.as_ref().map(|c| format!(", refcount {c}")).unwrap_or_default()
+        );
+        let name = if o.name.chars().count() > 18 {
+            format!("{}…", o.name.chars().take(17).collect::<String>())
+        } else {
+            o.name.clone()
+        };
+        Some(html! {
+            <g key={o.key.clone()} {class} style={format!("transform:translate({:.0}px,{:.0}px)", cx - NODE_W / 2.0, cy - NODE_H / 2.0)}
+                role="img" aria-label={label.clone()}>
+                <title>{label}</title>
+                <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="7" />
+                <text class="n-name" x="10" y="17">{name}</text>
+                <text class="n-kind" x="10" y="31">{ if st.freed { "freed".to_string() } else { kind_label(o.kind) } }</text>
+                if let Some(c) = count {
+                    <g class="badge" style={format!("transform:translate({}px,-8px)", NODE_W - 14.0)}>
+                        <circle r="10" cx="0" cy="0" />
+                        <text x="0" y="4" text-anchor="middle">{c}</text>
+                    </g>
+                }
+                if st.faulted {
+                    <text class="fault-mark" x={(NODE_W - 18.0).to_string()} y="32">{"⚡"}</text>
+                }
+            </g>
+        })
+    });
+
+    let w = l.width.max(200.0);
+    let h = l.height.max(120.0);
+    html! {
+        <svg class="graph" data-testid={format!("graph-{lane}")} viewBox={format!("0 0 {w:.0} {h:.0}")}
+            width={format!("{w:.0}")} preserveAspectRatio="xMidYMin meet" role="group"
+            aria-label={format!("Dependency graph of lane {}, step {}", lane.to_uppercase(), p.step)}>
+            <defs>
+                <marker id={format!("arrow-{lane}")} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M0,0 L10,5 L0,10 z" class="m-fill" />
+                </marker>
+                <marker id={format!("arrow-open-{lane}")} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M0,0 L10,5 L0,10" class="m-open" />
+                </marker>
+                <marker id={format!("diamond-{lane}")} viewBox="0 0 12 12" refX="1" refY="6" markerWidth="9" markerHeight="9" orient="auto">
+                    <path d="M0,6 L6,0 L12,6 L6,12 z" class="m-fill" />
+                </marker>
+                <marker id={format!("x-{lane}")} viewBox="0 0 12 12" refX="6" refY="6" markerWidth="10" markerHeight="10" orient="auto">
+                    <path d="M1,1 L11,11 M11,1 L1,11" class="m-x" />
+                </marker>
+            </defs>
+            <g class="clusters">{ for clusters }</g>
+            <g class="edges">{ for edges }</g>
+            <g class="nodes">{ for nodes }</g>
+        </svg>
+    }
+}
+
+fn kind_class(k: ObjKind) -> &'static str {
+    match k {
+        ObjKind::Prison => "prison",
+        ObjKind::Vnet => "vnet",
+        ObjKind::Process => "process",
+        ObjKind::Ifnet(_) => "ifnet",
+        ObjKind::Ifaddr => "ifaddr",
+        ObjKind::RibHead | ObjKind::NhControl | ObjKind::Rtentry | ObjKind::Nexthop => "route",
+        ObjKind::Subscription | ObjKind::RouteCache => "cache",
+        ObjKind::Cred | ObjKind::Socket => "misc",
+    }
+}
+
+/// Where an edge leaves its source box and enters its target box.
+fn anchor(from: (f32, f32), to: (f32, f32)) -> (f32, f32, f32, f32) {
+    let (hw, hh) = (NODE_W / 2.0, NODE_H / 2.0);
+    if (to.1 - from.1).abs() < 1.0 {
+        // Same rank: leave from the top, arc over.
+        return (from.0, from.1 - hh, to.0, to.1 - hh - 2.0);
+    }
+    let down = to.1 > from.1;
+    let (y0, y1) = if down { (from.1 + hh, to.1 - hh - 2.0) } else { (from.1 - hh, to.1 + hh + 2.0) };
+    let dx = (to.0 - from.0).clamp(-hw, hw) * 0.3;
+    (from.0 + dx, y0, to.0 - dx, y1)
+}
