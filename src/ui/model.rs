@@ -238,7 +238,12 @@ pub fn summarize(sc: &Scenario) -> Summary {
                     s.ifaces.retain(|f| !(&f.loc == jail && pair.contains(&f.name)));
                 }
                 _ => {
-                    let Some(f) = s.ifaces.iter_mut().find(|f| &f.loc == jail && f.name == *ifname)
+                    // `-vnet J` runs in the parent and names the jail the interface is in.
+                    let here = match op {
+                        IfOp::Reclaim { jail: from } => Some(from.clone()),
+                        _ => jail.clone(),
+                    };
+                    let Some(f) = s.ifaces.iter_mut().find(|f| f.loc == here && f.name == *ifname)
                     else {
                         continue;
                     };
