@@ -19,7 +19,10 @@ fn check(name: &str, html: String) {
     let pretty = html.replace("><", ">\n<");
     let update = std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1");
     match std::fs::read_to_string(&path) {
-        Ok(old) if !update => assert!(old == pretty, "snapshot {name} differs; run with UPDATE_SNAPSHOTS=1 to accept:\n{pretty}"),
+        Ok(old) if !update => assert!(
+            old == pretty,
+            "snapshot {name} differs; run with UPDATE_SNAPSHOTS=1 to accept:\n{pretty}"
+        ),
         _ => std::fs::write(&path, pretty).unwrap_or_else(|e| panic!("writing {path}: {e}")),
     }
 }
@@ -38,10 +41,27 @@ async fn app_first_visit() {
 
 #[tokio::test]
 async fn builder_with_the_seed() {
-    let s = seed().reduce(Action::Select(Some(Sel::Iface { loc: Some("j1".into()), name: "gif0".into() })));
-    let props = BuilderProps { summary: s.summary.clone(), selection: s.selection.clone(), edit_error: None, dispatch: Callback::noop() };
+    let s = seed()
+        .reduce(Action::Select(Some(Sel::Iface { loc: Some("j1".into()), name: "gif0".into() })));
+    let props = BuilderProps {
+        summary: s.summary.clone(),
+        selection: s.selection.clone(),
+        edit_error: None,
+        dispatch: Callback::noop(),
+    };
     let html = LocalServerRenderer::<Builder>::with_props(props).hydratable(false).render().await;
-    for id in ["palette-jail", "palette-jail-novnet", "palette-gif", "palette-route", "palette-process", "route-cache-toggle", "obj-j1", "obj-j1/gif0", "obj-host/epair0a", "obj-j1/epair0b"] {
+    for id in [
+        "palette-jail",
+        "palette-jail-novnet",
+        "palette-gif",
+        "palette-route",
+        "palette-process",
+        "route-cache-toggle",
+        "obj-j1",
+        "obj-j1/gif0",
+        "obj-host/epair0a",
+        "obj-j1/epair0b",
+    ] {
         assert!(html.contains(&format!("data-testid=\"{id}\"")), "missing {id}");
     }
     check("builder", html);
@@ -50,7 +70,11 @@ async fn builder_with_the_seed() {
 #[tokio::test]
 async fn inspector_of_a_tunnel() {
     let s = seed();
-    let props = InspectorProps { summary: s.summary.clone(), selection: Some(Sel::Iface { loc: Some("j1".into()), name: "gif0".into() }), dispatch: Callback::noop() };
+    let props = InspectorProps {
+        summary: s.summary.clone(),
+        selection: Some(Sel::Iface { loc: Some("j1".into()), name: "gif0".into() }),
+        dispatch: Callback::noop(),
+    };
     let html = LocalServerRenderer::<Inspector>::with_props(props).hydratable(false).render().await;
     assert!(html.contains("vnet_gif_uninit"));
     check("inspector_gif", html);
@@ -73,7 +97,15 @@ async fn player_at_the_fault() {
         dispatch: Callback::noop(),
     };
     let html = LocalServerRenderer::<Player>::with_props(props).hydratable(false).render().await;
-    for id in ["fault-banner-a", "fault-banner", "narration-a", "narration-b", "narration", "lane-a-outcome", "scrubber"] {
+    for id in [
+        "fault-banner-a",
+        "fault-banner",
+        "narration-a",
+        "narration-b",
+        "narration",
+        "lane-a-outcome",
+        "scrubber",
+    ] {
         assert!(html.contains(&format!("data-testid=\"{id}\"")), "missing {id}");
     }
     assert!(!html.contains("data-testid=\"fault-banner-b\""));
@@ -84,11 +116,17 @@ async fn player_at_the_fault() {
 #[tokio::test]
 async fn script_with_an_error_and_presets() {
     let s = seed().reduce(Action::SetScript("jail -c name=\n".into()));
-    let props = ScriptProps { text: s.script.clone(), error: s.script_error.clone(), dispatch: Callback::noop() };
-    let html = LocalServerRenderer::<ScriptEditor>::with_props(props).hydratable(false).render().await;
+    let props = ScriptProps {
+        text: s.script.clone(),
+        error: s.script_error.clone(),
+        dispatch: Callback::noop(),
+    };
+    let html =
+        LocalServerRenderer::<ScriptEditor>::with_props(props).hydratable(false).render().await;
     assert!(html.contains("line 1, column"));
     check("script_error", html);
-    let props = PresetsProps { current: Some("seed-gif-route-cache".into()), dispatch: Callback::noop() };
+    let props =
+        PresetsProps { current: Some("seed-gif-route-cache".into()), dispatch: Callback::noop() };
     let html = LocalServerRenderer::<Presets>::with_props(props).hydratable(false).render().await;
     check("presets", html);
 }

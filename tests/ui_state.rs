@@ -36,7 +36,12 @@ fn built() -> Rc<State> {
         [
             Action::AddJail { parent: None, vnet: true, pos: Some((20, 60)) },
             Action::AddIface { driver: Driver::Gif, loc: j1(), pos: None },
-            Action::SetIfaceProp { loc: j1(), name: "gif0".into(), kind: tun.clone(), op: Some(tun) },
+            Action::SetIfaceProp {
+                loc: j1(),
+                name: "gif0".into(),
+                kind: tun.clone(),
+                op: Some(tun),
+            },
             Action::AddTunnelRoute { tunnel: gif0(), via: "lo0".into() },
             Action::SetRouteCache(true),
         ],
@@ -81,7 +86,12 @@ fn add_jail_iface_process_and_tunnel_route_build_the_fault() {
     assert_eq!(s.summary.routes.len(), 1);
     assert!(s.summary.route_cache());
     assert!(s.script.contains("options ROUTE_CACHE"), "{}", s.script);
-    assert_eq!(s.trace(0).map(|t| t.outcome), Some(Outcome::PageFault), "{:?}", s.runs[0].as_ref().err());
+    assert_eq!(
+        s.trace(0).map(|t| t.outcome),
+        Some(Outcome::PageFault),
+        "{:?}",
+        s.runs[0].as_ref().err()
+    );
     assert_eq!(s.trace(1).map(|t| t.outcome), Some(Outcome::Clean));
     let s = s.reduce(Action::AddProcess { jail: "j1".into() });
     assert_eq!(s.summary.jail("j1").map(|j| j.processes), Some(1));
@@ -158,7 +168,12 @@ fn set_iface_prop_replaces_in_place() {
     let s = built();
     let n = s.scenario.entries.len();
     let tun = IfOp::Tunnel { src: "192.0.2.1".parse().unwrap(), dst: "192.0.2.9".parse().unwrap() };
-    let s = s.reduce(Action::SetIfaceProp { loc: j1(), name: "gif0".into(), kind: tun.clone(), op: Some(tun) });
+    let s = s.reduce(Action::SetIfaceProp {
+        loc: j1(),
+        name: "gif0".into(),
+        kind: tun.clone(),
+        op: Some(tun),
+    });
     assert_eq!(s.scenario.entries.len(), n);
     assert!(s.script.contains("192.0.2.9"));
 }

@@ -238,7 +238,11 @@ pub fn builder(p: &BuilderProps) -> Html {
                 }
             })
         };
-        let title = format!("{} — {}. Drag onto the canvas, or press Enter to add to the selection.", kind.label(), kind.hint());
+        let title = format!(
+            "{} — {}. Drag onto the canvas, or press Enter to add to the selection.",
+            kind.label(),
+            kind.hint()
+        );
         html! {
             <button class="palette-item" data-testid={format!("palette-{}", kind.slug())}
                 title={title.clone()} aria-label={title} {onpointerdown} {onclick}>
@@ -514,7 +518,8 @@ fn chip(
 
 /// Lines between epair ends, and from tunnels to the interface their route goes through.
 fn wires(s: &Summary, geo: &Geometry) -> Html {
-    let centre = |sel: &Sel| geo.get(sel).map(|p| (p.rect.x + p.rect.w / 2, p.rect.y + p.rect.h / 2));
+    let centre =
+        |sel: &Sel| geo.get(sel).map(|p| (p.rect.x + p.rect.w / 2, p.rect.y + p.rect.h / 2));
     let mut paths = Vec::new();
     for f in s.ifaces.iter().filter(|f| f.driver == Some(Driver::Epair) && f.name.ends_with('a')) {
         let other = format!("{}b", f.name.trim_end_matches('a'));
@@ -526,9 +531,10 @@ fn wires(s: &Summary, geo: &Geometry) -> Html {
     }
     for r in &s.routes {
         let Gateway::Interface(via) = &r.gateway else { continue };
-        let tunnel = s
-            .ifaces_in(&r.loc)
-            .find(|t| t.tunnel.is_some_and(|(_, dst)| dst == r.dest.addr) || (r.dest.len == 0 && t.is_tunnel()));
+        let tunnel = s.ifaces_in(&r.loc).find(|t| {
+            t.tunnel.is_some_and(|(_, dst)| dst == r.dest.addr)
+                || (r.dest.len == 0 && t.is_tunnel())
+        });
         let outer = s.iface(&r.loc, via);
         if let (Some(t), Some(o)) = (tunnel, outer)
             && let (Some(a), Some(b)) = (geo.get(&t.sel()), geo.get(&o.sel()))

@@ -93,7 +93,9 @@ impl Geometry {
     pub fn origin(&self, loc: &Loc) -> (i32, i32) {
         match loc {
             None => (0, 0),
-            Some(j) => self.get(&Sel::Jail(j.clone())).map(|p| (p.rect.x, p.rect.y)).unwrap_or((0, 0)),
+            Some(j) => {
+                self.get(&Sel::Jail(j.clone())).map(|p| (p.rect.x, p.rect.y)).unwrap_or((0, 0))
+            }
         }
     }
 }
@@ -121,7 +123,8 @@ fn place(s: &Summary, loc: &Loc, sizes: &mut BTreeMap<String, (i32, i32)>) -> Tr
         let p = match f.pos {
             Some(p) => clamp(p),
             None => {
-                let p = (PAD + (k % PER_ROW) * (CHIP_W + GAP), head + (k / PER_ROW) * (CHIP_H + GAP));
+                let p =
+                    (PAD + (k % PER_ROW) * (CHIP_W + GAP), head + (k / PER_ROW) * (CHIP_H + GAP));
                 k += 1;
                 p
             }

@@ -169,17 +169,25 @@ pub fn pieces(text: &str) -> Vec<Piece> {
     let mut plain = String::new();
     while let Some(open) = rest.find('[') {
         let Some(close) = rest[open..].find(']').map(|c| open + c) else { break };
-        match Provenance::of(&rest[open + 1..close]) {
-            Some(p) => {
-                plain.push_str(&rest[..open]);
-                let trimmed = plain.trim_end().to_string();
-                if !trimmed.is_empty() {
-                    out.push(Piece::Text(plain.clone()));
-                }
-                plain.clear();
-                out.push(Piece::Marker(p));
+        // `[V]`, `[V: path]`, and compound ones like `[V pieces, I composition]`.
+        let inner = &rest[open + 1..close];
+        let parts: Vec<Option<Provenance>> = if inner.contains(':') {
+            vec![Provenance::of(inner)]
+        } else {
+            inner
+                .split(',')
+                .map(|part| Provenance::of(part.split_whitespace().next().unwrap_or("")))
+                .collect()
+        };
+        if parts.iter().all(Option::is_some) {
+            plain.push_str(&rest[..open]);
+            if !plain.trim_end().is_empty() {
+                out.push(Piece::Text(plain.clone()));
             }
-            None => plain.push_str(&rest[..=close]),
+            plain.clear();
+            out.extend(parts.into_iter().flatten().map(Piece::Marker));
+        } else {
+            plain.push_str(&rest[..=close]);
         }
         rest = &rest[close + 1..];
     }
@@ -205,5 +213,8 @@ mod tests {
         assert_eq!(p[6], Piece::Marker(Provenance::Review));
         assert_eq!(p[7], Piece::Text(" ok [x]".into()));
         assert_eq!(pieces("plain"), vec![Piece::Text("plain".into())]);
+        let c = pieces("a fault [V pieces, I composition].");
+        assert_eq!(c[1], Piece::Marker(Provenance::Verified));
+        assert_eq!(c[2], Piece::Marker(Provenance::Inferred));
     }
 }

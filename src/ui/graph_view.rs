@@ -92,7 +92,9 @@ pub fn graph_view(p: &GraphProps) -> Html {
         );
         let (start, end) = match (e.kind, *dangling) {
             (_, true) => (String::new(), format!("url(#x-{lane})")),
-            (EdgeKind::Owner, _) => (format!("url(#diamond-{lane})"), format!("url(#arrow-open-{lane})")),
+            (EdgeKind::Owner, _) => {
+                (format!("url(#diamond-{lane})"), format!("url(#arrow-open-{lane})"))
+            }
             (EdgeKind::Counted, _) => (String::new(), format!("url(#arrow-{lane})")),
             (EdgeKind::Raw, _) => (String::new(), format!("url(#arrow-open-{lane})")),
         };
@@ -168,7 +170,7 @@ pub fn graph_view(p: &GraphProps) -> Html {
     let h = l.height.max(120.0);
     html! {
         <svg class="graph" data-testid={format!("graph-{lane}")} viewBox={format!("0 0 {w:.0} {h:.0}")}
-            width={format!("{w:.0}")} preserveAspectRatio="xMidYMin meet" role="group"
+            style={format!("width:{:.0}px", w * 0.72)} preserveAspectRatio="xMidYMin meet" role="group"
             aria-label={format!("Dependency graph of lane {}, step {}", lane.to_uppercase(), p.step)}>
             <defs>
                 <marker id={format!("arrow-{lane}")} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -212,7 +214,8 @@ fn anchor(from: (f32, f32), to: (f32, f32)) -> (f32, f32, f32, f32) {
         return (from.0, from.1 - hh, to.0, to.1 - hh - 2.0);
     }
     let down = to.1 > from.1;
-    let (y0, y1) = if down { (from.1 + hh, to.1 - hh - 2.0) } else { (from.1 - hh, to.1 + hh + 2.0) };
+    let (y0, y1) =
+        if down { (from.1 + hh, to.1 - hh - 2.0) } else { (from.1 - hh, to.1 + hh + 2.0) };
     let dx = (to.0 - from.0).clamp(-hw, hw) * 0.3;
     (from.0 + dx, y0, to.0 - dx, y1)
 }

@@ -33,7 +33,11 @@ fn parse_addr(text: &str) -> Result<(IpAddr, u8, Option<IpAddr>), String> {
     let addr: IpAddr = a.parse().map_err(|_| format!("{a} is not an IP address"))?;
     let max = if addr.is_ipv4() { 32 } else { 128 };
     let len = match len {
-        Some(l) => l.parse::<u8>().ok().filter(|l| *l <= max).ok_or(format!("/{l} is not a prefix length"))?,
+        Some(l) => l
+            .parse::<u8>()
+            .ok()
+            .filter(|l| *l <= max)
+            .ok_or(format!("/{l} is not a prefix length"))?,
         None => max,
     };
     let dst = match parts.next() {
@@ -70,7 +74,9 @@ pub fn inspector(p: &InspectorProps) -> Html {
     let rename = {
         let d = d.clone();
         let sel = sel.clone();
-        Callback::from(move |e: Event| d.emit(Action::Rename { sel: sel.clone(), name: platform::value_of(&e) }))
+        Callback::from(move |e: Event| {
+            d.emit(Action::Rename { sel: sel.clone(), name: platform::value_of(&e) })
+        })
     };
     let delete = {
         let d = d.clone();
@@ -83,12 +89,16 @@ pub fn inspector(p: &InspectorProps) -> Html {
             let persist = {
                 let d = d.clone();
                 let jail = name.clone();
-                Callback::from(move |e: Event| d.emit(Action::SetPersist { jail: jail.clone(), on: platform::checked_of(&e) }))
+                Callback::from(move |e: Event| {
+                    d.emit(Action::SetPersist { jail: jail.clone(), on: platform::checked_of(&e) })
+                })
             };
             let add_proc = {
                 let d = d.clone();
                 let jail = name.clone();
-                Callback::from(move |_: MouseEvent| d.emit(Action::AddProcess { jail: jail.clone() }))
+                Callback::from(move |_: MouseEvent| {
+                    d.emit(Action::AddProcess { jail: jail.clone() })
+                })
             };
             let loc: Loc = Some(name.clone());
             html! {
@@ -150,10 +160,14 @@ pub fn inspector(p: &InspectorProps) -> Html {
                     </fieldset>
                 }
             });
-            let addr_text = f.addrs.first().map(|(a, l, dst)| match dst {
-                Some(dst) => format!("{a}/{l} {dst}"),
-                None => format!("{a}/{l}"),
-            }).unwrap_or_default();
+            let addr_text = f
+                .addrs
+                .first()
+                .map(|(a, l, dst)| match dst {
+                    Some(dst) => format!("{a}/{l} {dst}"),
+                    None => format!("{a}/{l}"),
+                })
+                .unwrap_or_default();
             let on_addr = {
                 let d = d.clone();
                 let loc = loc.clone();
@@ -164,13 +178,23 @@ pub fn inspector(p: &InspectorProps) -> Html {
                     let kind = IfOp::Addr { addr: IpAddr::from([0, 0, 0, 0]), len: 0, dst: None };
                     if v.trim().is_empty() {
                         set_err(None);
-                        d.emit(Action::SetIfaceProp { loc: loc.clone(), name: name.clone(), kind, op: None });
+                        d.emit(Action::SetIfaceProp {
+                            loc: loc.clone(),
+                            name: name.clone(),
+                            kind,
+                            op: None,
+                        });
                         return;
                     }
                     match parse_addr(&v) {
                         Ok((addr, len, dst)) => {
                             set_err(None);
-                            d.emit(Action::SetIfaceProp { loc: loc.clone(), name: name.clone(), kind, op: Some(IfOp::Addr { addr, len, dst }) });
+                            d.emit(Action::SetIfaceProp {
+                                loc: loc.clone(),
+                                name: name.clone(),
+                                kind,
+                                op: Some(IfOp::Addr { addr, len, dst }),
+                            });
                         }
                         Err(m) => set_err(Some(m)),
                     }
@@ -184,11 +208,20 @@ pub fn inspector(p: &InspectorProps) -> Html {
                 Callback::from(move |e: Event| {
                     let v = platform::value_of(&e);
                     let kind = IfOp::Fib(0);
-                    let op = if v.trim().is_empty() { Ok(None) } else { v.trim().parse::<u32>().map(|n| Some(IfOp::Fib(n))) };
+                    let op = if v.trim().is_empty() {
+                        Ok(None)
+                    } else {
+                        v.trim().parse::<u32>().map(|n| Some(IfOp::Fib(n)))
+                    };
                     match op {
                         Ok(op) => {
                             set_err(None);
-                            d.emit(Action::SetIfaceProp { loc: loc.clone(), name: name.clone(), kind, op });
+                            d.emit(Action::SetIfaceProp {
+                                loc: loc.clone(),
+                                name: name.clone(),
+                                kind,
+                                op,
+                            });
                         }
                         Err(_) => set_err(Some(format!("{v} is not a fib number"))),
                     }
@@ -236,7 +269,12 @@ pub fn inspector(p: &InspectorProps) -> Html {
                 }
             });
             let sysuninit = f.driver.and_then(engine_api::destructor).map(|(func, builtin)| {
-                let current = p.summary.sysuninits.iter().find(|(fname, _, _)| fname == func).map(|(_, s, _)| *s);
+                let current = p
+                    .summary
+                    .sysuninits
+                    .iter()
+                    .find(|(fname, _, _)| fname == func)
+                    .map(|(_, s, _)| *s);
                 sysuninit_select(func, builtin, current, &d)
             });
             html! {
@@ -308,20 +346,28 @@ fn routes_of(s: &Summary, loc: &Loc, d: &Callback<Action>) -> Html {
     }
 }
 
-fn sysuninit_select(func: &'static str, builtin: Slot, current: Option<Slot>, d: &Callback<Action>) -> Html {
+fn sysuninit_select(
+    func: &'static str,
+    builtin: Slot,
+    current: Option<Slot>,
+    d: &Callback<Action>,
+) -> Html {
     let shown = current.unwrap_or(builtin);
     let set = |sub: Option<u32>, order: Option<u32>| {
         let d = d.clone();
         Callback::from(move |e: Event| {
             let v: Option<u32> = platform::value_of(&e).parse().ok();
-            let slot = Slot::new(sub.or(v).unwrap_or(shown.sub), order.or(v).unwrap_or(shown.order));
+            let slot =
+                Slot::new(sub.or(v).unwrap_or(shown.sub), order.or(v).unwrap_or(shown.order));
             let slot = if slot == builtin { None } else { Some(slot) };
             d.emit(Action::SetSysuninit { func: func.to_string(), slot });
         })
     };
     let reset = {
         let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.emit(Action::SetSysuninit { func: func.to_string(), slot: None }))
+        Callback::from(move |_: MouseEvent| {
+            d.emit(Action::SetSysuninit { func: func.to_string(), slot: None })
+        })
     };
     html! {
         <fieldset class="field whatif">

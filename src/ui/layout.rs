@@ -253,10 +253,8 @@ mod tests {
     #[test]
     fn a_chain_ranks_top_down() {
         let nodes = vec![node("a", None), node("b", None), node("c", None)];
-        let edges = vec![
-            LEdge { from: 0, to: 1, ranks: true },
-            LEdge { from: 1, to: 2, ranks: true },
-        ];
+        let edges =
+            vec![LEdge { from: 0, to: 1, ranks: true }, LEdge { from: 1, to: 2, ranks: true }];
         let l = layout(&nodes, &edges);
         let y = |k: &str| l.pos[k].1;
         assert!(y("a") < y("b") && y("b") < y("c"));
@@ -302,9 +300,8 @@ mod tests {
 
     #[test]
     fn deterministic_and_fast_enough_for_500() {
-        let nodes: Vec<LNode> = (0..500)
-            .map(|i| node(&format!("n{i}"), Some(["a", "b", "c"][i % 3])))
-            .collect();
+        let nodes: Vec<LNode> =
+            (0..500).map(|i| node(&format!("n{i}"), Some(["a", "b", "c"][i % 3]))).collect();
         let edges: Vec<LEdge> = (1..500)
             .map(|i| LEdge { from: (i * 7) % i.max(1) / 2, to: i, ranks: i % 5 != 0 })
             .collect();

@@ -42,7 +42,10 @@ pub fn app() -> Html {
         use_effect_with((state.playing, state.speed), move |(playing, speed)| {
             let handle = playing.then(|| {
                 let d = dispatch.clone();
-                platform::every(SPEEDS[(*speed).min(SPEEDS.len() - 1)], Callback::from(move |_| d.emit(Action::Tick)))
+                platform::every(
+                    SPEEDS[(*speed).min(SPEEDS.len() - 1)],
+                    Callback::from(move |_| d.emit(Action::Tick)),
+                )
             });
             move || drop(handle)
         });
@@ -86,7 +89,7 @@ pub fn app() -> Html {
         <div class="app" data-testid="app">
             <header class="topbar">
                 <div class="brand-wrap">
-                    <span class="logo" aria-hidden="true">{"⛓"}</span>
+                    <span class="logo" aria-hidden="true">{"v"}</span>
                     <h1 class="brand">{"vnet-playground"}</h1>
                 </div>
                 <span class="tagline">{"Watch FreeBSD tear down a jail's VNET, step by step, under today's order and the proposed ones"}</span>
@@ -192,7 +195,11 @@ pub fn presets(p: &PresetsProps) -> Html {
 
 fn short_source(label: &str) -> String {
     let head = label.split([':', ',']).next().unwrap_or(label).trim();
-    if head.chars().count() > 22 { format!("{}…", head.chars().take(21).collect::<String>()) } else { head.to_string() }
+    if head.chars().count() > 22 {
+        format!("{}…", head.chars().take(21).collect::<String>())
+    } else {
+        head.to_string()
+    }
 }
 
 #[derive(Properties, PartialEq)]

@@ -337,20 +337,11 @@ pub fn fresh_ifname(s: &Summary, driver: Driver, loc: &Loc) -> String {
 
 /// Adds a jail (vnet or not) inside `parent`; a top-level jail also gets its `jail -r`.
 /// Returns the new jail's name.
-pub fn add_jail(
-    sc: &mut Scenario,
-    parent: &Loc,
-    vnet: bool,
-    pos: Option<(i16, i16)>,
-) -> String {
+pub fn add_jail(sc: &mut Scenario, parent: &Loc, vnet: bool, pos: Option<(i16, i16)>) -> String {
     let s = summarize(sc);
     let name = fresh_jail_name(&s, parent);
-    let create = Command::JailCreate {
-        name: name.clone(),
-        vnet,
-        persist: true,
-        children_max: None,
-    };
+    let create =
+        Command::JailCreate { name: name.clone(), vnet, persist: true, children_max: None };
     insert_before_teardown(sc, Entry { pos, ..Entry::new(create) });
     if parent.is_none() {
         sc.entries.push(Entry::new(Command::JailRemove { name: name.clone() }));
@@ -360,12 +351,7 @@ pub fn add_jail(
 
 /// Adds an interface of `driver` in `loc`. Returns the name the canvas shows (for an epair,
 /// its `a` end).
-pub fn add_iface(
-    sc: &mut Scenario,
-    driver: Driver,
-    loc: &Loc,
-    pos: Option<(i16, i16)>,
-) -> String {
+pub fn add_iface(sc: &mut Scenario, driver: Driver, loc: &Loc, pos: Option<(i16, i16)>) -> String {
     let s = summarize(sc);
     let base = fresh_ifname(&s, driver, loc);
     let vxlan = (driver == Driver::Vxlan).then(|| crate::engine::VxlanArgs {
@@ -374,11 +360,8 @@ pub fn add_iface(
         remote: None,
         dev: None,
     });
-    let cmd = Command::Ifconfig {
-        jail: loc.clone(),
-        ifname: base.clone(),
-        op: IfOp::Create { vxlan },
-    };
+    let cmd =
+        Command::Ifconfig { jail: loc.clone(), ifname: base.clone(), op: IfOp::Create { vxlan } };
     insert_before_teardown(sc, Entry { pos, ..Entry::new(cmd) });
     if driver == Driver::Epair { format!("{base}a") } else { base }
 }
@@ -446,7 +429,9 @@ pub fn delete(sc: &mut Scenario, sel: &Sel) {
                     {
                         doomed.insert(i);
                     }
-                    Command::Ifconfig { ifname, op: IfOp::Destroy, .. } if names.contains(ifname) => {
+                    Command::Ifconfig { ifname, op: IfOp::Destroy, .. }
+                        if names.contains(ifname) =>
+                    {
                         doomed.insert(i);
                     }
                     _ => {}
@@ -582,7 +567,8 @@ pub fn set_iface_prop(sc: &mut Scenario, loc: &Loc, name: &str, kind: &IfOp, op:
     });
     match (existing, op) {
         (Some(i), Some(op)) => {
-            if let Some(Command::Ifconfig { op: o, .. }) = sc.entries.get_mut(i).map(|e| &mut e.command)
+            if let Some(Command::Ifconfig { op: o, .. }) =
+                sc.entries.get_mut(i).map(|e| &mut e.command)
             {
                 *o = op;
             }

@@ -11,8 +11,8 @@ use crate::engine::{FaultKind, Outcome, StageOrder, Trace};
 use crate::ui::engine_api::LaneSpec;
 use crate::ui::graph::{GraphLayout, MarkerKind, Piece, markers, pieces};
 use crate::ui::graph_view::GraphView;
-use crate::ui::state::{Action, Go, Run, SPEEDS};
 use crate::ui::platform;
+use crate::ui::state::{Action, Go, Run, SPEEDS};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -102,7 +102,7 @@ pub fn player(p: &PlayerProps) -> Html {
             <div class="transport" role="group" aria-label="Teardown player controls">
                 <div class="buttons">
                     <button class="tbtn" data-testid="step-first" onclick={go(&p.dispatch, Go::First)} disabled={p.step == 0}
-                        aria-label="First step (Home)" title="First step (Home)">{"⏮"}</button>
+                        aria-label="First step (Home)" title="First step (Home)">{"|◀"}</button>
                     <button class="tbtn" data-testid="step-prev" onclick={go(&p.dispatch, Go::Prev)} disabled={p.step == 0}
                         aria-label="Previous step (←)" title="Previous step (←)">{"◀"}</button>
                     <button class="tbtn play" data-testid="play" onclick={toggle} disabled={n == 0}
@@ -113,7 +113,7 @@ pub fn player(p: &PlayerProps) -> Html {
                     <button class="tbtn" data-testid="step-next" onclick={go(&p.dispatch, Go::Next)} disabled={p.step >= n}
                         aria-label="Next step (→)" title="Next step (→)">{"▶"}</button>
                     <button class="tbtn" data-testid="step-last" onclick={go(&p.dispatch, Go::Last)} disabled={p.step >= n}
-                        aria-label="Last step (End)" title="Last step (End)">{"⏭"}</button>
+                        aria-label="Last step (End)" title="Last step (End)">{"▶|"}</button>
                 </div>
                 <div class="scrub">
                     <input type="range" data-testid="scrubber" min="0" max={n.to_string()} value={p.step.to_string()}
@@ -219,7 +219,9 @@ pub fn lane_view(p: &LaneProps) -> Html {
                 { outcome_text(t.outcome) }
             </span>
         },
-        Err(_) => html! { <span class="outcome o-error" data-testid={format!("lane-{ab}-outcome")}>{"no trace"}</span> },
+        Err(_) => {
+            html! { <span class="outcome o-error" data-testid={format!("lane-{ab}-outcome")}>{"no trace"}</span> }
+        }
     };
     html! {
         <section class={classes!("lane", format!("lane-{ab}"))} data-testid={format!("lane-{ab}")}
@@ -248,7 +250,7 @@ fn lane_body(t: &Rc<Trace>, p: &LaneProps, ab: &'static str) -> Html {
         let jump = f.freed_by.as_ref().map(|fb| {
             let dispatch = p.dispatch.clone();
             let to = fb.step;
-            let who = fb.call_path.last().cloned().unwrap_or_default();
+            let who = fb.call_path.first().cloned().unwrap_or_default();
             let onclick = Callback::from(move |_: MouseEvent| dispatch.emit(Action::Go(Go::To(to))));
             html! {
                 <button class="jump" data-testid={format!("jump-freed-{ab}")} {onclick}>
@@ -289,8 +291,10 @@ fn lane_body(t: &Rc<Trace>, p: &LaneProps, ab: &'static str) -> Html {
     } else {
         narration
     };
-    let notes = (!t.notes.is_empty()).then(|| html! {
-        <ul class="notes">{ for t.notes.iter().map(|n| html! { <li>{marked(n)}</li> }) }</ul>
+    let notes = (!t.notes.is_empty()).then(|| {
+        html! {
+            <ul class="notes">{ for t.notes.iter().map(|n| html! { <li>{marked(n)}</li> }) }</ul>
+        }
     });
     html! {
         <>

@@ -74,28 +74,68 @@ pub enum Action {
     /// The script editor's text changed.
     SetScript(String),
     LoadPreset(String),
-    AddJail { parent: Loc, vnet: bool, pos: Option<(i16, i16)> },
-    AddIface { driver: Driver, loc: Loc, pos: Option<(i16, i16)> },
-    AddProcess { jail: String },
+    AddJail {
+        parent: Loc,
+        vnet: bool,
+        pos: Option<(i16, i16)>,
+    },
+    AddIface {
+        driver: Driver,
+        loc: Loc,
+        pos: Option<(i16, i16)>,
+    },
+    AddProcess {
+        jail: String,
+    },
     /// A route from a tunnel to its outer destination through interface `via`.
-    AddTunnelRoute { tunnel: Sel, via: String },
-    AddRoute { loc: Loc, dest: Prefix, via: String },
+    AddTunnelRoute {
+        tunnel: Sel,
+        via: String,
+    },
+    AddRoute {
+        loc: Loc,
+        dest: Prefix,
+        via: String,
+    },
     /// Removes one command (a route, a process line) by its entry index.
     DeleteEntry(usize),
     /// Moves an object on the canvas (a layout hint).
-    MoveTo { sel: Sel, pos: (i16, i16) },
+    MoveTo {
+        sel: Sel,
+        pos: (i16, i16),
+    },
     /// Drops an object into another container: loans an interface, nests a jail.
-    Reparent { sel: Sel, to: Loc },
-    Rename { sel: Sel, name: String },
+    Reparent {
+        sel: Sel,
+        to: Loc,
+    },
+    Rename {
+        sel: Sel,
+        name: String,
+    },
     Delete(Sel),
     /// Sets (or clears) an interface's tunnel, address, fib or up.
-    SetIfaceProp { loc: Loc, name: String, kind: IfOp, op: Option<IfOp> },
-    SetPersist { jail: String, on: bool },
+    SetIfaceProp {
+        loc: Loc,
+        name: String,
+        kind: IfOp,
+        op: Option<IfOp>,
+    },
+    SetPersist {
+        jail: String,
+        on: bool,
+    },
     SetRouteCache(bool),
     /// Re-registers a destructor at a slot (or drops the re-registration).
-    SetSysuninit { func: String, slot: Option<Slot> },
+    SetSysuninit {
+        func: String,
+        slot: Option<Slot>,
+    },
     Select(Option<Sel>),
-    SetLaneOrder { lane: usize, order: StageOrder },
+    SetLaneOrder {
+        lane: usize,
+        order: StageOrder,
+    },
     Go(Go),
     TogglePlay,
     /// One playback tick: the next step, or stop at the end.
@@ -387,9 +427,7 @@ impl Reducible for State {
                 s.edit(|sc| model::set_iface_prop(sc, &loc, &name, &kind, op))
             }
             Action::SetPersist { jail, on } => s.edit(|sc| model::set_persist(sc, &jail, on)),
-            Action::SetRouteCache(on) => {
-                s.edit(|sc| model::set_option(sc, model::ROUTE_CACHE, on))
-            }
+            Action::SetRouteCache(on) => s.edit(|sc| model::set_option(sc, model::ROUTE_CACHE, on)),
             Action::SetSysuninit { func, slot } => {
                 s.edit(|sc| model::set_sysuninit(sc, &func, slot))
             }
@@ -461,7 +499,8 @@ fn fix_teardown(sc: &mut crate::engine::Scenario) {
         })
         .collect();
     let had_teardown = sc.entries.iter().any(|e| matches!(e.command, Command::JailRemove { .. }));
-    sc.entries.retain(|e| !matches!(&e.command, Command::JailRemove { name } if name.contains('.')));
+    sc.entries
+        .retain(|e| !matches!(&e.command, Command::JailRemove { name } if name.contains('.')));
     if had_teardown {
         for t in tops {
             let has = sc

@@ -28,7 +28,10 @@ pub fn dump(t: &Trace) -> String {
         }
     }
     for f in &t.faults {
-        s.push_str(&format!("\nfault {:?} in {} at step {}: {}\n", f.kind, f.function, f.step, f.message));
+        s.push_str(&format!(
+            "\nfault {:?} in {} at step {}: {}\n",
+            f.kind, f.function, f.step, f.message
+        ));
         if let Some(fb) = &f.freed_by {
             s.push_str(&format!("  freed_by step {}: {}\n", fb.step, fb.call_path.join(" > ")));
         }
