@@ -190,7 +190,11 @@ pub fn builder(p: &BuilderProps) -> Html {
                 });
                 platform::on_window_pointer(on_move, on_up)
             });
-            move || drop(handle)
+            move || {
+                if let Some(h) = handle {
+                    h.release();
+                }
+            }
         });
     }
 

@@ -103,9 +103,12 @@ impl Geometry {
 /// Where the host's own chips start, under the host's title.
 pub const HOST_HEAD: i32 = 40;
 
+/// A child: what, where (relative) and how big.
+type Child = (Sel, (i32, i32), (i32, i32));
+
 struct Tree {
     /// Relative placements of a container's children and its size.
-    rel: Vec<(Sel, (i32, i32), (i32, i32))>,
+    rel: Vec<Child>,
     size: (i32, i32),
 }
 

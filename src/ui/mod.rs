@@ -47,7 +47,11 @@ pub fn app() -> Html {
                     Callback::from(move |_| d.emit(Action::Tick)),
                 )
             });
-            move || drop(handle)
+            move || {
+                if let Some(h) = handle {
+                    h.release();
+                }
+            }
         });
     }
     {
@@ -61,7 +65,7 @@ pub fn app() -> Html {
                     dispatch.emit(a);
                 }
             }));
-            move || drop(h)
+            move || h.release()
         });
     }
     let toggle_theme = {

@@ -102,6 +102,14 @@ pub struct Handle {
     _listeners: Vec<gloo::events::EventListener>,
 }
 
+impl Handle {
+    /// Stops the timer or listeners (same as dropping the handle; named for effect
+    /// clean-ups, where a plain `drop` of the native no-op handle would look pointless).
+    pub fn release(self) {
+        let _stopped = self;
+    }
+}
+
 /// Calls `tick` every `ms` milliseconds until the handle is dropped.
 pub fn every(ms: u32, tick: Callback<()>) -> Handle {
     #[cfg(target_arch = "wasm32")]
