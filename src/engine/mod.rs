@@ -11,6 +11,7 @@
 pub mod kernel;
 pub mod presets;
 pub mod registry;
+pub mod render;
 pub mod scenario;
 pub mod script;
 pub mod si;
