@@ -503,6 +503,7 @@ impl World {
 
     // ---------------------------------------------------------------- objects and edges
 
+    #[allow(clippy::too_many_arguments)]
     pub fn new_obj(
         &mut self,
         kind: ObjKind,
@@ -538,7 +539,13 @@ impl World {
     }
 
     /// Adds a reference; a counted one takes a count on the target.
-    pub fn add_edge(&mut self, from: ObjId, to: ObjId, kind: EdgeKind, label: &'static str) -> EdgeId {
+    pub fn add_edge(
+        &mut self,
+        from: ObjId,
+        to: ObjId,
+        kind: EdgeKind,
+        label: &'static str,
+    ) -> EdgeId {
         let id = EdgeId(self.edges.len() as u32);
         self.edges.push(E { from, to, kind, label, live: true, dangling: false });
         self.om(from).out.push(id);
@@ -699,7 +706,10 @@ impl World {
     pub fn drain(&mut self) -> R<usize> {
         let mut n = 0;
         while !self.epoch.is_empty() {
-            let batch = std::mem::take(&mut self.epoch);
+            let mut batch = std::mem::take(&mut self.epoch);
+            // if_free_deferred runs after the address and nexthop callbacks queued with it,
+            // so that no ifaddr briefly points at a freed ifnet [I].
+            batch.sort_by_key(|d| matches!(self.o(d.obj).kind, ObjKind::Ifnet(_)));
             for d in batch {
                 if self.o(d.obj).freed {
                     return Err(Stop::Internal(format!("{} queued twice", self.o(d.obj).name)));
@@ -953,7 +963,13 @@ impl World {
     }
 
     /// if_alloc + if_attach in `vnet`, on that vnet's cloner list for the driver.
-    fn create_ifnet(&mut self, vnet: ObjId, driver: Driver, name: &str, unit: Option<u32>) -> ObjId {
+    fn create_ifnet(
+        &mut self,
+        vnet: ObjId,
+        driver: Driver,
+        name: &str,
+        unit: Option<u32>,
+    ) -> ObjId {
         let vkey = self.vkey(vnet);
         let ifp = self.new_obj(
             ObjKind::Ifnet(driver),
@@ -1037,7 +1053,13 @@ impl World {
         out
     }
 
-    fn add_addr(&mut self, ifp: ObjId, addr: IpAddr, len: u8, dst: Option<IpAddr>) -> Result<(), String> {
+    fn add_addr(
+        &mut self,
+        ifp: ObjId,
+        addr: IpAddr,
+        len: u8,
+        dst: Option<IpAddr>,
+    ) -> Result<(), String> {
         let fam = Fam::of(addr);
         let vnet = self.ifn(ifp).vnet;
         let fib = self.ifn(ifp).fib;
@@ -1170,7 +1192,13 @@ impl World {
     }
 
     /// Reports a use-after-free (fills in by whom the object was freed).
-    pub fn uaf(&mut self, obj: ObjId, function: &str, path: Vec<&'static str>, message: String) -> R {
+    pub fn uaf(
+        &mut self,
+        obj: ObjId,
+        function: &str,
+        path: Vec<&'static str>,
+        message: String,
+    ) -> R {
         let freed_by = FreedBy {
             step: self.o(obj).freed_at,
             call_path: self.o(obj).freed_by.iter().map(|s| s.to_string()).collect(),
@@ -1185,7 +1213,9 @@ impl World {
         match jail {
             None => Ok((self.prison0, self.vnet0)),
             Some(j) => {
-                let p = self.find_jail(j).ok_or_else(|| berr(idx, format!("jexec: jail \"{j}\" not found")))?;
+                let p = self
+                    .find_jail(j)
+                    .ok_or_else(|| berr(idx, format!("jexec: jail \"{j}\" not found")))?;
                 Ok((p, self.pr(p).vnet))
             }
         }
@@ -1259,7 +1289,10 @@ impl World {
 
     /// Runs the set-up commands (everything but `jail -r`) and returns the built world plus
     /// the `jail -r` entries in order.
-    pub fn build(scenario: &Scenario, extra: &[(String, Slot)]) -> Result<(World, Vec<usize>), BuildError> {
+    pub fn build(
+        scenario: &Scenario,
+        extra: &[(String, Slot)],
+    ) -> Result<(World, Vec<usize>), BuildError> {
         let mut w = World::new_world();
         let mut moves: Vec<(String, Slot)> = Vec::new();
         let mut removes = Vec::new();
@@ -1270,14 +1303,19 @@ impl World {
                     if !KNOWN_OPTIONS.contains(&up.as_str()) {
                         return Err(berr(
                             i,
-                            format!("options: unknown kernel option \"{name}\" (the model knows ROUTE_CACHE)"),
+                            format!(
+                                "options: unknown kernel option \"{name}\" (the model knows ROUTE_CACHE)"
+                            ),
                         ));
                     }
                     w.options.insert(up);
                 }
                 Command::Sysuninit { func, slot } => {
                     if !registry::is_known(func) {
-                        return Err(berr(i, format!("sysuninit: unknown VNET destructor \"{func}\"")));
+                        return Err(berr(
+                            i,
+                            format!("sysuninit: unknown VNET destructor \"{func}\""),
+                        ));
                     }
                     if !slot.is_vnet_range() {
                         return Err(berr(
@@ -1293,14 +1331,21 @@ impl World {
                 Command::JailRemove { .. } => removes.push(i),
                 _ => {
                     if !removes.is_empty() {
-                        return Err(berr(i, "a set-up command after the teardown (`jail -r` lines come last)".into()));
+                        return Err(berr(
+                            i,
+                            "a set-up command after the teardown (`jail -r` lines come last)"
+                                .into(),
+                        ));
                     }
                 }
             }
         }
         for (f, s) in extra {
             if !registry::is_known(f) {
-                return Err(berr(scenario.entries.len(), format!("sysuninit: unknown VNET destructor \"{f}\"")));
+                return Err(berr(
+                    scenario.entries.len(),
+                    format!("sysuninit: unknown VNET destructor \"{f}\""),
+                ));
             }
             moves.push((f.clone(), *s));
         }
@@ -1342,8 +1387,12 @@ impl World {
 
     fn build_one(&mut self, i: usize, c: &Command) -> Result<(), BuildError> {
         match c {
-            Command::KernelOption { .. } | Command::Sysuninit { .. } | Command::JailRemove { .. } => Ok(()),
-            Command::JailCreate { name, vnet, persist, .. } => self.jail_create(i, name, *vnet, *persist),
+            Command::KernelOption { .. }
+            | Command::Sysuninit { .. }
+            | Command::JailRemove { .. } => Ok(()),
+            Command::JailCreate { name, vnet, persist, .. } => {
+                self.jail_create(i, name, *vnet, *persist)
+            }
             Command::Process { jail, argv } => {
                 let (p, v) = self.ctx(&Some(jail.clone()), i)?;
                 let n = self.pr(p).procs.len() + 1;
@@ -1361,12 +1410,20 @@ impl World {
                 self.prm(p).procs.push(pid);
                 Ok(())
             }
-            Command::RouteAdd { jail, flag, dest, gateway } => self.route_add(i, jail, *flag, dest, gateway),
+            Command::RouteAdd { jail, flag, dest, gateway } => {
+                self.route_add(i, jail, *flag, dest, gateway)
+            }
             Command::Ifconfig { jail, ifname, op } => self.ifconfig(i, jail, ifname, op),
         }
     }
 
-    fn jail_create(&mut self, i: usize, name: &str, vnet: bool, persist: bool) -> Result<(), BuildError> {
+    fn jail_create(
+        &mut self,
+        i: usize,
+        name: &str,
+        vnet: bool,
+        persist: bool,
+    ) -> Result<(), BuildError> {
         if name.is_empty() || name.split('.').any(|s| s.is_empty()) {
             return Err(berr(i, format!("jail: name=\"{name}\": invalid jail name")));
         }
@@ -1375,7 +1432,9 @@ impl World {
         }
         let parent = match name.rsplit_once('.') {
             None => self.prison0,
-            Some((p, _)) => self.find_jail(p).ok_or_else(|| berr(i, format!("jail: \"{p}\" not found")))?,
+            Some((p, _)) => {
+                self.find_jail(p).ok_or_else(|| berr(i, format!("jail: \"{p}\" not found")))?
+            }
         };
         let pvnet = self.pr(parent).vnet;
         let p = self.new_obj(
@@ -1501,11 +1560,19 @@ impl World {
         Ok(())
     }
 
-    fn ifconfig(&mut self, i: usize, jail: &Option<String>, ifname: &str, op: &IfOp) -> Result<(), BuildError> {
+    fn ifconfig(
+        &mut self,
+        i: usize,
+        jail: &Option<String>,
+        ifname: &str,
+        op: &IfOp,
+    ) -> Result<(), BuildError> {
         let (p, vnet) = match jail {
             None => (self.prison0, self.vnet0),
             Some(j) => {
-                let p = self.find_jail(j).ok_or_else(|| berr(i, format!("ifconfig: jail \"{j}\" not found")))?;
+                let p = self
+                    .find_jail(j)
+                    .ok_or_else(|| berr(i, format!("ifconfig: jail \"{j}\" not found")))?;
                 (p, self.pr(p).vnet)
             }
         };
@@ -1572,7 +1639,14 @@ impl World {
         }
     }
 
-    fn reclaim(&mut self, i: usize, p: ObjId, vnet: ObjId, ifname: &str, op: &IfOp) -> Result<(), BuildError> {
+    fn reclaim(
+        &mut self,
+        i: usize,
+        p: ObjId,
+        vnet: ObjId,
+        ifname: &str,
+        op: &IfOp,
+    ) -> Result<(), BuildError> {
         let IfOp::Reclaim { jail: target } = op else { return Ok(()) };
         let Some(t) = self.find_jail(target).filter(|t| self.is_descendant(*t, p)) else {
             return Err(berr(i, format!("ifconfig: jail \"{target}\" not found")));
@@ -1602,7 +1676,13 @@ impl World {
         false
     }
 
-    fn if_create(&mut self, i: usize, p: ObjId, vnet: ObjId, ifname: &str) -> Result<(), BuildError> {
+    fn if_create(
+        &mut self,
+        i: usize,
+        p: ObjId,
+        vnet: ObjId,
+        ifname: &str,
+    ) -> Result<(), BuildError> {
         if p != self.prison0 && !self.pr(p).vnet_flag {
             return Err(berr(i, "ifconfig: SIOCIFCREATE2: Operation not permitted".into()));
         }
@@ -1633,7 +1713,8 @@ impl World {
                 }
                 u
             } else {
-                rest.parse::<u32>().map_err(|_| berr(i, "ifconfig: SIOCIFCREATE2: Invalid argument".into()))?
+                rest.parse::<u32>()
+                    .map_err(|_| berr(i, "ifconfig: SIOCIFCREATE2: Invalid argument".into()))?
             };
             let (a, b) = (format!("epair{unit}a"), format!("epair{unit}b"));
             if self.vn(vnet).epair_units.contains(&unit)
@@ -1652,7 +1733,10 @@ impl World {
             return Ok(());
         }
         if ifname == driver.name() {
-            return Err(berr(i, "ifconfig: SIOCIFCREATE2: Invalid argument (give a unit, e.g. gif0)".into()));
+            return Err(berr(
+                i,
+                "ifconfig: SIOCIFCREATE2: Invalid argument (give a unit, e.g. gif0)".into(),
+            ));
         }
         if self.vn(vnet).names.contains_key(ifname) {
             return Err(berr(i, "ifconfig: SIOCIFCREATE2: File exists".into()));
@@ -1717,12 +1801,12 @@ impl World {
         p.push(destroy_fn(drv));
         let mut gone = vec![ifp];
         match drv {
-            Driver::Gif | Driver::Gre => {
-                if self.ifn(ifp).tunnel.is_some() || self.ifn(ifp).sub.is_some() {
-                    let mut q = p.clone();
-                    q.push(if drv == Driver::Gif { "gif_delete_tunnel" } else { "gre_delete_tunnel" });
-                    self.delete_tunnel(ifp, &q)?;
-                }
+            Driver::Gif | Driver::Gre
+                if self.ifn(ifp).tunnel.is_some() || self.ifn(ifp).sub.is_some() =>
+            {
+                let mut q = p.clone();
+                q.push(if drv == Driver::Gif { "gif_delete_tunnel" } else { "gre_delete_tunnel" });
+                self.delete_tunnel(ifp, &q)?;
             }
             Driver::Wg => {
                 self.wg_drop_cred(ifp)?;
@@ -1810,7 +1894,13 @@ impl World {
         if let Some(s) = self.rec.cur.as_mut() {
             s.call_path = path.iter().map(|x| x.to_string()).collect();
             if self.rec.on {
-                s.events.push(Event { kind: EventKind::Fault, obj, edge: None, other: None, note: None });
+                s.events.push(Event {
+                    kind: EventKind::Fault,
+                    obj,
+                    edge: None,
+                    other: None,
+                    note: None,
+                });
                 s.text = if kind == FaultKind::UseAfterFree {
                     format!(
                         "{message}. The code follows a raw pointer into freed memory: a page fault \
@@ -1821,7 +1911,14 @@ impl World {
                 };
             }
         }
-        self.rec.faults.push(Fault { kind, function: function.to_string(), object: obj, step, freed_by, message });
+        self.rec.faults.push(Fault {
+            kind,
+            function: function.to_string(),
+            object: obj,
+            step,
+            freed_by,
+            message,
+        });
         self.halted = true;
         Err(Stop::Fault)
     }
@@ -1833,8 +1930,14 @@ pub fn berr(entry: usize, message: String) -> BuildError {
 
 pub fn stop_err(entry: usize, s: Stop) -> BuildError {
     match s {
-        Stop::Internal(m) => BuildError { entry, message: format!("internal engine error: {m}"), internal: true },
-        Stop::Fault => BuildError { entry, message: "internal engine error: fault during set-up".into(), internal: true },
+        Stop::Internal(m) => {
+            BuildError { entry, message: format!("internal engine error: {m}"), internal: true }
+        }
+        Stop::Fault => BuildError {
+            entry,
+            message: "internal engine error: fault during set-up".into(),
+            internal: true,
+        },
     }
 }
 

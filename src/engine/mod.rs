@@ -8,6 +8,7 @@
 //! Entry points: `simulate` (the whole trace), `verdict` (the outcome only, for the
 //! explorer), `build` + `summarize` (the scenario as built, for the canvas).
 
+pub mod graph;
 pub mod kernel;
 pub mod presets;
 pub mod registry;
@@ -16,9 +17,13 @@ pub mod scenario;
 pub mod script;
 pub mod si;
 pub mod sim;
+pub mod summary;
 pub mod trace;
 
+pub use graph::{Cycle, DepGraph, graph_at};
 pub use kernel::BuildError;
+pub use presets::{Preset, presets};
 pub use scenario::*;
 pub use sim::{Lane, simulate, verdict};
+pub use summary::{Summary, build, summarize};
 pub use trace::*;

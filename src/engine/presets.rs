@@ -31,8 +31,10 @@ const GRITTON: (&str, &str) = (
 );
 const D32835: (&str, &str) =
     ("D32835: if_gif: move the cloner to SI_SUB_PSEUDO", "https://reviews.freebsd.org/D32835");
-const GMSHAKE: (&str, &str) =
-    ("Zhenlei Huang's route-cache prototype (gmshake/freebsd-src)", "https://github.com/gmshake/freebsd-src");
+const GMSHAKE: (&str, &str) = (
+    "Zhenlei Huang's route-cache prototype (gmshake/freebsd-src)",
+    "https://github.com/gmshake/freebsd-src",
+);
 const D6747: (&str, &str) = ("D6747: top-down VNET teardown", "https://reviews.freebsd.org/D6747");
 
 fn all(o: Outcome) -> BTreeMap<StageOrder, Outcome> {
@@ -109,7 +111,10 @@ jail -r j1
             slug: "pre-d32835-gif",
             title: "gif's cloner at PROTO_IFATTACHDOMAIN, as before D32835",
             story: "gif is destroyed while the vnet is shutting down, its address stays in the hash, and ip_destroy panics.",
-            sources: vec![D32835, ("commit 8ca6c11a7cf8", "https://cgit.freebsd.org/src/commit/?id=8ca6c11a7cf8")],
+            sources: vec![
+                D32835,
+                ("commit 8ca6c11a7cf8", "https://cgit.freebsd.org/src/commit/?id=8ca6c11a7cf8"),
+            ],
             script: "\
 sysuninit vnet_gif_uninit SI_SUB_PROTO_IFATTACHDOMAIN SI_ORDER_ANY
 jail -c name=j1 vnet persist
@@ -147,7 +152,10 @@ jail -r j1
             slug: "epair-loan",
             title: "An epair end loaned into a jail",
             story: "vnet_if_return sends epair0b home with a full detach before anything else runs.",
-            sources: vec![("D20868: epair vs vnet_if_return", "https://reviews.freebsd.org/D20868"), D6747],
+            sources: vec![
+                ("D20868: epair vs vnet_if_return", "https://reviews.freebsd.org/D20868"),
+                D6747,
+            ],
             script: "\
 jail -c name=j1 vnet persist
 ifconfig epair0 create
@@ -163,7 +171,10 @@ jail -r j1
             slug: "nested-vnet-jails",
             title: "Nested vnet jails",
             story: "Removing the parent kills the child too; the child's vnet is destroyed first.",
-            sources: vec![("kern_jail.c prison_deref_kill", "https://cgit.freebsd.org/src/tree/sys/kern/kern_jail.c")],
+            sources: vec![(
+                "kern_jail.c prison_deref_kill",
+                "https://cgit.freebsd.org/src/tree/sys/kern/kern_jail.c",
+            )],
             script: "\
 jail -c name=p vnet persist
 jail -c name=p.c vnet persist
@@ -181,7 +192,10 @@ jail -r p
             slug: "non-vnet-jail",
             title: "A jail without its own vnet",
             story: "It shares the host's vnet, so removing it never calls vnet_destroy.",
-            sources: vec![("kern_jail.c prison_deref", "https://cgit.freebsd.org/src/tree/sys/kern/kern_jail.c")],
+            sources: vec![(
+                "kern_jail.c prison_deref",
+                "https://cgit.freebsd.org/src/tree/sys/kern/kern_jail.c",
+            )],
             script: "\
 jail -c name=j1 persist
 jexec j1 sleep 1000 &
@@ -193,7 +207,13 @@ jail -r j1
             slug: "gre-inner-address",
             title: "gre with an inner address in a vnet jail",
             story: "By D32835's reasoning ip_destroy should panic; FreeBSD's own gre tests disagree, an open question [I].",
-            sources: vec![D32835, ("tests/sys/net/if_gre.sh", "https://cgit.freebsd.org/src/tree/tests/sys/net/if_gre.sh")],
+            sources: vec![
+                D32835,
+                (
+                    "tests/sys/net/if_gre.sh",
+                    "https://cgit.freebsd.org/src/tree/tests/sys/net/if_gre.sh",
+                ),
+            ],
             script: "\
 jail -c name=j1 vnet persist
 ifconfig epair0 create
@@ -229,7 +249,10 @@ jail -r j1
             slug: "wg-in-jail",
             title: "wg created in a vnet jail",
             story: "wg holds its creator's cred; wg_prison_remove drops it in prison_cleanup so the jail can die.",
-            sources: vec![("if_wg.c wg_prison_remove", "https://cgit.freebsd.org/src/tree/sys/dev/wg/if_wg.c")],
+            sources: vec![(
+                "if_wg.c wg_prison_remove",
+                "https://cgit.freebsd.org/src/tree/sys/dev/wg/if_wg.c",
+            )],
             script: "\
 jail -c name=j1 vnet persist
 jexec j1 ifconfig wg0 create
@@ -242,7 +265,10 @@ jail -r j1
             slug: "gre-reclaimed-home",
             title: "A jail's gre reclaimed by the host",
             story: "gre0 lives in the host but sits on the jail's cloner list, so the jail's teardown destroys it.",
-            sources: vec![D6747, ("if_clone.c", "https://cgit.freebsd.org/src/tree/sys/net/if_clone.c")],
+            sources: vec![
+                D6747,
+                ("if_clone.c", "https://cgit.freebsd.org/src/tree/sys/net/if_clone.c"),
+            ],
             script: "\
 jail -c name=j1 vnet persist
 jexec j1 ifconfig gre0 create

@@ -238,8 +238,7 @@ impl Registry {
     pub fn new<'a>(moves: impl IntoIterator<Item = (&'a str, Slot)>) -> Result<Registry, String> {
         let mut list: Vec<Handler> =
             BUILTINS.iter().filter_map(|b| builtin(b.0)).collect::<Vec<_>>();
-        let mut next = BUILTINS.len() as u32;
-        for (func, slot) in moves {
+        for (next, (func, slot)) in (BUILTINS.len() as u32..).zip(moves) {
             let Some(pos) = list.iter().position(|h| h.func == func) else {
                 return Err(func.to_string());
             };
@@ -247,10 +246,9 @@ impl Registry {
             e.slot = slot;
             e.seq = next;
             e.moved = true;
-            next += 1;
             list.push(e);
         }
-        list.sort_by(|a, b| (b.slot, b.seq).cmp(&(a.slot, a.seq)));
+        list.sort_by_key(|h| std::cmp::Reverse((h.slot, h.seq)));
         Ok(Registry { teardown: list })
     }
 }
@@ -289,8 +287,9 @@ mod tests {
 
     #[test]
     fn a_re_registration_runs_first_among_equals() {
-        let r = Registry::new([("vnet_gif_uninit", Slot::new(SI_SUB_PROTO_DOMAIN, SI_ORDER_FIRST))])
-            .expect("known");
+        let r =
+            Registry::new([("vnet_gif_uninit", Slot::new(SI_SUB_PROTO_DOMAIN, SI_ORDER_FIRST))])
+                .expect("known");
         let pos = |f: &str| r.teardown.iter().position(|h| h.func == f);
         assert!(pos("vnet_gif_uninit") < pos("rtables_destroy"));
         assert!(pos("ip6_destroy") < pos("vnet_gif_uninit"));

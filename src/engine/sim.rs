@@ -218,8 +218,14 @@ impl World {
     /// Closes the open step and opens a new one in the same place (for a fault).
     pub fn split_step(&mut self) {
         let Some(s) = self.rec.cur.as_ref() else { return };
-        let (stage, func, file, sub, ord, vnet) =
-            (s.stage, s.function.clone(), s.file.clone(), s.subsystem.clone(), s.order.clone(), s.vnet);
+        let (stage, func, file, sub, ord, vnet) = (
+            s.stage,
+            s.function.clone(),
+            s.file.clone(),
+            s.subsystem.clone(),
+            s.order.clone(),
+            s.vnet,
+        );
         self.end_step();
         self.begin_step_raw(stage, func, Vec::new(), file, sub, ord, vnet);
     }
@@ -264,9 +270,19 @@ impl World {
                 self.set_state(p, PrState::Dying);
                 self.end_step();
                 self.prison_cleanup(p)?;
-                self.step(stage, "prison_deref", &["prison_deref"], KERN_JAIL, None, Some(self.pr(p).vnet));
+                self.step(
+                    stage,
+                    "prison_deref",
+                    &["prison_deref"],
+                    KERN_JAIL,
+                    None,
+                    Some(self.pr(p).vnet),
+                );
                 self.text(|w| {
-                    format!("prison_deref carries on with {} now that it is dying [V].", w.pr(p).name)
+                    format!(
+                        "prison_deref carries on with {} now that it is dying [V].",
+                        w.pr(p).name
+                    )
                 });
             }
             if u == 0 && self.needs_shutdown(p) {
@@ -306,7 +322,8 @@ impl World {
         self.set_state(p, PrState::Invalid);
         self.freeprison.push(p);
         if let Some(parent) = self.pr(p).parent {
-            let pc: Vec<ObjId> = self.pr(parent).children.iter().copied().filter(|c| *c != p).collect();
+            let pc: Vec<ObjId> =
+                self.pr(parent).children.iter().copied().filter(|c| *c != p).collect();
             self.prm(parent).children = pc;
             if parent != self.prison0 {
                 let e = self.edge_to(p, parent, "pr_parent");
@@ -324,7 +341,14 @@ impl World {
                 let v = self.pr(p).vnet;
                 self.vnet_destroy(v, p)?;
             } else {
-                self.step(stage, "prison_deref", &["prison_deref"], KERN_JAIL, None, Some(self.pr(p).vnet));
+                self.step(
+                    stage,
+                    "prison_deref",
+                    &["prison_deref"],
+                    KERN_JAIL,
+                    None,
+                    Some(self.pr(p).vnet),
+                );
                 self.free(p, &["prison_deref"])?;
                 self.text(|w| {
                     format!(
@@ -389,7 +413,14 @@ impl World {
     fn jail_remove(&mut self, p: ObjId) -> R {
         let v = self.pr(p).vnet;
         if self.pr(p).state != PrState::Alive {
-            self.step(Stage::JailRemove, "sys_jail_remove", &["sys_jail_remove"], KERN_JAIL, None, None);
+            self.step(
+                Stage::JailRemove,
+                "sys_jail_remove",
+                &["sys_jail_remove"],
+                KERN_JAIL,
+                None,
+                None,
+            );
             self.text(|w| {
                 format!(
                     "{} is already dying (or gone), so sys_jail_remove returns 0 and does nothing [V].",
@@ -471,7 +502,12 @@ impl World {
             self.step(
                 Stage::Sigkill,
                 "prison_proc_iterate",
-                &["sys_jail_remove", "prison_deref", "prison_proc_iterate", "prison_kill_processes_cb"],
+                &[
+                    "sys_jail_remove",
+                    "prison_deref",
+                    "prison_proc_iterate",
+                    "prison_kill_processes_cb",
+                ],
                 KERN_JAIL,
                 None,
                 Some(v),
@@ -536,10 +572,15 @@ impl World {
             Some(v),
         );
         // wg interfaces anywhere that hold this prison's cred.
-        let holders: Vec<ObjId> = self.o(p).inn.iter().filter_map(|e| {
-            let x = &self.edges[e.0 as usize];
-            (x.live && x.label == "sc_ucred").then_some(x.from)
-        }).collect();
+        let holders: Vec<ObjId> = self
+            .o(p)
+            .inn
+            .iter()
+            .filter_map(|e| {
+                let x = &self.edges[e.0 as usize];
+                (x.live && x.label == "sc_ucred").then_some(x.from)
+            })
+            .collect();
         for &ifp in &holders {
             self.wg_drop_cred(ifp)?;
         }
@@ -558,7 +599,10 @@ impl World {
             t
         });
         self.end_step();
-        if self.order == StageOrder::PrisonCleanup && self.owns_vnet(p) && !self.vn(v).shut_phases_done {
+        if self.order == StageOrder::PrisonCleanup
+            && self.owns_vnet(p)
+            && !self.vn(v).shut_phases_done
+        {
             self.phases(v, Stage::PrisonCleanup)?;
         }
         Ok(())
@@ -590,7 +634,11 @@ impl World {
                 String::new()
             }
         };
-        let tag = if stage == Stage::PrisonCleanup { "[I] (Gritton's variant)" } else { "[I][P] (Huang's proposal)" };
+        let tag = if stage == Stage::PrisonCleanup {
+            "[I] (Gritton's variant)"
+        } else {
+            "[I][P] (Huang's proposal)"
+        };
 
         // (a) loaned interfaces go home.
         let loans: Vec<ObjId> =
@@ -692,13 +740,8 @@ impl World {
             });
         }
         // (d) flush routes.
-        let ribs: Vec<ObjId> = self
-            .vn(v)
-            .ribs
-            .values()
-            .copied()
-            .filter(|r| !self.rib(*r).routes.is_empty())
-            .collect();
+        let ribs: Vec<ObjId> =
+            self.vn(v).ribs.values().copied().filter(|r| !self.rib(*r).routes.is_empty()).collect();
         if ribs.is_empty() {
             self.phase_step(stage, top, &path0, &["rib_flush_routes"], v);
             let an = alive_note();
@@ -724,7 +767,14 @@ impl World {
         Ok(())
     }
 
-    fn phase_step(&mut self, stage: Stage, top: &str, path0: &[&'static str], more: &[&str], v: ObjId) {
+    fn phase_step(
+        &mut self,
+        stage: Stage,
+        top: &str,
+        path0: &[&'static str],
+        more: &[&str],
+        v: ObjId,
+    ) {
         let mut p: Vec<&str> = path0.to_vec();
         p.extend_from_slice(more);
         self.step(stage, top, &p, VNET_C, None, Some(v));
@@ -733,7 +783,14 @@ impl World {
     // ---------------------------------------------------------------- vnet_destroy
 
     fn vnet_destroy(&mut self, v: ObjId, p: ObjId) -> R {
-        self.step(Stage::VnetDestroy, "vnet_destroy", &["prison_deref", "vnet_destroy"], VNET_C, None, Some(v));
+        self.step(
+            Stage::VnetDestroy,
+            "vnet_destroy",
+            &["prison_deref", "vnet_destroy"],
+            VNET_C,
+            None,
+            Some(v),
+        );
         self.vnm(v).shutdown = true;
         self.state_ev(v, || "vnet_shutdown=true".into());
         self.text(|w| {
@@ -753,11 +810,18 @@ impl World {
             let moved = if h.moved { " (re-registered here by a sysuninit line)" } else { "" };
             match h.action {
                 Action::Nothing | Action::ClonerUnmodelled => {
-                    self.text(|_| format!("{}{moved} {}: nothing of ours to free [V].", h.func, h.does));
+                    self.text(|_| {
+                        format!("{}{moved} {}: nothing of ours to free [V].", h.func, h.does)
+                    });
                 }
                 Action::IfReturn => {
-                    let loans: Vec<ObjId> =
-                        self.vn(v).ifnets.values().copied().filter(|i| self.ifn(*i).home != v).collect();
+                    let loans: Vec<ObjId> = self
+                        .vn(v)
+                        .ifnets
+                        .values()
+                        .copied()
+                        .filter(|i| self.ifn(*i).home != v)
+                        .collect();
                     self.text(|w| {
                         if loans.is_empty() {
                             format!("{}{moved}: no loaned interfaces to send home [V].", h.func)
@@ -803,8 +867,12 @@ impl World {
                     }
                 }
                 Action::Cloner(drv) => {
-                    let items: Vec<ObjId> =
-                        self.vn(v).clones.get(&drv).map(|l| l.values().copied().collect()).unwrap_or_default();
+                    let items: Vec<ObjId> = self
+                        .vn(v)
+                        .clones
+                        .get(&drv)
+                        .map(|l| l.values().copied().collect())
+                        .unwrap_or_default();
                     self.text(|w| {
                         if items.is_empty() {
                             format!(
@@ -891,15 +959,20 @@ impl World {
     fn ip_destroy(&mut self, v: ObjId, inet6: bool, func: &str, path: &[&str]) -> R {
         let fam = if inet6 { Fam::Inet6 } else { Fam::Inet };
         if self.vn(v).rt_tables_freed {
-            let rib = self.o(v).out.iter().map(|e| &self.edges[e.0 as usize]).find(|e| e.label == "V_rt_tables").map(|e| e.to);
+            let rib = self
+                .o(v)
+                .out
+                .iter()
+                .map(|e| &self.edges[e.0 as usize])
+                .find(|e| e.label == "V_rt_tables")
+                .map(|e| e.to);
             if let Some(rib) = rib {
                 let msg = format!(
                     "page fault in rib_flush_routes_family: {func} looks up V_rt_tables, which \
                      rtables_destroy freed at step {}",
                     self.o(rib).freed_at
                 );
-                let mut p: Vec<&'static str> = Vec::new();
-                p.push("rib_flush_routes_family");
+                let p: Vec<&'static str> = vec!["rib_flush_routes_family"];
                 return self.uaf(rib, "rib_flush_routes_family", p, msg);
             }
         }
@@ -915,7 +988,8 @@ impl World {
             }
         }
         let mut flushed = 0;
-        let ribs: Vec<ObjId> = self.vn(v).ribs.iter().filter(|((_, f), _)| *f == fam).map(|(_, r)| *r).collect();
+        let ribs: Vec<ObjId> =
+            self.vn(v).ribs.iter().filter(|((_, f), _)| *f == fam).map(|(_, r)| *r).collect();
         for rib in ribs {
             let rts: Vec<ObjId> = self.rib(rib).routes.values().copied().collect();
             for rt in rts {
@@ -923,7 +997,8 @@ impl World {
                 flushed += 1;
             }
         }
-        let left: Vec<ObjId> = self.vn(v).hash.get(&fam).map(|h| h.iter().copied().collect()).unwrap_or_default();
+        let left: Vec<ObjId> =
+            self.vn(v).hash.get(&fam).map(|h| h.iter().copied().collect()).unwrap_or_default();
         let fname = func.to_string();
         self.text(|_| {
             format!(
@@ -956,8 +1031,7 @@ impl World {
                     self.rec.notes.push(note);
                 }
             }
-            let mut p: Vec<&'static str> = Vec::new();
-            p.push("hashdestroy");
+            let p: Vec<&'static str> = vec!["hashdestroy"];
             let r = self.fault(FaultKind::Panic, func, a, None, p, msg.clone());
             let tail = if open_q {
                 " [I]: an open question (network.md §9): FreeBSD's own if_gre.sh test removes such jails, so \
@@ -994,7 +1068,10 @@ impl World {
                 if let Some(e) = self.edge_to(rib, s, "rnh_subscribers") {
                     self.drop_edge(e)?;
                 }
-                self.defer(s, vec!["rtables_destroy", "rt_table_destroy", "rib_destroy_subscriptions"]);
+                self.defer(
+                    s,
+                    vec!["rtables_destroy", "rt_table_destroy", "rib_destroy_subscriptions"],
+                );
                 subs_n += 1;
             }
             self.ribm(rib).subs.clear();
@@ -1002,7 +1079,15 @@ impl World {
             // allocated with their nexthops.
             left_routes += self.rib(rib).routes.len();
             let ctl = self.rib(rib).ctl;
-            self.defer(ctl, vec!["rtables_destroy", "rt_table_destroy", "nhops_destroy_rib", "destroy_ctl_epoch"]);
+            self.defer(
+                ctl,
+                vec![
+                    "rtables_destroy",
+                    "rt_table_destroy",
+                    "nhops_destroy_rib",
+                    "destroy_ctl_epoch",
+                ],
+            );
             self.free(rib, &["rtables_destroy", "rt_table_destroy"])?;
         }
         self.vnm(v).ribs.clear();
@@ -1180,8 +1265,13 @@ impl World {
                 Some(f)
             })
             .collect::<Vec<_>>();
-        let leaked: std::collections::BTreeSet<ObjId> =
-            self.rec.faults.iter().filter(|f| f.kind == FaultKind::Leak).map(|f| f.object).collect();
+        let leaked: std::collections::BTreeSet<ObjId> = self
+            .rec
+            .faults
+            .iter()
+            .filter(|f| f.kind == FaultKind::Leak)
+            .map(|f| f.object)
+            .collect();
         let survivors = (0..n)
             .map(|i| ObjId(i as u32))
             .filter(|x| !self.o(*x).freed && !leaked.contains(x) && self.is_host(*x))

@@ -1,0 +1,163 @@
+//! The dependency graph at one step, and its cycles.
+//!
+//! Invariants: petgraph indices never leave this module; callers see only `ObjId`s. The
+//! graph holds the live (not freed) objects of `Trace::view_at(step)` and every reference
+//! present at that step between them; dangling references point at freed memory and are
+//! left out. A cycle is a strongly connected component with more than one object (tarjan),
+//! explained in one sentence built from the edge labels and kinds.
+
+use crate::engine::trace::*;
+use petgraph::algo::tarjan_scc;
+use petgraph::stable_graph::{NodeIndex, StableGraph};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// Back pointers to a container that every contained object has (an ifnet's vnet, an
+/// address's ifnet, a nexthop's vnet, a jail's shared vnet). They would join every object
+/// of a vnet into one component, so the cycle view leaves them out [I]. Pointers that code
+/// follows to do work, such as a subscription's `rs->rnh`, stay in.
+pub const BOOKKEEPING: &[&str] = &["if_vnet", "if_home_vnet", "nh_vnet", "pr_vnet", "ifa_ifp"];
+
+/// One dependency cycle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cycle {
+    /// Every object of the strongly connected component, by id.
+    pub objects: Vec<ObjId>,
+    pub sentence: String,
+}
+
+/// The object graph at one step.
+pub struct DepGraph {
+    graph: StableGraph<ObjId, EdgeId>,
+    nodes: BTreeMap<ObjId, NodeIndex>,
+    names: BTreeMap<ObjId, String>,
+    kinds: BTreeMap<ObjId, ObjKind>,
+    edges: BTreeMap<EdgeId, (ObjId, ObjId, EdgeKind, String)>,
+}
+
+/// Builds the graph after `step` steps (0 = before teardown).
+pub fn graph_at(trace: &Trace, step: usize) -> DepGraph {
+    let view = trace.view_at(step);
+    let mut graph = StableGraph::new();
+    let mut nodes = BTreeMap::new();
+    let mut names = BTreeMap::new();
+    let mut kinds = BTreeMap::new();
+    for (id, st) in &view.objects {
+        if !st.freed {
+            nodes.insert(*id, graph.add_node(*id));
+            names.insert(*id, trace.object(*id).name.clone());
+            kinds.insert(*id, trace.object(*id).kind);
+        }
+    }
+    let mut edges = BTreeMap::new();
+    for (eid, dangling) in &view.edges {
+        if *dangling {
+            continue;
+        }
+        let e = trace.edge(*eid);
+        if BOOKKEEPING.contains(&e.label.as_str()) {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (nodes.get(&e.from), nodes.get(&e.to)) {
+            graph.add_edge(*a, *b, *eid);
+            edges.insert(*eid, (e.from, e.to, e.kind, e.label.clone()));
+        }
+    }
+    DepGraph { graph, nodes, names, kinds, edges }
+}
+
+impl DepGraph {
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// Objects this one refers to, with the reference.
+    pub fn out_edges(&self, obj: ObjId) -> Vec<(EdgeId, ObjId)> {
+        let mut v: Vec<(EdgeId, ObjId)> =
+            self.edges.iter().filter(|(_, e)| e.0 == obj).map(|(id, e)| (*id, e.1)).collect();
+        v.sort();
+        v
+    }
+
+    /// Every non-trivial strongly connected component, with a sentence that walks the
+    /// shortest cycle through it (starting at an interface when there is one).
+    pub fn cycles(&self) -> Vec<Cycle> {
+        let mut out = Vec::new();
+        for scc in tarjan_scc(&self.graph) {
+            if scc.len() < 2 {
+                continue;
+            }
+            let mut objs: Vec<ObjId> =
+                scc.iter().filter_map(|n| self.graph.node_weight(*n).copied()).collect();
+            objs.sort();
+            let set: BTreeSet<ObjId> = objs.iter().copied().collect();
+            let start = objs
+                .iter()
+                .copied()
+                .find(|o| self.kinds.get(o).is_some_and(|k| matches!(k, ObjKind::Ifnet(_))))
+                .unwrap_or(objs[0]);
+            let hops = self.shortest_cycle(start, &set);
+            let sentence = self.sentence(&hops);
+            out.push(Cycle { objects: objs, sentence });
+        }
+        out.sort_by(|a, b| a.objects.cmp(&b.objects));
+        out
+    }
+
+    /// Breadth-first search for the shortest way from `start` back to itself.
+    fn shortest_cycle(&self, start: ObjId, set: &BTreeSet<ObjId>) -> Vec<EdgeId> {
+        let mut prev: BTreeMap<ObjId, EdgeId> = BTreeMap::new();
+        let mut queue = VecDeque::from([start]);
+        let mut seen = BTreeSet::from([start]);
+        while let Some(cur) = queue.pop_front() {
+            for (eid, to) in self.out_edges(cur) {
+                if !set.contains(&to) {
+                    continue;
+                }
+                if to == start {
+                    let mut hops = vec![eid];
+                    let mut at = cur;
+                    while at != start {
+                        let Some(e) = prev.get(&at).copied() else { break };
+                        hops.push(e);
+                        at = self.edges.get(&e).map(|x| x.0).unwrap_or(start);
+                    }
+                    hops.reverse();
+                    return hops;
+                }
+                if seen.insert(to) {
+                    prev.insert(to, eid);
+                    queue.push_back(to);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn sentence(&self, hops: &[EdgeId]) -> String {
+        let parts: Vec<String> = hops
+            .iter()
+            .filter_map(|h| self.edges.get(h))
+            .map(|(from, to, kind, label)| {
+                let f = self.names.get(from).cloned().unwrap_or_default();
+                let t = self.names.get(to).cloned().unwrap_or_default();
+                let verb = match kind {
+                    EdgeKind::Owner => "owns",
+                    EdgeKind::Counted => "holds a counted reference on",
+                    EdgeKind::Raw => "points (raw) at",
+                };
+                format!("{f} {verb} {t} ({label})")
+            })
+            .collect();
+        let mut s = parts.join("; ");
+        if hops.iter().any(|h| self.edges.get(h).is_some_and(|e| e.2 == EdgeKind::Raw)) {
+            s.push_str(". The raw link keeps nothing alive: whichever side is freed first leaves the other pointing at freed memory.");
+        } else {
+            s.push('.');
+        }
+        s
+    }
+}
