@@ -128,7 +128,11 @@ fn move_to_is_a_layout_hint_only() {
     let runs = s.runs.clone();
     let s = s.reduce(Action::MoveTo { sel: gif0(), pos: (100, 90) });
     assert!(Rc::ptr_eq(&runs, &s.runs), "no re-simulation for a move");
-    assert!(s.summary.iface(&j1(), "gif0").is_some());
+    assert_eq!(
+        s.summary.iface(&j1(), "gif0").and_then(|f| f.pos),
+        Some((100, 90)),
+        "the canvas sees the move"
+    );
 }
 
 #[test]

@@ -16,9 +16,9 @@
 
 use crate::engine::{EdgeKind, EventKind, ObjId, ObjKind, Trace};
 use crate::ui::engine_api;
-use crate::ui::player::marked;
 use crate::ui::graph::GraphLayout;
 use crate::ui::layout::{NODE_H, NODE_W};
+use crate::ui::player::marked;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -136,9 +136,8 @@ pub fn graph_view(p: &GraphProps) -> Html {
             },
             dangling.then_some("dangling"),
             fault_edges.contains(&id.0).then_some("faulting"),
-            (!*dangling
-                && in_cycle.get(&e.from).is_some_and(|c| in_cycle.get(&e.to) == Some(c)))
-            .then_some("in-cycle"),
+            (!*dangling && in_cycle.get(&e.from).is_some_and(|c| in_cycle.get(&e.to) == Some(c)))
+                .then_some("in-cycle"),
         );
         let (start, end) = match (e.kind, *dangling) {
             (_, true) => (String::new(), format!("url(#x-{lane})")),

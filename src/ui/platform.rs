@@ -129,7 +129,11 @@ pub fn on_window_keydown(cb: Callback<KeyboardEvent>) -> Handle {
     #[cfg(target_arch = "wasm32")]
     {
         use wasm_bindgen::JsCast;
-        let l = gloo::events::EventListener::new(&gloo::utils::window(), "keydown", move |e| {
+        // Not passive: the app calls preventDefault on the keys it handles (Space must not
+        // scroll the page, arrows must not move the scrubber twice).
+        let opts = gloo::events::EventListenerOptions::enable_prevent_default();
+        let w = gloo::utils::window();
+        let l = gloo::events::EventListener::new_with_options(&w, "keydown", opts, move |e| {
             if let Some(k) = e.dyn_ref::<KeyboardEvent>() {
                 cb.emit(k.clone());
             }

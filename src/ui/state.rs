@@ -362,7 +362,9 @@ impl Reducible for State {
             Action::MoveTo { sel, pos } => {
                 let mut sc = s.scenario.clone();
                 model::set_pos(&mut sc, &sel, pos);
-                // A move is only a layout hint: no re-simulation, no undo entry per pixel.
+                // A move is only a layout hint: no re-simulation, no undo entry per pixel;
+                // the canvas summary (which carries positions) is re-derived.
+                s.summary = Rc::new(model::summarize(&sc));
                 s.scenario = sc;
             }
             Action::Reparent { sel, to } => {
