@@ -1,46 +1,294 @@
 //! The browser shell: Yew components around the pure engine.
 //!
-//! Invariants: this is the only code that touches the browser, and only
-//! `platform.rs` calls web-sys or gloo. Components compile natively too, so that SSR
-//! snapshot tests and clippy run on the host.
+//! Invariants: this is the only code that touches the browser, and only `platform.rs`
+//! calls web-sys or gloo. Components compile natively too, so that SSR snapshot tests and
+//! clippy run on the host. State lives in one reducer (`state.rs`); components only
+//! dispatch `Action`s.
 
+pub mod canvas;
+pub mod engine_api;
+pub mod geom;
+pub mod graph;
+pub mod graph_view;
+pub mod inspector;
+pub mod layout;
+pub mod model;
 pub mod platform;
+pub mod player;
+pub mod state;
 
+use crate::ui::canvas::Builder;
+use crate::ui::inspector::Inspector;
+use crate::ui::player::Player;
+use crate::ui::state::{Action, Go, SPEEDS, State};
 use yew::prelude::*;
 
 /// The whole app.
 #[function_component(App)]
 pub fn app() -> Html {
-    let theme = use_state(platform::load_theme);
+    let state = use_reducer(|| State::initial(platform::load_theme()));
+    let dispatch: Callback<Action> = {
+        let state = state.clone();
+        use_memo((), move |_| {
+            let d = state.dispatcher();
+            Callback::from(move |a| d.dispatch(a))
+        })
+        .as_ref()
+        .clone()
+    };
+    use_effect_with(state.theme, |t| platform::apply_theme(*t));
     {
-        let theme = *theme;
-        use_effect_with(theme, move |t| platform::apply_theme(*t));
+        let dispatch = dispatch.clone();
+        use_effect_with((state.playing, state.speed), move |(playing, speed)| {
+            let handle = playing.then(|| {
+                let d = dispatch.clone();
+                platform::every(
+                    SPEEDS[(*speed).min(SPEEDS.len() - 1)],
+                    Callback::from(move |_| d.emit(Action::Tick)),
+                )
+            });
+            move || {
+                if let Some(h) = handle {
+                    h.release();
+                }
+            }
+        });
     }
-    let toggle = {
-        let theme = theme.clone();
-        Callback::from(move |_| {
-            let next = theme.toggled();
+    {
+        let dispatch = dispatch.clone();
+        let shortcuts_open = state.shortcuts_open;
+        use_effect_with(shortcuts_open, move |open| {
+            let open = *open;
+            let h = platform::on_window_keydown(Callback::from(move |e: KeyboardEvent| {
+                if let Some(a) = key_action(&e, open) {
+                    e.prevent_default();
+                    dispatch.emit(a);
+                }
+            }));
+            move || h.release()
+        });
+    }
+    let toggle_theme = {
+        let dispatch = dispatch.clone();
+        let next = state.theme.toggled();
+        Callback::from(move |_: MouseEvent| {
             platform::save_theme(next);
-            theme.set(next);
+            dispatch.emit(Action::SetTheme(next));
         })
     };
+    let open_shortcuts = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.emit(Action::SetShortcuts(true)))
+    };
+    let undo = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.emit(Action::Undo))
+    };
+    let redo = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.emit(Action::Redo))
+    };
+    let lines = use_memo(state.lines.clone(), |l| l.clone());
     html! {
         <div class="app" data-testid="app">
             <header class="topbar">
-                <h1 class="brand">{"vnet-playground"}</h1>
-                <span class="tagline">{"FreeBSD jail/VNET teardown, step by step"}</span>
-                <button class="icon-button" data-testid="theme-toggle" onclick={toggle}
-                    aria-label="Switch between light and dark theme">
-                    { if *theme == platform::Theme::Dark { "☀" } else { "☾" } }
-                </button>
+                <div class="brand-wrap">
+                    <span class="logo" aria-hidden="true">{"v"}</span>
+                    <h1 class="brand">{"vnet-playground"}</h1>
+                </div>
+                <span class="tagline">{"Watch FreeBSD tear down a jail's VNET, step by step, under today's order and the proposed ones"}</span>
+                <nav class="top-actions" aria-label="App">
+                    <button class="icon-button" data-testid="undo" onclick={undo} disabled={state.undo.is_empty()} title="Undo (Ctrl+Z)" aria-label="Undo">{"↶"}</button>
+                    <button class="icon-button" data-testid="redo" onclick={redo} disabled={state.redo.is_empty()} title="Redo (Ctrl+Shift+Z)" aria-label="Redo">{"↷"}</button>
+                    <button class="icon-button" data-testid="shortcuts-button" onclick={open_shortcuts} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{"?"}</button>
+                    <a class="top-link" href="https://lists.freebsd.org/archives/freebsd-jail/2022-December/000170.html" target="_blank" rel="noopener">{"The mail thread"}</a>
+                    <a class="top-link" href="https://cgit.freebsd.org/src/tree/sys/net/vnet.c" target="_blank" rel="noopener">{"vnet.c"}</a>
+                    <button class="icon-button" data-testid="theme-toggle" onclick={toggle_theme}
+                        aria-label="Switch between light and dark theme" title="Light / dark">
+                        { if state.theme == platform::Theme::Dark { "☀" } else { "☾" } }
+                    </button>
+                </nav>
             </header>
+            <Presets current={state.preset.clone()} dispatch={dispatch.clone()} />
             <main class="workspace">
                 <section class="builder" aria-label="Scenario builder">
-                    <div class="canvas" data-testid="canvas"></div>
+                    <Builder summary={state.summary.clone()} selection={state.selection.clone()}
+                        edit_error={state.edit_error.clone()} dispatch={dispatch.clone()} />
+                    <div class="builder-bottom">
+                        <Inspector summary={state.summary.clone()} selection={state.selection.clone()} dispatch={dispatch.clone()} />
+                        <ScriptEditor text={state.script.clone()} error={state.script_error.clone()} dispatch={dispatch.clone()} />
+                    </div>
                 </section>
-                <section class="player" data-testid="player" aria-label="Teardown player"></section>
-                <section class="narration" data-testid="narration" aria-live="polite"></section>
+                <section class="player" data-testid="player" aria-label="Teardown player">
+                    <Player runs={state.runs.clone()} lanes={state.lanes.clone()} graph={state.graph.clone()}
+                        step={state.step} len={state.len()} playing={state.playing} speed={state.speed}
+                        lines={lines} dispatch={dispatch.clone()} />
+                </section>
             </main>
+            if state.shortcuts_open { <Shortcuts dispatch={dispatch.clone()} /> }
+        </div>
+    }
+}
+
+/// What a key pressed outside text fields does (decisions §26).
+fn key_action(e: &KeyboardEvent, overlay_open: bool) -> Option<Action> {
+    let key = e.key();
+    if overlay_open {
+        return matches!(key.as_str(), "Escape" | "?").then_some(Action::SetShortcuts(false));
+    }
+    if platform::in_text_field(e) {
+        return None;
+    }
+    if (e.ctrl_key() || e.meta_key()) && key.eq_ignore_ascii_case("z") {
+        return Some(if e.shift_key() { Action::Redo } else { Action::Undo });
+    }
+    if e.ctrl_key() || e.meta_key() || e.alt_key() {
+        return None;
+    }
+    let on_object = platform::on_canvas_object(e);
+    match key.as_str() {
+        "?" => Some(Action::SetShortcuts(true)),
+        "Escape" => Some(Action::Select(None)),
+        "ArrowLeft" if !on_object => Some(Action::Go(Go::Prev)),
+        "ArrowRight" if !on_object => Some(Action::Go(Go::Next)),
+        "Home" => Some(Action::Go(Go::First)),
+        "End" => Some(Action::Go(Go::Last)),
+        " " if !platform::on_button(e) => Some(Action::TogglePlay),
+        _ => None,
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PresetsProps {
+    pub current: Option<String>,
+    pub dispatch: Callback<Action>,
+}
+
+/// The gallery of the engine's presets: one click loads one.
+#[function_component(Presets)]
+pub fn presets(p: &PresetsProps) -> Html {
+    let all = use_memo((), |_| engine_api::presets());
+    html! {
+        <nav class="presets" aria-label="Preset scenarios">
+            <span class="presets-title">{"Scenarios"}</span>
+            <ul>
+            { for all.iter().map(|pr| {
+                let d = p.dispatch.clone();
+                let slug = pr.slug.clone();
+                let onclick = Callback::from(move |_: MouseEvent| d.emit(Action::LoadPreset(slug.clone())));
+                let current = p.current.as_deref() == Some(pr.slug.as_str());
+                html! {
+                    <li key={pr.slug.clone()} class={classes!("preset", current.then_some("current"))}>
+                        <button data-testid={format!("preset-{}", pr.slug)} {onclick} aria-current={current.then_some("true")}
+                            title={pr.story.clone()}>
+                            <span class="p-title">{&pr.title}</span>
+                            <span class="p-story">{&pr.story}</span>
+                        </button>
+                        <span class="p-sources">
+                            { for pr.sources.iter().map(|(label, url)| html! {
+                                <a href={url.clone()} target="_blank" rel="noopener" title={label.clone()}>{short_source(label)}</a>
+                            }) }
+                        </span>
+                    </li>
+                }
+            }) }
+            </ul>
+        </nav>
+    }
+}
+
+fn short_source(label: &str) -> String {
+    let head = label.split([':', ',']).next().unwrap_or(label).trim();
+    if head.chars().count() > 22 {
+        format!("{}…", head.chars().take(21).collect::<String>())
+    } else {
+        head.to_string()
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ScriptProps {
+    pub text: String,
+    pub error: Option<engine_api::ScriptError>,
+    pub dispatch: Callback<Action>,
+}
+
+/// The scenario script, live both ways.
+#[function_component(ScriptEditor)]
+pub fn script_editor(p: &ScriptProps) -> Html {
+    let oninput = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: InputEvent| d.emit(Action::SetScript(platform::value_of(&e))))
+    };
+    let lines = p.text.lines().count().max(1);
+    let gutter = (1..=lines).map(|n| {
+        let bad = p.error.as_ref().is_some_and(|e| e.line == n);
+        html! { <span class={classes!(bad.then_some("bad"))}>{n}</span> }
+    });
+    let gutter_ref = use_node_ref();
+    let onscroll = {
+        let g = gutter_ref.clone();
+        Callback::from(move |e: Event| platform::sync_scroll(&e, &g))
+    };
+    html! {
+        <div class="script">
+            <div class="script-head">
+                <h2><label for="script-text">{"Scenario script"}</label></h2>
+                { match &p.error {
+                    None => html! { <span class="ok-pill">{"✓ valid"}</span> },
+                    Some(_) => html! { <span class="bad-pill">{"error — the canvas shows the last valid scenario"}</span> },
+                } }
+            </div>
+            <div class={classes!("editor", p.error.is_some().then_some("has-error"))}>
+                <div class="gutter" aria-hidden="true" ref={gutter_ref}>{ for gutter }</div>
+                <textarea id="script-text" data-testid="script" spellcheck="false" autocomplete="off"
+                    value={p.text.clone()} {oninput} {onscroll}
+                    aria-invalid={p.error.is_some().to_string()} aria-describedby="script-error" />
+            </div>
+            <div id="script-error" class="script-error" data-testid="script-error" role="status">
+                { for p.error.as_ref().map(|e| html! {
+                    <><strong>{format!("line {}, column {}: ", e.line, e.column)}</strong>{&e.message}</>
+                }) }
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ShortcutsProps {
+    pub dispatch: Callback<Action>,
+}
+
+/// The `?` overlay.
+#[function_component(Shortcuts)]
+pub fn shortcuts(p: &ShortcutsProps) -> Html {
+    let close = {
+        let d = p.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(Action::SetShortcuts(false)))
+    };
+    use_effect_with((), |_| platform::focus_testid("shortcuts-close"));
+    let rows = [
+        ("← / →", "previous / next step"),
+        ("Space", "play / pause"),
+        ("Home / End", "first / last step"),
+        ("Tab", "move between palette items, canvas objects and controls"),
+        ("Enter", "on a palette item: add it to the selected jail; on an object: edit it"),
+        ("Arrows (on an object)", "move it (Shift: faster)"),
+        ("Delete", "remove the focused object"),
+        ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
+        ("Esc", "clear the selection, close this"),
+        ("?", "this overlay"),
+    ];
+    html! {
+        <div class="overlay" data-testid="shortcuts">
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title">
+                <h2 id="shortcuts-title">{"Keyboard shortcuts"}</h2>
+                <table>
+                    { for rows.iter().map(|(k, what)| html! { <tr><td><kbd>{*k}</kbd></td><td>{*what}</td></tr> }) }
+                </table>
+                <p class="muted">{"In text fields (the script, the inspector) keys belong to the field."}</p>
+                <button class="primary" data-testid="shortcuts-close" onclick={close}>{"Close"}</button>
+            </div>
         </div>
     }
 }

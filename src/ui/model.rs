@@ -1,0 +1,772 @@
+//! The canvas model: what the scenario builds (jails, interfaces, routes, processes), derived
+//! from the scenario's commands, plus the pure edits that the canvas and the inspector make.
+//!
+//! Invariants:
+//! - There is no second model. `Summary` is a pure function of a `Scenario`, and every edit
+//!   here takes a `Scenario` and returns a changed `Scenario` (commands in, commands out).
+//! - New commands go before the first `jail -r`, so the teardown stays at the end (decisions
+//!   §22); `options` lines go first.
+//! - Each object remembers the entries that mention it, so that deleting an object deletes
+//!   exactly its commands and editing a property replaces its old command in place.
+//! - Interface names are unique per vnet (decisions §25): an interface is named by its
+//!   current location and its name.
+
+use crate::engine::si::Slot;
+use crate::engine::{Command, Driver, Entry, Gateway, IfOp, Prefix, RouteFlag, Scenario};
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr};
+
+/// Where an object lives: `None` is the host (vnet0), `Some(j)` is jail `j`.
+pub type Loc = Option<String>;
+
+/// What the user has selected on the canvas.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Sel {
+    Jail(String),
+    Iface { loc: Loc, name: String },
+}
+
+impl Sel {
+    /// The canvas test id: `obj-<jail>`, `obj-<jail>/<if>`, `obj-host/<if>` (decisions §25).
+    pub fn test_id(&self) -> String {
+        match self {
+            Sel::Jail(j) => format!("obj-{j}"),
+            Sel::Iface { loc, name } => format!("obj-{}/{name}", loc.as_deref().unwrap_or("host")),
+        }
+    }
+}
+
+/// One jail as the canvas draws it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JailNode {
+    /// The full dotted name, e.g. `j1.j2`.
+    pub name: String,
+    pub vnet: bool,
+    pub persist: bool,
+    pub parent: Loc,
+    pub pos: Option<(i16, i16)>,
+    /// The `jail -c` entry.
+    pub entry: usize,
+    pub processes: usize,
+    /// Whether the teardown removes it (`jail -r`).
+    pub removed: bool,
+}
+
+impl JailNode {
+    /// The last component of the dotted name.
+    pub fn short(&self) -> &str {
+        self.name.rsplit('.').next().unwrap_or(&self.name)
+    }
+}
+
+/// One interface as the canvas draws it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IfaceNode {
+    pub name: String,
+    pub driver: Option<Driver>,
+    /// The vnet that created it.
+    pub home: Loc,
+    /// Where it is now (a loaned epair end lives in another jail).
+    pub loc: Loc,
+    pub tunnel: Option<(IpAddr, IpAddr)>,
+    pub addrs: Vec<(IpAddr, u8, Option<IpAddr>)>,
+    pub fib: Option<u32>,
+    pub up: bool,
+    /// The entry that created it; `None` for the implicit `lo0` of each vnet.
+    pub entry: Option<usize>,
+    /// Every entry that names it (create, configure, loan).
+    pub entries: Vec<usize>,
+    pub pos: Option<(i16, i16)>,
+}
+
+impl IfaceNode {
+    pub fn sel(&self) -> Sel {
+        Sel::Iface { loc: self.loc.clone(), name: self.name.clone() }
+    }
+
+    pub fn is_tunnel(&self) -> bool {
+        matches!(self.driver, Some(Driver::Gif | Driver::Gre | Driver::Wg | Driver::Vxlan))
+    }
+}
+
+/// One route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteNode {
+    pub loc: Loc,
+    pub dest: Prefix,
+    pub gateway: Gateway,
+    pub entry: usize,
+}
+
+/// Everything the canvas shows, derived from a scenario.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub jails: Vec<JailNode>,
+    pub ifaces: Vec<IfaceNode>,
+    pub routes: Vec<RouteNode>,
+    pub options: BTreeSet<String>,
+    /// `sysuninit FUNC SLOT` lines, with their entry.
+    pub sysuninits: Vec<(String, Slot, usize)>,
+}
+
+impl Summary {
+    pub fn jail(&self, name: &str) -> Option<&JailNode> {
+        self.jails.iter().find(|j| j.name == name)
+    }
+
+    pub fn iface(&self, loc: &Loc, name: &str) -> Option<&IfaceNode> {
+        self.ifaces.iter().find(|i| &i.loc == loc && i.name == name)
+    }
+
+    pub fn contains(&self, sel: &Sel) -> bool {
+        match sel {
+            Sel::Jail(j) => self.jail(j).is_some(),
+            Sel::Iface { loc, name } => self.iface(loc, name).is_some(),
+        }
+    }
+
+    /// Whether a location has its own network stack (the host, or a vnet jail).
+    pub fn has_vnet(&self, loc: &Loc) -> bool {
+        match loc {
+            None => true,
+            Some(j) => self.jail(j).is_some_and(|j| j.vnet),
+        }
+    }
+
+    /// The jails directly inside `parent`, in creation order.
+    pub fn children(&self, parent: &Loc) -> impl Iterator<Item = &JailNode> {
+        let parent = parent.clone();
+        self.jails.iter().filter(move |j| j.parent == parent)
+    }
+
+    /// The interfaces now in `loc`, in creation order.
+    pub fn ifaces_in(&self, loc: &Loc) -> impl Iterator<Item = &IfaceNode> {
+        let loc = loc.clone();
+        self.ifaces.iter().filter(move |i| i.loc == loc)
+    }
+
+    pub fn route_cache(&self) -> bool {
+        self.options.contains(ROUTE_CACHE)
+    }
+}
+
+/// The kernel option that turns the tunnel route cache on [P].
+pub const ROUTE_CACHE: &str = "ROUTE_CACHE";
+
+fn parent_of(name: &str) -> Loc {
+    name.rsplit_once('.').map(|(p, _)| p.to_string())
+}
+
+/// The names an `ifconfig X create` line creates: `epair3` makes `epair3a`/`epair3b`, and
+/// `epair` alone takes the next unit.
+fn created_names(ifname: &str, next_epair: &mut u32) -> Vec<String> {
+    if Driver::from_ifname(ifname) == Some(Driver::Epair) {
+        let unit = ifname.trim_start_matches("epair");
+        let unit: u32 = if unit.is_empty() {
+            *next_epair
+        } else {
+            unit.trim_end_matches(['a', 'b']).parse().unwrap_or(*next_epair)
+        };
+        *next_epair = (*next_epair).max(unit + 1);
+        vec![format!("epair{unit}a"), format!("epair{unit}b")]
+    } else {
+        vec![ifname.to_string()]
+    }
+}
+
+fn implicit_lo(loc: Loc) -> IfaceNode {
+    IfaceNode {
+        name: "lo0".into(),
+        driver: Some(Driver::Lo),
+        home: loc.clone(),
+        loc,
+        tunnel: None,
+        addrs: Vec::new(),
+        fib: None,
+        up: true,
+        entry: None,
+        entries: Vec::new(),
+        pos: None,
+    }
+}
+
+/// Derives what the canvas shows from the scenario's commands.
+pub fn summarize(sc: &Scenario) -> Summary {
+    let mut s = Summary::default();
+    s.ifaces.push(implicit_lo(None));
+    let mut next_epair = 0u32;
+    for (i, e) in sc.entries.iter().enumerate() {
+        match &e.command {
+            Command::KernelOption { name } => {
+                s.options.insert(name.clone());
+            }
+            Command::JailCreate { name, vnet, persist, .. } => {
+                s.jails.push(JailNode {
+                    name: name.clone(),
+                    vnet: *vnet,
+                    persist: *persist,
+                    parent: parent_of(name),
+                    pos: e.pos,
+                    entry: i,
+                    processes: 0,
+                    removed: false,
+                });
+                if *vnet {
+                    s.ifaces.push(implicit_lo(Some(name.clone())));
+                }
+            }
+            Command::Ifconfig { jail, ifname, op } => match op {
+                IfOp::Create { .. } => {
+                    for name in created_names(ifname, &mut next_epair) {
+                        s.ifaces.push(IfaceNode {
+                            driver: Driver::from_ifname(&name),
+                            name,
+                            home: jail.clone(),
+                            loc: jail.clone(),
+                            tunnel: None,
+                            addrs: Vec::new(),
+                            fib: None,
+                            up: false,
+                            entry: Some(i),
+                            entries: vec![i],
+                            pos: e.pos,
+                        });
+                    }
+                }
+                IfOp::Destroy => {
+                    let pair = pair_names(ifname);
+                    s.ifaces.retain(|f| !(&f.loc == jail && pair.contains(&f.name)));
+                }
+                _ => {
+                    // `-vnet J` runs in the parent and names the jail the interface is in.
+                    let here = match op {
+                        IfOp::Reclaim { jail: from } => Some(from.clone()),
+                        _ => jail.clone(),
+                    };
+                    let Some(f) = s.ifaces.iter_mut().find(|f| f.loc == here && f.name == *ifname)
+                    else {
+                        continue;
+                    };
+                    if f.entry.is_some() {
+                        f.entries.push(i);
+                    }
+                    match op {
+                        IfOp::Tunnel { src, dst } => f.tunnel = Some((*src, *dst)),
+                        IfOp::Addr { addr, len, dst } => f.addrs.push((*addr, *len, *dst)),
+                        IfOp::Up => f.up = true,
+                        IfOp::Fib(n) => f.fib = Some(*n),
+                        IfOp::Vnet { jail: to } => f.loc = Some(to.clone()),
+                        IfOp::Reclaim { .. } => f.loc = jail.clone(),
+                        IfOp::Create { .. } | IfOp::Destroy => {}
+                    }
+                }
+            },
+            Command::RouteAdd { jail, dest, gateway, .. } => s.routes.push(RouteNode {
+                loc: jail.clone(),
+                dest: *dest,
+                gateway: gateway.clone(),
+                entry: i,
+            }),
+            Command::Process { jail, .. } => {
+                if let Some(j) = s.jails.iter_mut().find(|j| &j.name == jail) {
+                    j.processes += 1;
+                }
+            }
+            Command::Sysuninit { func, slot } => s.sysuninits.push((func.clone(), *slot, i)),
+            Command::JailRemove { name } => {
+                for j in s.jails.iter_mut() {
+                    if j.name == *name || j.name.starts_with(&format!("{name}.")) {
+                        j.removed = true;
+                    }
+                }
+            }
+        }
+    }
+    s
+}
+
+/// Both ends of an epair (destroying one end destroys the pair), or the name itself.
+fn pair_names(ifname: &str) -> Vec<String> {
+    if Driver::from_ifname(ifname) == Some(Driver::Epair) {
+        let unit = ifname.trim_start_matches("epair").trim_end_matches(['a', 'b']);
+        vec![format!("epair{unit}a"), format!("epair{unit}b"), ifname.to_string()]
+    } else {
+        vec![ifname.to_string()]
+    }
+}
+
+/// Where a new command goes: before the first `jail -r`.
+fn teardown_start(sc: &Scenario) -> usize {
+    sc.entries
+        .iter()
+        .position(|e| matches!(e.command, Command::JailRemove { .. }))
+        .unwrap_or(sc.entries.len())
+}
+
+fn insert_before_teardown(sc: &mut Scenario, entry: Entry) -> usize {
+    let at = teardown_start(sc);
+    sc.entries.insert(at, entry);
+    at
+}
+
+/// A jail name that is not yet taken: `j1`, `j2`, … (inside `parent` if given).
+pub fn fresh_jail_name(s: &Summary, parent: &Loc) -> String {
+    (1..)
+        .map(|n| match parent {
+            Some(p) => format!("{p}.j{n}"),
+            None => format!("j{n}"),
+        })
+        .find(|name| s.jail(name).is_none())
+        .unwrap_or_default()
+}
+
+/// An interface name of `driver` not yet used in `loc` (epair units are kept globally
+/// unique, so that a loaned end never collides).
+pub fn fresh_ifname(s: &Summary, driver: Driver, loc: &Loc) -> String {
+    (0..)
+        .map(|n| format!("{}{n}", driver.name()))
+        .find(|base| {
+            if driver == Driver::Epair {
+                !s.ifaces.iter().any(|f| f.name.starts_with(base.as_str()))
+            } else {
+                s.iface(loc, base).is_none()
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// Adds a jail (vnet or not) inside `parent`; a top-level jail also gets its `jail -r`.
+/// Returns the new jail's name.
+pub fn add_jail(sc: &mut Scenario, parent: &Loc, vnet: bool, pos: Option<(i16, i16)>) -> String {
+    let s = summarize(sc);
+    let name = fresh_jail_name(&s, parent);
+    let create =
+        Command::JailCreate { name: name.clone(), vnet, persist: true, children_max: None };
+    insert_before_teardown(sc, Entry { pos, ..Entry::new(create) });
+    if parent.is_none() {
+        sc.entries.push(Entry::new(Command::JailRemove { name: name.clone() }));
+    }
+    name
+}
+
+/// Adds an interface of `driver` in `loc`. Returns the name the canvas shows (for an epair,
+/// its `a` end).
+pub fn add_iface(sc: &mut Scenario, driver: Driver, loc: &Loc, pos: Option<(i16, i16)>) -> String {
+    let s = summarize(sc);
+    let base = fresh_ifname(&s, driver, loc);
+    let vxlan = (driver == Driver::Vxlan).then(|| crate::engine::VxlanArgs {
+        id: 1 + s.ifaces.iter().filter(|f| f.driver == Some(Driver::Vxlan)).count() as u32,
+        local: None,
+        remote: None,
+        dev: None,
+    });
+    let cmd =
+        Command::Ifconfig { jail: loc.clone(), ifname: base.clone(), op: IfOp::Create { vxlan } };
+    insert_before_teardown(sc, Entry { pos, ..Entry::new(cmd) });
+    if driver == Driver::Epair { format!("{base}a") } else { base }
+}
+
+/// Adds a process (`jexec J sleep 3600 &`) to a jail.
+pub fn add_process(sc: &mut Scenario, jail: &str) {
+    let cmd = Command::Process { jail: jail.to_string(), argv: "sleep 3600".into() };
+    insert_before_teardown(sc, Entry::new(cmd));
+}
+
+/// Moves an object on the canvas (a layout hint on its creating command).
+pub fn set_pos(sc: &mut Scenario, sel: &Sel, pos: (i16, i16)) {
+    let s = summarize(sc);
+    let entry = match sel {
+        Sel::Jail(j) => s.jail(j).map(|j| j.entry),
+        Sel::Iface { loc, name } => s.iface(loc, name).and_then(|f| f.entry),
+    };
+    if let Some(e) = entry.and_then(|i| sc.entries.get_mut(i)) {
+        e.pos = Some(pos);
+    }
+}
+
+/// Deletes an object and every command that names it (a jail takes its nested jails,
+/// interfaces, routes and processes with it). The implicit `lo0` cannot be deleted.
+pub fn delete(sc: &mut Scenario, sel: &Sel) {
+    let s = summarize(sc);
+    let mut doomed: BTreeSet<usize> = BTreeSet::new();
+    match sel {
+        Sel::Jail(j) => {
+            let inside = |name: &str| name == j || name.starts_with(&format!("{j}."));
+            let in_loc = |l: &Loc| l.as_deref().is_some_and(inside);
+            for (i, e) in sc.entries.iter().enumerate() {
+                let hit = match &e.command {
+                    Command::JailCreate { name, .. } | Command::JailRemove { name } => inside(name),
+                    Command::Process { jail, .. } => inside(jail),
+                    Command::RouteAdd { jail, .. } => in_loc(jail),
+                    Command::Ifconfig { jail, op, .. } => {
+                        in_loc(jail)
+                            || matches!(op, IfOp::Vnet { jail: to } | IfOp::Reclaim { jail: to } if inside(to))
+                    }
+                    _ => false,
+                };
+                if hit {
+                    doomed.insert(i);
+                }
+            }
+            // Interfaces created inside go with it, wherever they were loaned.
+            for f in s.ifaces.iter().filter(|f| in_loc(&f.home)) {
+                doomed.extend(f.entries.iter().copied());
+            }
+        }
+        Sel::Iface { loc, name } => {
+            let Some(f) = s.iface(loc, name) else { return };
+            if f.entry.is_none() {
+                return;
+            }
+            let names = pair_names(name);
+            for g in s.ifaces.iter().filter(|g| g.entry == f.entry) {
+                doomed.extend(g.entries.iter().copied());
+            }
+            for (i, e) in sc.entries.iter().enumerate() {
+                match &e.command {
+                    Command::RouteAdd { gateway: Gateway::Interface(gw), .. }
+                        if names.contains(gw) =>
+                    {
+                        doomed.insert(i);
+                    }
+                    Command::Ifconfig { ifname, op: IfOp::Destroy, .. }
+                        if names.contains(ifname) =>
+                    {
+                        doomed.insert(i);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let mut i = 0;
+    sc.entries.retain(|_| {
+        let keep = !doomed.contains(&i);
+        i += 1;
+        keep
+    });
+}
+
+/// Why a rename was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EditError(pub String);
+
+/// Renames a jail (all its nested jails and every command that names them) or an interface
+/// (which must keep its driver's prefix, e.g. gif0 → gif7, since FreeBSD picks the driver by
+/// name). Returns the new selection.
+pub fn rename(sc: &mut Scenario, sel: &Sel, new: &str) -> Result<Sel, EditError> {
+    let new = new.trim();
+    let s = summarize(sc);
+    match sel {
+        Sel::Jail(old) => {
+            let parent = parent_of(old);
+            let full = if new.contains('.') {
+                new.to_string()
+            } else {
+                match &parent {
+                    Some(p) => format!("{p}.{new}"),
+                    None => new.to_string(),
+                }
+            };
+            if new.is_empty()
+                || !new.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+            {
+                return Err(EditError("a jail name is letters, digits, _ and .".into()));
+            }
+            if &full == old {
+                return Ok(sel.clone());
+            }
+            if s.jail(&full).is_some() {
+                return Err(EditError(format!("a jail named {full} exists already")));
+            }
+            let map = |name: &mut String| {
+                if name == old {
+                    *name = full.clone();
+                } else if let Some(rest) = name.strip_prefix(&format!("{old}.")) {
+                    *name = format!("{full}.{rest}");
+                }
+            };
+            for e in sc.entries.iter_mut() {
+                match &mut e.command {
+                    Command::JailCreate { name, .. } | Command::JailRemove { name } => map(name),
+                    Command::Process { jail, .. } => map(jail),
+                    Command::RouteAdd { jail: Some(j), .. } => map(j),
+                    Command::Ifconfig { jail, op, .. } => {
+                        if let Some(j) = jail {
+                            map(j);
+                        }
+                        if let IfOp::Vnet { jail: to } | IfOp::Reclaim { jail: to } = op {
+                            map(to);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Ok(Sel::Jail(full))
+        }
+        Sel::Iface { loc, name } => {
+            let Some(f) = s.iface(loc, name) else {
+                return Err(EditError(format!("no interface {name}")));
+            };
+            if f.entry.is_none() {
+                return Err(EditError("lo0 comes with the vnet and keeps its name".into()));
+            }
+            if new == name {
+                return Ok(sel.clone());
+            }
+            if f.driver == Some(Driver::Epair) {
+                return Err(EditError("epair ends are named by their unit (epairNa/b)".into()));
+            }
+            if Driver::from_ifname(new) != f.driver {
+                let d = f.driver.map(Driver::name).unwrap_or("the driver");
+                return Err(EditError(format!("the name must be {d} followed by a unit number")));
+            }
+            if s.iface(loc, new).is_some() {
+                return Err(EditError(format!("{new} exists already here")));
+            }
+            for i in f.entries.iter().copied() {
+                if let Some(Command::Ifconfig { ifname, .. }) =
+                    sc.entries.get_mut(i).map(|e| &mut e.command)
+                {
+                    *ifname = new.to_string();
+                }
+            }
+            for e in sc.entries.iter_mut() {
+                if let Command::RouteAdd { gateway: Gateway::Interface(gw), .. } = &mut e.command
+                    && gw == name
+                {
+                    *gw = new.to_string();
+                }
+            }
+            Ok(Sel::Iface { loc: loc.clone(), name: new.to_string() })
+        }
+    }
+}
+
+/// Which property of an interface an `ifconfig` line sets, so that setting it again
+/// replaces the old line.
+fn same_prop(a: &IfOp, b: &IfOp) -> bool {
+    matches!(
+        (a, b),
+        (IfOp::Tunnel { .. }, IfOp::Tunnel { .. })
+            | (IfOp::Addr { .. }, IfOp::Addr { .. })
+            | (IfOp::Fib(_), IfOp::Fib(_))
+            | (IfOp::Up, IfOp::Up)
+    )
+}
+
+/// Sets (or with `None` clears) an interface property: tunnel, address, fib or up.
+/// The line is replaced in place if the interface has one; else it is added after the
+/// interface's last line, in the vnet where the interface is now.
+pub fn set_iface_prop(sc: &mut Scenario, loc: &Loc, name: &str, kind: &IfOp, op: Option<IfOp>) {
+    let s = summarize(sc);
+    let Some(f) = s.iface(loc, name) else { return };
+    let existing = f.entries.iter().copied().find(|i| {
+        matches!(sc.entries.get(*i).map(|e| &e.command),
+            Some(Command::Ifconfig { op: o, .. }) if same_prop(o, kind))
+    });
+    match (existing, op) {
+        (Some(i), Some(op)) => {
+            if let Some(Command::Ifconfig { op: o, .. }) =
+                sc.entries.get_mut(i).map(|e| &mut e.command)
+            {
+                *o = op;
+            }
+        }
+        (Some(i), None) => {
+            sc.entries.remove(i);
+        }
+        (None, Some(op)) => {
+            let cmd = Command::Ifconfig { jail: loc.clone(), ifname: name.to_string(), op };
+            let at = match f.entries.last() {
+                Some(last) => (last + 1).min(teardown_start(sc)),
+                None => teardown_start(sc),
+            };
+            sc.entries.insert(at, Entry::new(cmd));
+        }
+        (None, None) => {}
+    }
+}
+
+/// Loans an interface from where it is now into jail `to` (`ifconfig IF vnet J`), or, when
+/// `to` is its home, returns it (`ifconfig IF -vnet J`).
+pub fn move_iface(sc: &mut Scenario, loc: &Loc, name: &str, to: &Loc) -> Result<Sel, EditError> {
+    let s = summarize(sc);
+    let Some(f) = s.iface(loc, name) else {
+        return Err(EditError(format!("no interface {name}")));
+    };
+    if loc == to {
+        return Ok(f.sel());
+    }
+    if f.entry.is_none() {
+        return Err(EditError("lo0 belongs to its vnet and cannot move".into()));
+    }
+    if !s.has_vnet(to) {
+        return Err(EditError("only a vnet jail can take an interface".into()));
+    }
+    if s.iface(to, name).is_some() {
+        return Err(EditError(format!("{name} exists already there")));
+    }
+    let (ctx, op) = match (loc, to) {
+        (Some(from), home) if *home == f.home => {
+            (home.clone(), IfOp::Reclaim { jail: from.clone() })
+        }
+        (_, Some(j)) => (loc.clone(), IfOp::Vnet { jail: j.clone() }),
+        (Some(from), None) => (None, IfOp::Reclaim { jail: from.clone() }),
+        (None, None) => return Ok(f.sel()),
+    };
+    let cmd = Command::Ifconfig { jail: ctx, ifname: name.to_string(), op };
+    insert_before_teardown(sc, Entry::new(cmd));
+    Ok(Sel::Iface { loc: to.clone(), name: name.to_string() })
+}
+
+/// Adds a route in `loc` to `dest` through interface `via`.
+pub fn add_route(sc: &mut Scenario, loc: &Loc, dest: Prefix, via: &str) {
+    let flag = if dest.len == 0 {
+        None
+    } else if dest.len == 32 || dest.len == 128 {
+        Some(RouteFlag::Host)
+    } else {
+        Some(RouteFlag::Net)
+    };
+    let cmd = Command::RouteAdd {
+        jail: loc.clone(),
+        flag,
+        dest,
+        gateway: Gateway::Interface(via.to_string()),
+    };
+    insert_before_teardown(sc, Entry::new(cmd));
+}
+
+/// The route a tunnel needs to reach its outer destination through `outer`: a host route
+/// to the tunnel's destination, or a default route if the tunnel has no endpoints yet.
+pub fn tunnel_route(sc: &mut Scenario, tunnel: &IfaceNode, outer: &str) {
+    let dest = match tunnel.tunnel {
+        Some((_, dst)) => Prefix { addr: dst, len: if dst.is_ipv4() { 32 } else { 128 } },
+        None => Prefix { addr: IpAddr::V4(Ipv4Addr::UNSPECIFIED), len: 0 },
+    };
+    add_route(sc, &tunnel.loc, dest, outer);
+}
+
+/// Removes the route at entry `i`.
+pub fn delete_entry(sc: &mut Scenario, i: usize) {
+    if i < sc.entries.len() {
+        sc.entries.remove(i);
+    }
+}
+
+/// Sets or clears a jail's `persist`.
+pub fn set_persist(sc: &mut Scenario, jail: &str, on: bool) {
+    for e in sc.entries.iter_mut() {
+        if let Command::JailCreate { name, persist, .. } = &mut e.command
+            && name == jail
+        {
+            *persist = on;
+        }
+    }
+}
+
+/// Turns a kernel option on (as the first line) or off.
+pub fn set_option(sc: &mut Scenario, option: &str, on: bool) {
+    let has = |e: &Entry| matches!(&e.command, Command::KernelOption { name } if name == option);
+    if on {
+        if !sc.entries.iter().any(has) {
+            sc.entries.insert(0, Entry::new(Command::KernelOption { name: option.to_string() }));
+        }
+    } else {
+        sc.entries.retain(|e| !has(e));
+    }
+}
+
+/// Re-registers a driver's destructor at `slot` (a `sysuninit` line), or with `None` drops
+/// the re-registration.
+pub fn set_sysuninit(sc: &mut Scenario, func: &str, slot: Option<Slot>) {
+    sc.entries.retain(|e| !matches!(&e.command, Command::Sysuninit { func: f, .. } if f == func));
+    if let Some(slot) = slot {
+        let cmd = Command::Sysuninit { func: func.to_string(), slot };
+        insert_before_teardown(sc, Entry::new(cmd));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+    }
+
+    #[test]
+    fn builds_the_seed_shape_by_edits() {
+        let mut sc = Scenario::default();
+        let j = add_jail(&mut sc, &None, true, Some((40, 60)));
+        assert_eq!(j, "j1");
+        let loc = Some(j.clone());
+        let gif = add_iface(&mut sc, Driver::Gif, &loc, None);
+        assert_eq!(gif, "gif0");
+        let tun = IfOp::Tunnel { src: ip("10.0.0.1"), dst: ip("10.0.0.2") };
+        set_iface_prop(&mut sc, &loc, &gif, &tun, Some(tun.clone()));
+        set_option(&mut sc, ROUTE_CACHE, true);
+        let s = summarize(&sc);
+        let f = s.iface(&loc, "gif0").cloned();
+        assert!(f.is_some());
+        if let Some(f) = f {
+            tunnel_route(&mut sc, &f, "lo0");
+        }
+        let s = summarize(&sc);
+        assert!(s.route_cache());
+        assert_eq!(s.routes.len(), 1);
+        assert!(matches!(sc.entries.last().map(|e| &e.command), Some(Command::JailRemove { .. })));
+        assert!(matches!(sc.entries[0].command, Command::KernelOption { .. }));
+        // lo0 of the host and of j1, and gif0.
+        assert_eq!(s.ifaces.len(), 3);
+    }
+
+    #[test]
+    fn delete_and_rename_a_jail_take_everything_inside() {
+        let mut sc = Scenario::default();
+        add_jail(&mut sc, &None, true, None);
+        let inner = add_jail(&mut sc, &Some("j1".into()), true, None);
+        assert_eq!(inner, "j1.j1");
+        add_iface(&mut sc, Driver::Epair, &Some(inner.clone()), None);
+        add_process(&mut sc, &inner);
+        let sel = rename(&mut sc, &Sel::Jail("j1".into()), "web");
+        assert_eq!(sel, Ok(Sel::Jail("web".into())));
+        let s = summarize(&sc);
+        assert!(s.jail("web.j1").is_some_and(|j| j.processes == 1));
+        assert!(s.iface(&Some("web.j1".into()), "epair0a").is_some());
+        delete(&mut sc, &Sel::Jail("web".into()));
+        assert!(sc.entries.is_empty());
+    }
+
+    #[test]
+    fn epair_loan_and_return() {
+        let mut sc = Scenario::default();
+        add_jail(&mut sc, &None, true, None);
+        add_iface(&mut sc, Driver::Epair, &None, None);
+        let to = Some("j1".to_string());
+        assert!(move_iface(&mut sc, &None, "epair0b", &to).is_ok());
+        let s = summarize(&sc);
+        assert!(s.iface(&to, "epair0b").is_some());
+        assert!(move_iface(&mut sc, &to, "epair0b", &None).is_ok());
+        assert!(summarize(&sc).iface(&None, "epair0b").is_some());
+        delete(&mut sc, &Sel::Iface { loc: None, name: "epair0a".into() });
+        assert_eq!(summarize(&sc).ifaces.len(), 2);
+    }
+
+    #[test]
+    fn interface_rename_keeps_the_driver() {
+        let mut sc = Scenario::default();
+        add_iface(&mut sc, Driver::Gre, &None, None);
+        let sel = Sel::Iface { loc: None, name: "gre0".into() };
+        assert!(rename(&mut sc, &sel, "gif3").is_err());
+        assert!(rename(&mut sc, &sel, "gre3").is_ok());
+        assert!(summarize(&sc).iface(&None, "gre3").is_some());
+    }
+
+    #[test]
+    fn test_ids() {
+        assert_eq!(Sel::Jail("j1".into()).test_id(), "obj-j1");
+        assert_eq!(Sel::Iface { loc: None, name: "gif0".into() }.test_id(), "obj-host/gif0");
+    }
+}

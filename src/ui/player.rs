@@ -1,0 +1,429 @@
+//! The teardown player: one cursor (First/Prev/Next/Last, Play/Pause with speed, a
+//! scrubber with fault and divergence markers, "k / N") driving two lanes side by side,
+//! each with its order, outcome, fault banner, narration, refcount table and graph.
+//!
+//! Invariants:
+//! - Rendering a step never simulates: it reads the traces in `State::runs`.
+//! - A lane shorter than the other holds its last state (decisions §27).
+//! - Narration regions are aria-live; provenance markers are labelled badges, not colours.
+
+use crate::engine::{FaultKind, Outcome, StageOrder, Trace};
+use crate::ui::engine_api::LaneSpec;
+use crate::ui::graph::{GraphLayout, MarkerKind, Piece, markers, pieces};
+use crate::ui::graph_view::GraphView;
+use crate::ui::platform;
+use crate::ui::state::{Action, Go, Run, SPEEDS};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties)]
+pub struct PlayerProps {
+    pub runs: Rc<[Run; 2]>,
+    pub lanes: [LaneSpec; 2],
+    pub graph: Rc<GraphLayout>,
+    pub step: usize,
+    pub len: usize,
+    pub playing: bool,
+    pub speed: usize,
+    /// Script line of each scenario entry, to place build errors.
+    pub lines: Rc<Vec<usize>>,
+    pub dispatch: Callback<Action>,
+}
+
+impl PartialEq for PlayerProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.runs, &o.runs)
+            && self.lanes == o.lanes
+            && Rc::ptr_eq(&self.graph, &o.graph)
+            && self.step == o.step
+            && self.len == o.len
+            && self.playing == o.playing
+            && self.speed == o.speed
+            && self.lines == o.lines
+            && self.dispatch == o.dispatch
+    }
+}
+
+fn go(dispatch: &Callback<Action>, g: Go) -> Callback<MouseEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |_| dispatch.emit(Action::Go(g)))
+}
+
+/// The player.
+#[function_component(Player)]
+pub fn player(p: &PlayerProps) -> Html {
+    let started = platform::now_ms();
+    let n = p.len;
+    let marks = markers(&p.runs);
+    let on_scrub = {
+        let dispatch = p.dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Ok(k) = platform::value_of(&e).parse::<usize>() {
+                dispatch.emit(Action::Go(Go::To(k)));
+            }
+        })
+    };
+    let on_speed = {
+        let dispatch = p.dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(i) = platform::value_of(&e).parse::<usize>() {
+                dispatch.emit(Action::SetSpeed(i));
+            }
+        })
+    };
+    let toggle = {
+        let dispatch = p.dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.emit(Action::TogglePlay))
+    };
+    // Basis points (1/100 %), formatted as integers to keep the float formatter out.
+    let pct = |k: usize| (k * 10_000).checked_div(n).unwrap_or(0);
+    let marker_html = marks.iter().map(|m| {
+        let class = match m.kind {
+            MarkerKind::Fault => "mark fault",
+            MarkerKind::Divergence => "mark diverge",
+        };
+        let dispatch = p.dispatch.clone();
+        let step = m.step;
+        let onclick = Callback::from(move |_: MouseEvent| dispatch.emit(Action::Go(Go::To(step))));
+        html! {
+            <button class={class} style={format!("left:{}.{:02}%", pct(m.step) / 100, pct(m.step) % 100)} title={m.label.clone()}
+                aria-label={format!("Go to step {}: {}", m.step, m.label)} {onclick}>
+                { if m.kind == MarkerKind::Fault { "⚡" } else { "◆" } }
+            </button>
+        }
+    });
+    let lanes = (0..2).map(|i| {
+        html! {
+            <LaneView key={i} index={i} run={p.runs[i].clone()} order={p.lanes[i].order}
+                graph={p.graph.clone()} step={p.step} lines={p.lines.clone()} dispatch={p.dispatch.clone()} />
+        }
+    });
+    let html = html! {
+        <div class="player-inner">
+            <div class="transport" role="group" aria-label="Teardown player controls">
+                <div class="buttons">
+                    <button class="tbtn" data-testid="step-first" onclick={go(&p.dispatch, Go::First)} disabled={p.step == 0}
+                        aria-label="First step (Home)" title="First step (Home)">{"|◀"}</button>
+                    <button class="tbtn" data-testid="step-prev" onclick={go(&p.dispatch, Go::Prev)} disabled={p.step == 0}
+                        aria-label="Previous step (←)" title="Previous step (←)">{"◀"}</button>
+                    <button class="tbtn play" data-testid="play" onclick={toggle} disabled={n == 0}
+                        aria-label={ if p.playing { "Pause (Space)" } else { "Play (Space)" } }
+                        aria-pressed={p.playing.to_string()}>
+                        { if p.playing { "❚❚ Pause" } else { "▶ Play" } }
+                    </button>
+                    <button class="tbtn" data-testid="step-next" onclick={go(&p.dispatch, Go::Next)} disabled={p.step >= n}
+                        aria-label="Next step (→)" title="Next step (→)">{"▶"}</button>
+                    <button class="tbtn" data-testid="step-last" onclick={go(&p.dispatch, Go::Last)} disabled={p.step >= n}
+                        aria-label="Last step (End)" title="Last step (End)">{"▶|"}</button>
+                </div>
+                <div class="scrub">
+                    <input type="range" data-testid="scrubber" min="0" max={n.to_string()} value={p.step.to_string()}
+                        aria-label="Teardown step" aria-valuetext={format!("step {} of {n}", p.step)} oninput={on_scrub} />
+                    <div class="marks">{ for marker_html }</div>
+                </div>
+                <span class="counter" data-testid="step-counter" aria-live="polite">{format!("{} / {n}", p.step)}</span>
+                <label class="speed">
+                    <span class="sr-only">{"Speed"}</span>
+                    <select data-testid="speed" onchange={on_speed} aria-label="Playback speed">
+                        { for SPEEDS.iter().enumerate().map(|(i, ms)| html! {
+                            <option value={i.to_string()} selected={i == p.speed}>{speed_label(*ms)}</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            <div class="lanes">{ for lanes }</div>
+        </div>
+    };
+    platform::report_render_ms(platform::now_ms() - started);
+    html
+}
+
+fn speed_label(ms: u32) -> String {
+    // Tenths of the normal speed (900 ms a step), in integers.
+    let tenths = (9000 + ms / 2) / ms.max(1);
+    if tenths % 10 == 0 {
+        format!("{}×", tenths / 10)
+    } else {
+        format!("{}.{}×", tenths / 10, tenths % 10)
+    }
+}
+
+#[derive(Properties)]
+pub struct LaneProps {
+    pub index: usize,
+    pub run: Run,
+    pub order: StageOrder,
+    pub graph: Rc<GraphLayout>,
+    pub step: usize,
+    pub lines: Rc<Vec<usize>>,
+    pub dispatch: Callback<Action>,
+}
+
+impl PartialEq for LaneProps {
+    fn eq(&self, o: &Self) -> bool {
+        let same_run = match (&self.run, &o.run) {
+            (Ok(a), Ok(b)) => Rc::ptr_eq(a, b),
+            (Err(a), Err(b)) => a == b,
+            _ => false,
+        };
+        same_run
+            && self.index == o.index
+            && self.order == o.order
+            && Rc::ptr_eq(&self.graph, &o.graph)
+            && self.step == o.step
+            && self.lines == o.lines
+            && self.dispatch == o.dispatch
+    }
+}
+
+fn outcome_text(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Clean => "clean",
+        Outcome::PageFault => "page fault",
+        Outcome::Panic => "panic",
+        Outcome::Leak => "leak",
+        Outcome::Stuck => "stuck",
+    }
+}
+
+/// One lane.
+#[function_component(LaneView)]
+pub fn lane_view(p: &LaneProps) -> Html {
+    let ab = ["a", "b"][p.index.min(1)];
+    let on_order = {
+        let dispatch = p.dispatch.clone();
+        let lane = p.index;
+        Callback::from(move |e: Event| {
+            if let Some(order) = StageOrder::from_slug(&platform::value_of(&e)) {
+                dispatch.emit(Action::SetLaneOrder { lane, order });
+            }
+        })
+    };
+    let select = html! {
+        <select data-testid={format!("lane-{ab}-order")} onchange={on_order}
+            aria-label={format!("Stage order of lane {}", ab.to_ascii_uppercase())}>
+            { for StageOrder::ALL.iter().map(|o| html! {
+                <option value={o.slug()} selected={*o == p.order}>{o.label()}</option>
+            }) }
+        </select>
+    };
+    let body = match &p.run {
+        Err(e) => {
+            let line = p.lines.get(e.entry).copied();
+            html! {
+                <div class="lane-error" role="alert" data-testid={format!("lane-{ab}-error")}>
+                    <strong>{"The engine cannot build this scenario"}</strong>
+                    <p>{ match line { Some(l) => format!("line {l}: {}", e.message), None => e.message.clone() } }</p>
+                </div>
+            }
+        }
+        Ok(t) => lane_body(t, p, ab),
+    };
+    let outcome = match &p.run {
+        Ok(t) => html! {
+            <span class={classes!("outcome", format!("o-{}", t.outcome.name()))} data-testid={format!("lane-{ab}-outcome")}
+                title="The verdict of the whole teardown">
+                { outcome_text(t.outcome) }
+            </span>
+        },
+        Err(_) => {
+            html! { <span class="outcome o-error" data-testid={format!("lane-{ab}-outcome")}>{"no trace"}</span> }
+        }
+    };
+    html! {
+        <section class={classes!("lane", format!("lane-{ab}"))} data-testid={format!("lane-{ab}")}
+            aria-label={format!("Lane {}", ab.to_ascii_uppercase())}>
+            <div class="lane-head">
+                <span class="lane-letter" aria-hidden="true">{ab.to_ascii_uppercase()}</span>
+                {select}
+                {outcome}
+            </div>
+            {body}
+        </section>
+    }
+}
+
+fn lane_body(t: &Rc<Trace>, p: &LaneProps, ab: &'static str) -> Html {
+    let len = t.steps.len();
+    let step = p.step.min(len);
+    let held = p.step > len;
+    // Faults reached by now (use-after-free and panics at their step; leaks and stuck
+    // prisons when the lane ends).
+    let fault = t.faults.iter().find(|f| match f.kind {
+        FaultKind::UseAfterFree | FaultKind::Panic => f.step <= step,
+        FaultKind::Leak | FaultKind::Stuck => step >= len,
+    });
+    let banner = fault.map(|f| {
+        let jump = f.freed_by.as_ref().map(|fb| {
+            let dispatch = p.dispatch.clone();
+            let to = fb.step;
+            let who = fb.call_path.first().cloned().unwrap_or_default();
+            let onclick = Callback::from(move |_: MouseEvent| dispatch.emit(Action::Go(Go::To(to))));
+            html! {
+                <button class="jump" data-testid={format!("jump-freed-{ab}")} {onclick}>
+                    {format!("Go to step {to}, where {who} freed it")}
+                </button>
+            }
+        });
+        let kind = match f.kind {
+            FaultKind::UseAfterFree => "Page fault",
+            FaultKind::Panic => "Panic",
+            FaultKind::Leak => "Leak",
+            FaultKind::Stuck => "Stuck",
+        };
+        let inner = html! {
+            <div class={classes!("fault-banner", format!("f-{:?}", f.kind).to_ascii_lowercase())} role="alert"
+                data-testid={format!("fault-banner-{ab}")}>
+                <span class="fault-icon" aria-hidden="true">{"⚡"}</span>
+                <div>
+                    <strong>{kind}{format!(" at step {}", f.step)}</strong>
+                    <p>{&f.message}</p>
+                    { for f.freed_by.as_ref().map(|fb| html! {
+                        <p class="freed-by">{"freed by "}<code>{fb.call_path.join(" → ")}</code></p>
+                    }) }
+                    {jump}
+                </div>
+            </div>
+        };
+        if ab == "a" { html! { <div data-testid="fault-banner">{inner}</div> } } else { inner }
+    });
+    let narration = narration(t, step, held, len);
+    let narration = html! {
+        <div class="narration" data-testid={format!("narration-{ab}")} aria-live="polite" aria-atomic="true">
+            {narration}
+        </div>
+    };
+    let narration = if ab == "a" {
+        html! { <div data-testid="narration">{narration}</div> }
+    } else {
+        narration
+    };
+    let notes = (!t.notes.is_empty()).then(|| {
+        html! {
+            <ul class="notes">{ for t.notes.iter().map(|n| html! { <li>{marked(n)}</li> }) }</ul>
+        }
+    });
+    html! {
+        <>
+            {banner}
+            {narration}
+            {refcounts(t, step)}
+            <div class="graph-wrap">
+                <GraphView trace={t.clone()} layout={p.graph.clone()} step={step} lane={ab} />
+            </div>
+            {legend()}
+            {notes}
+        </>
+    }
+}
+
+/// Text with its provenance markers as labelled badges.
+pub fn marked(text: &str) -> Html {
+    html! {
+        <>
+        { for pieces(text).into_iter().map(|pc| match pc {
+            Piece::Text(s) => html! { <>{s}</> },
+            Piece::Marker(m) => html! {
+                <span class={m.class()} title={m.label()} aria-label={format!("({})", m.label())}>{m.label()}</span>
+            },
+        }) }
+        </>
+    }
+}
+
+fn narration(t: &Trace, step: usize, held: bool, len: usize) -> Html {
+    if step == 0 {
+        let live = t.objects.iter().filter(|o| o.born == 0).count();
+        return html! {
+            <>
+                <div class="n-title"><span class="n-step">{"Step 0"}</span>{" Before teardown"}</div>
+                <p class="n-text">{format!(
+                    "The scenario is built: {live} kernel objects. The teardown has {len} steps in this order; press → or Play."
+                )}</p>
+            </>
+        };
+    }
+    let Some(s) = t.steps.get(step - 1) else { return html! {} };
+    let path = s.call_path.iter().enumerate().map(|(i, f)| html! {
+        <>
+            if i > 0 { <span class="arrow" aria-hidden="true">{"→"}</span> }
+            <code class={classes!("fn", (i + 1 == s.call_path.len()).then_some("top"))}>{f}</code>
+        </>
+    });
+    let slot = match (&s.subsystem, &s.order) {
+        (Some(sub), Some(ord)) => Some(format!("{sub}, {ord}")),
+        (Some(sub), None) => Some(sub.clone()),
+        _ => None,
+    };
+    html! {
+        <>
+            if held {
+                <div class="held">{format!("This lane ended at step {len}; it holds its last state.")}</div>
+            }
+            <div class="n-title">
+                <span class="n-step">{format!("Step {}", s.index)}</span>
+                <span class="stage">{s.stage.name()}</span>
+                <code class="fn top">{&s.function}</code>
+            </div>
+            <div class="callpath" aria-label="Call path">{ for path }</div>
+            <dl class="facts">
+                <dt>{"file"}</dt><dd><code>{&s.file}</code></dd>
+                if let Some(slot) = slot { <dt>{"SYSUNINIT"}</dt><dd><code>{slot}</code></dd> }
+                if let Some(vs) = &s.vnet_state { <dt>{"vnet_state"}</dt><dd><code>{vs}</code></dd> }
+                <dt>{"VNET_IS_SHUTTING_DOWN"}</dt>
+                <dd><code class={classes!(s.shutting_down.then_some("yes"))}>{ if s.shutting_down { "true" } else { "false" } }</code></dd>
+            </dl>
+            <p class="n-text">{marked(&s.text)}</p>
+        </>
+    }
+}
+
+fn refcounts(t: &Trace, step: usize) -> Html {
+    if step == 0 {
+        return html! {};
+    }
+    let touched = t.touched(step);
+    if touched.is_empty() {
+        return html! {};
+    }
+    let view = t.view_at(step);
+    let rows = touched.iter().filter_map(|id| {
+        let o = t.objects.get(id.0 as usize)?;
+        let st = view.objects.get(id);
+        let count = st.and_then(|s| s.refcount).map(|r| match r.uref {
+            Some(u) => format!("{} (uref {u})", r.count),
+            None => r.count.to_string(),
+        });
+        let state = match st {
+            Some(s) if s.faulted => "faulted",
+            Some(s) if s.freed => "freed",
+            Some(_) => "live",
+            None => "—",
+        };
+        Some(html! {
+            <tr key={o.key.clone()} class={format!("st-{state}")}>
+                <td><code>{&o.name}</code></td>
+                <td>{count.unwrap_or_else(|| "—".into())}</td>
+                <td><span class={format!("state s-{state}")}>{state}</span></td>
+            </tr>
+        })
+    });
+    html! {
+        <table class="refcounts" aria-label="Objects this step touched">
+            <thead><tr><th>{"object"}</th><th>{"refcount"}</th><th>{"state"}</th></tr></thead>
+            <tbody>{ for rows }</tbody>
+        </table>
+    }
+}
+
+fn legend() -> Html {
+    html! {
+        <div class="legend" aria-label="Legend">
+            <span><svg width="34" height="10" aria-hidden="true"><path class="edge owner" d="M2,5 L32,5" /></svg>{"owner"}</span>
+            <span><svg width="34" height="10" aria-hidden="true"><path class="edge counted" d="M2,5 L32,5" /></svg>{"counted"}</span>
+            <span><svg width="34" height="10" aria-hidden="true"><path class="edge raw" d="M2,5 L32,5" /></svg>{"raw pointer"}</span>
+            <span><svg width="34" height="10" aria-hidden="true"><path class="edge raw dangling" d="M2,5 L32,5" /></svg>{"dangling ✕"}</span>
+            <span><span class="ghost-swatch" aria-hidden="true"></span>{"freed (ghost)"}</span>
+        </div>
+    }
+}

@@ -1,0 +1,517 @@
+//! The app's one reducer: `State` plus `enum Action`, and `impl Reducible`.
+//!
+//! Invariants:
+//! - Pure: no browser call, no clock. It compiles and is tested natively.
+//! - The scenario is the only model. Canvas edits and script edits both produce a new
+//!   `Scenario`; the summary, the script text, both lanes' traces and the graph layout
+//!   are derived from it in `commit`, and nowhere else.
+//! - Simulation happens only when the scenario or a lane changes, never on a step.
+//! - The user's work is never lost: an unparsable script keeps the last valid scenario on
+//!   the canvas; a scenario the engine cannot build is kept and shows its error; every
+//!   scenario change can be undone.
+//! - `step` is always within `0..=len()`.
+
+use crate::engine::si::Slot;
+use crate::engine::{Command, Driver, IfOp, Prefix, StageOrder, Trace};
+use crate::ui::engine_api::{self, BuildError, LaneSpec, ScriptError};
+use crate::ui::graph::{GraphLayout, graph_layout};
+use crate::ui::model::{self, Loc, Sel, Summary};
+use crate::ui::platform::Theme;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// A lane's simulation result.
+pub type Run = Result<Rc<Trace>, BuildError>;
+
+/// How far back undo goes.
+pub const UNDO_DEPTH: usize = 100;
+
+/// Playback speeds in milliseconds per step, slowest first.
+pub const SPEEDS: [u32; 4] = [1600, 900, 450, 200];
+
+/// Everything the app shows.
+#[derive(Clone, Debug)]
+pub struct State {
+    /// The last valid scenario: what the canvas shows and the lanes simulate.
+    pub scenario: crate::engine::Scenario,
+    pub summary: Rc<Summary>,
+    /// The script text as the user typed it (may not parse).
+    pub script: String,
+    /// The script line of each scenario entry.
+    pub lines: Vec<usize>,
+    pub script_error: Option<ScriptError>,
+    /// Why the last canvas edit was refused, if it was.
+    pub edit_error: Option<String>,
+    pub lanes: [LaneSpec; 2],
+    pub runs: Rc<[Run; 2]>,
+    pub graph: Rc<GraphLayout>,
+    pub step: usize,
+    pub playing: bool,
+    /// Index into `SPEEDS`.
+    pub speed: usize,
+    pub selection: Option<Sel>,
+    /// The preset last loaded, while the scenario is still that preset.
+    pub preset: Option<String>,
+    pub shortcuts_open: bool,
+    pub theme: Theme,
+    pub undo: Vec<crate::engine::Scenario>,
+    pub redo: Vec<crate::engine::Scenario>,
+}
+
+/// Which way the cursor moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Go {
+    First,
+    Prev,
+    Next,
+    Last,
+    To(usize),
+}
+
+/// Everything the user can do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// The script editor's text changed.
+    SetScript(String),
+    LoadPreset(String),
+    AddJail {
+        parent: Loc,
+        vnet: bool,
+        pos: Option<(i16, i16)>,
+    },
+    AddIface {
+        driver: Driver,
+        loc: Loc,
+        pos: Option<(i16, i16)>,
+    },
+    AddProcess {
+        jail: String,
+    },
+    /// A route from a tunnel to its outer destination through interface `via`.
+    AddTunnelRoute {
+        tunnel: Sel,
+        via: String,
+    },
+    AddRoute {
+        loc: Loc,
+        dest: Prefix,
+        via: String,
+    },
+    /// Removes one command (a route, a process line) by its entry index.
+    DeleteEntry(usize),
+    /// Moves an object on the canvas (a layout hint).
+    MoveTo {
+        sel: Sel,
+        pos: (i16, i16),
+    },
+    /// Drops an object into another container: loans an interface, nests a jail.
+    Reparent {
+        sel: Sel,
+        to: Loc,
+    },
+    Rename {
+        sel: Sel,
+        name: String,
+    },
+    Delete(Sel),
+    /// Sets (or clears) an interface's tunnel, address, fib or up.
+    SetIfaceProp {
+        loc: Loc,
+        name: String,
+        kind: IfOp,
+        op: Option<IfOp>,
+    },
+    SetPersist {
+        jail: String,
+        on: bool,
+    },
+    SetRouteCache(bool),
+    /// Re-registers a destructor at a slot (or drops the re-registration).
+    SetSysuninit {
+        func: String,
+        slot: Option<Slot>,
+    },
+    Select(Option<Sel>),
+    SetLaneOrder {
+        lane: usize,
+        order: StageOrder,
+    },
+    Go(Go),
+    TogglePlay,
+    /// One playback tick: the next step, or stop at the end.
+    Tick,
+    SetSpeed(usize),
+    SetShortcuts(bool),
+    SetTheme(Theme),
+    Undo,
+    Redo,
+    DismissError,
+}
+
+fn simulate_both(sc: &crate::engine::Scenario, lanes: &[LaneSpec; 2]) -> [Run; 2] {
+    let run = |l: &LaneSpec| engine_api::simulate(sc, l).map(Rc::new);
+    [run(&lanes[0]), run(&lanes[1])]
+}
+
+impl State {
+    /// The state for a scenario script (the seed, or a link), with the player at step 0.
+    pub fn from_script(script: &str, preset: Option<String>, theme: Theme) -> State {
+        let lanes = [LaneSpec::new(StageOrder::Legacy), LaneSpec::new(StageOrder::VnetShutdown)];
+        let (scenario, lines, script_error) = match engine_api::parse(script) {
+            Ok((sc, lines)) => (sc, lines, None),
+            Err(e) => (crate::engine::Scenario::default(), Vec::new(), Some(e)),
+        };
+        let runs = simulate_both(&scenario, &lanes);
+        let graph = graph_layout(&runs);
+        State {
+            summary: Rc::new(model::summarize(&scenario)),
+            scenario,
+            script: script.to_string(),
+            lines,
+            script_error,
+            edit_error: None,
+            lanes,
+            runs: Rc::new(runs),
+            graph: Rc::new(graph),
+            step: 0,
+            playing: false,
+            speed: 1,
+            selection: None,
+            preset,
+            shortcuts_open: false,
+            theme,
+            undo: Vec::new(),
+            redo: Vec::new(),
+        }
+    }
+
+    /// The first-time visitor's state: the seed preset.
+    pub fn initial(theme: Theme) -> State {
+        let presets = engine_api::presets();
+        match presets.iter().find(|p| p.slug == engine_api::SEED).or(presets.first()) {
+            Some(p) => State::from_script(&p.script, Some(p.slug.clone()), theme),
+            None => State::from_script("", None, theme),
+        }
+    }
+
+    /// The number of steps of the longer lane (decisions §27).
+    pub fn len(&self) -> usize {
+        self.runs.iter().map(|r| r.as_ref().map(|t| t.steps.len()).unwrap_or(0)).max().unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The trace of lane `i`, if it built.
+    pub fn trace(&self, i: usize) -> Option<&Trace> {
+        self.runs.get(i).and_then(|r| r.as_ref().ok()).map(|t| t.as_ref())
+    }
+
+    /// Installs a new scenario: re-derives everything and simulates both lanes.
+    /// `text` is the script as typed (for script edits) or None to print it.
+    fn commit(&mut self, sc: crate::engine::Scenario, text: Option<(String, Vec<usize>)>) {
+        if sc == self.scenario && text.is_none() {
+            return;
+        }
+        let old = std::mem::replace(&mut self.scenario, sc);
+        self.undo.push(old);
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+        self.install(text);
+    }
+
+    /// Derives summary, script, traces and layout from `self.scenario`.
+    fn install(&mut self, text: Option<(String, Vec<usize>)>) {
+        match text {
+            Some((t, lines)) => {
+                self.script = t;
+                self.lines = lines;
+            }
+            None => {
+                self.script = engine_api::print(&self.scenario);
+                self.lines = match engine_api::parse(&self.script) {
+                    Ok((_, lines)) => lines,
+                    Err(_) => Vec::new(),
+                };
+            }
+        }
+        self.script_error = None;
+        self.summary = Rc::new(model::summarize(&self.scenario));
+        self.resimulate();
+        if let Some(sel) = &self.selection
+            && !self.summary.contains(sel)
+        {
+            self.selection = None;
+        }
+    }
+
+    fn resimulate(&mut self) {
+        let runs = simulate_both(&self.scenario, &self.lanes);
+        self.graph = Rc::new(graph_layout(&runs));
+        self.runs = Rc::new(runs);
+        self.step = self.step.min(self.len());
+        if self.step == self.len() {
+            self.playing = false;
+        }
+    }
+
+    /// Applies a canvas edit to a copy of the scenario and commits it.
+    fn edit(&mut self, f: impl FnOnce(&mut crate::engine::Scenario)) {
+        let mut sc = self.scenario.clone();
+        f(&mut sc);
+        self.edit_error = None;
+        self.preset = None;
+        self.commit(sc, None);
+    }
+
+    fn go(&mut self, go: Go) {
+        let n = self.len();
+        self.step = match go {
+            Go::First => 0,
+            Go::Prev => self.step.saturating_sub(1),
+            Go::Next => (self.step + 1).min(n),
+            Go::Last => n,
+            Go::To(k) => k.min(n),
+        };
+    }
+}
+
+/// Carries canvas positions over from the old scenario to a re-parsed one: an entry gets
+/// the position of the first unused old entry with the same command.
+pub fn carry_positions(old: &crate::engine::Scenario, new: &mut crate::engine::Scenario) {
+    let mut used = vec![false; old.entries.len()];
+    for e in new.entries.iter_mut() {
+        if let Some(i) =
+            old.entries.iter().enumerate().position(|(i, o)| !used[i] && o.command == e.command)
+        {
+            used[i] = true;
+            e.pos = old.entries[i].pos;
+        }
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::SetScript(text) => match engine_api::parse(&text) {
+                Ok((mut sc, lines)) => {
+                    carry_positions(&s.scenario, &mut sc);
+                    s.preset = None;
+                    s.edit_error = None;
+                    if sc == s.scenario {
+                        s.script = text;
+                        s.lines = lines;
+                        s.script_error = None;
+                    } else {
+                        s.commit(sc, Some((text, lines)));
+                    }
+                }
+                Err(e) => {
+                    s.script = text;
+                    s.script_error = Some(e);
+                }
+            },
+            Action::LoadPreset(slug) => {
+                if let Some(p) = engine_api::presets().into_iter().find(|p| p.slug == slug)
+                    && let Ok((sc, lines)) = engine_api::parse(&p.script)
+                {
+                    s.selection = None;
+                    s.edit_error = None;
+                    s.commit(sc, Some((p.script.clone(), lines)));
+                    s.preset = Some(slug);
+                    s.step = 0;
+                    s.playing = false;
+                }
+            }
+            Action::AddJail { parent, vnet, pos } => {
+                let mut name = String::new();
+                s.edit(|sc| name = model::add_jail(sc, &parent, vnet, pos));
+                s.selection = Some(Sel::Jail(name));
+            }
+            Action::AddIface { driver, loc, pos } => {
+                if !s.summary.has_vnet(&loc) {
+                    s.edit_error = Some(format!(
+                        "ifconfig {}: Operation not permitted: jail {} has no vnet of its own",
+                        driver.name(),
+                        loc.as_deref().unwrap_or("host")
+                    ));
+                } else {
+                    let mut name = String::new();
+                    s.edit(|sc| name = model::add_iface(sc, driver, &loc, pos));
+                    s.selection = Some(Sel::Iface { loc, name });
+                }
+            }
+            Action::AddProcess { jail } => s.edit(|sc| model::add_process(sc, &jail)),
+            Action::AddTunnelRoute { tunnel, via } => {
+                if let Sel::Iface { loc, name } = &tunnel
+                    && let Some(t) = s.summary.iface(loc, name).cloned()
+                {
+                    s.edit(|sc| model::tunnel_route(sc, &t, &via));
+                }
+            }
+            Action::AddRoute { loc, dest, via } => {
+                s.edit(|sc| model::add_route(sc, &loc, dest, &via))
+            }
+            Action::DeleteEntry(i) => s.edit(|sc| model::delete_entry(sc, i)),
+            Action::MoveTo { sel, pos } => {
+                let mut sc = s.scenario.clone();
+                model::set_pos(&mut sc, &sel, pos);
+                // A move is only a layout hint: no re-simulation, no undo entry per pixel;
+                // the canvas summary (which carries positions) is re-derived.
+                s.summary = Rc::new(model::summarize(&sc));
+                s.scenario = sc;
+            }
+            Action::Reparent { sel, to } => {
+                let mut sc = s.scenario.clone();
+                let result = match &sel {
+                    Sel::Iface { loc, name } => model::move_iface(&mut sc, loc, name, &to),
+                    Sel::Jail(j) => {
+                        let short = j.rsplit('.').next().unwrap_or(j).to_string();
+                        let inside_itself = to
+                            .as_deref()
+                            .is_some_and(|t| t == j || t.starts_with(&format!("{j}.")));
+                        if inside_itself {
+                            Err(model::EditError("a jail cannot go inside itself".into()))
+                        } else {
+                            let full = match &to {
+                                Some(p) => format!("{p}.{short}"),
+                                None => short,
+                            };
+                            if &full == j {
+                                Ok(sel.clone())
+                            } else {
+                                let r = model::rename(&mut sc, &sel, &full);
+                                // A top-level jail needs its own `jail -r`; a nested one
+                                // goes with its parent.
+                                if r.is_ok() {
+                                    fix_teardown(&mut sc);
+                                }
+                                r
+                            }
+                        }
+                    }
+                };
+                match result {
+                    Ok(new_sel) => {
+                        s.preset = None;
+                        s.edit_error = None;
+                        s.commit(sc, None);
+                        s.selection = Some(new_sel);
+                    }
+                    Err(e) => s.edit_error = Some(e.0),
+                }
+            }
+            Action::Rename { sel, name } => {
+                let mut sc = s.scenario.clone();
+                match model::rename(&mut sc, &sel, &name) {
+                    Ok(new_sel) => {
+                        s.preset = None;
+                        s.edit_error = None;
+                        s.commit(sc, None);
+                        s.selection = Some(new_sel);
+                    }
+                    Err(e) => s.edit_error = Some(e.0),
+                }
+            }
+            Action::Delete(sel) => {
+                s.edit(|sc| model::delete(sc, &sel));
+                if s.selection.as_ref() == Some(&sel) {
+                    s.selection = None;
+                }
+            }
+            Action::SetIfaceProp { loc, name, kind, op } => {
+                s.edit(|sc| model::set_iface_prop(sc, &loc, &name, &kind, op))
+            }
+            Action::SetPersist { jail, on } => s.edit(|sc| model::set_persist(sc, &jail, on)),
+            Action::SetRouteCache(on) => s.edit(|sc| model::set_option(sc, model::ROUTE_CACHE, on)),
+            Action::SetSysuninit { func, slot } => {
+                s.edit(|sc| model::set_sysuninit(sc, &func, slot))
+            }
+            Action::Select(sel) => s.selection = sel,
+            Action::SetLaneOrder { lane, order } => {
+                if let Some(l) = s.lanes.get_mut(lane)
+                    && l.order != order
+                {
+                    l.order = order;
+                    s.resimulate();
+                }
+            }
+            Action::Go(go) => {
+                s.go(go);
+                s.playing = false;
+            }
+            Action::TogglePlay => {
+                if s.playing {
+                    s.playing = false;
+                } else if !s.is_empty() {
+                    if s.step >= s.len() {
+                        s.step = 0;
+                    }
+                    s.playing = true;
+                }
+            }
+            Action::Tick => {
+                if s.playing {
+                    s.go(Go::Next);
+                    if s.step >= s.len() {
+                        s.playing = false;
+                    }
+                }
+            }
+            Action::SetSpeed(i) => s.speed = i.min(SPEEDS.len() - 1),
+            Action::SetShortcuts(open) => s.shortcuts_open = open,
+            Action::SetTheme(t) => s.theme = t,
+            Action::Undo => {
+                if let Some(prev) = s.undo.pop() {
+                    let cur = std::mem::replace(&mut s.scenario, prev);
+                    s.redo.push(cur);
+                    s.preset = None;
+                    s.install(None);
+                }
+            }
+            Action::Redo => {
+                if let Some(next) = s.redo.pop() {
+                    let cur = std::mem::replace(&mut s.scenario, next);
+                    s.undo.push(cur);
+                    s.preset = None;
+                    s.install(None);
+                }
+            }
+            Action::DismissError => s.edit_error = None,
+        }
+        Rc::new(s)
+    }
+}
+
+/// After a jail moved: top-level jails get a `jail -r` if they have none, and nested
+/// jails lose theirs (their parent's removal takes them).
+fn fix_teardown(sc: &mut crate::engine::Scenario) {
+    let tops: Vec<String> = sc
+        .entries
+        .iter()
+        .filter_map(|e| match &e.command {
+            Command::JailCreate { name, .. } if !name.contains('.') => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    let had_teardown = sc.entries.iter().any(|e| matches!(e.command, Command::JailRemove { .. }));
+    sc.entries
+        .retain(|e| !matches!(&e.command, Command::JailRemove { name } if name.contains('.')));
+    if had_teardown {
+        for t in tops {
+            let has = sc
+                .entries
+                .iter()
+                .any(|e| matches!(&e.command, Command::JailRemove { name } if *name == t));
+            if !has {
+                sc.entries.push(crate::engine::Entry::new(Command::JailRemove { name: t }));
+            }
+        }
+    }
+}
