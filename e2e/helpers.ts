@@ -32,3 +32,27 @@ export async function openApp(page: Page, path = '') {
   await page.goto(path || './');
   await page.waitForSelector('[data-testid="app"]', { timeout: 30_000 });
 }
+
+/** The centre of an element in page coordinates. */
+export async function centre(page: Page, testId: string) {
+  const box = await page.getByTestId(testId).boundingBox();
+  if (!box) throw new Error(`no box for ${testId}`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2, box };
+}
+
+/** Clears the scenario the way a person would: select all in the script and delete. */
+export async function clearScenario(page: Page) {
+  const script = page.getByTestId('script');
+  await script.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await expect(script).toHaveValue('');
+}
+
+/** Checks the expected result of the built scenario: lane A faults in rib_unsubscribe. */
+export async function expectFaultInLaneA(page: Page) {
+  await expect(page.getByTestId('lane-a-order')).toHaveValue('legacy');
+  await expect(page.getByTestId('lane-b-order')).toHaveValue('vnet-shutdown');
+  await expect(page.getByTestId('lane-a-outcome')).toHaveText(/page fault/i);
+  await expect(page.getByTestId('lane-b-outcome')).toHaveText(/clean/i);
+}

@@ -40,7 +40,7 @@ fn kind_label(k: ObjKind) -> String {
         ObjKind::RibHead => "rib_head".into(),
         ObjKind::NhControl => "nh_control".into(),
         ObjKind::RouteCache => "route cache".into(),
-        other => format!("{other:?}").to_lowercase(),
+        other => format!("{other:?}").to_ascii_lowercase(),
     }
 }
 
@@ -69,8 +69,8 @@ pub fn graph_view(p: &GraphProps) -> Html {
         let label = p.layout.cluster_labels.get(&c.key).cloned().unwrap_or_else(|| c.key.clone());
         html! {
             <g key={format!("c-{}", c.key)} class="cluster">
-                <rect x={c.x.to_string()} y={c.y.to_string()} width={c.w.to_string()} height={c.h.to_string()} rx="10" />
-                <text x={(c.x + 10.0).to_string()} y={(c.y + 17.0).to_string()}>{label}</text>
+                <rect x={px(c.x)} y={px(c.y)} width={px(c.w)} height={px(c.h)} rx="10" />
+                <text x={px(c.x + 10.0)} y={px(c.y + 17.0)}>{label}</text>
             </g>
         }
     });
@@ -106,12 +106,12 @@ pub fn graph_view(p: &GraphProps) -> Html {
             e.kind,
             if *dangling { ", dangling" } else { "" }
         )
-        .to_lowercase();
+        .to_ascii_lowercase();
+        let (ix0, iy0, ix1, iy1) = (r(x0), r(y0), r(x1), r(y1));
         let d = if (y1 - y0).abs() < 1.0 {
-            let my = y0 - 30.0;
-            format!("M{x0:.0},{y0:.0} Q{:.0},{my:.0} {x1:.0},{y1:.0}", (x0 + x1) / 2.0)
+            format!("M{ix0},{iy0} Q{},{} {ix1},{iy1}", r((x0 + x1) / 2.0), r(y0 - 30.0))
         } else {
-            format!("M{x0:.0},{y0:.0} L{x1:.0},{y1:.0}")
+            format!("M{ix0},{iy0} L{ix1},{iy1}")
         };
         Some(html! {
             <path key={format!("e{}", id.0)} {class} d={d} marker-start={start} marker-end={end}>
@@ -147,10 +147,10 @@ pub fn graph_view(p: &GraphProps) -> Html {
             o.name.clone()
         };
         Some(html! {
-            <g key={o.key.clone()} {class} style={format!("transform:translate({:.0}px,{:.0}px)", cx - NODE_W / 2.0, cy - NODE_H / 2.0)}
+            <g key={o.key.clone()} {class} style={format!("transform:translate({}px,{}px)", r(cx - NODE_W / 2.0), r(cy - NODE_H / 2.0))}
                 role="img" aria-label={label.clone()}>
                 <title>{label}</title>
-                <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="7" />
+                <rect width={px(NODE_W)} height={px(NODE_H)} rx="7" />
                 <text class="n-name" x="10" y="17">{name}</text>
                 <text class="n-kind" x="10" y="31">{ if st.freed { "freed".to_string() } else { kind_label(o.kind) } }</text>
                 if let Some(c) = count {
@@ -160,7 +160,7 @@ pub fn graph_view(p: &GraphProps) -> Html {
                     </g>
                 }
                 if st.faulted {
-                    <text class="fault-mark" x={(NODE_W - 18.0).to_string()} y="32">{"⚡"}</text>
+                    <text class="fault-mark" x={px(NODE_W - 18.0)} y="32">{"⚡"}</text>
                 }
             </g>
         })
@@ -169,9 +169,9 @@ pub fn graph_view(p: &GraphProps) -> Html {
     let w = l.width.max(200.0);
     let h = l.height.max(120.0);
     html! {
-        <svg class="graph" data-testid={format!("graph-{lane}")} viewBox={format!("0 0 {w:.0} {h:.0}")}
-            style={format!("width:{:.0}px", w * 0.72)} preserveAspectRatio="xMidYMin meet" role="group"
-            aria-label={format!("Dependency graph of lane {}, step {}", lane.to_uppercase(), p.step)}>
+        <svg class="graph" data-testid={format!("graph-{lane}")} viewBox={format!("0 0 {} {}", r(w), r(h))}
+            style={format!("width:{}px", r(w * 0.72))} preserveAspectRatio="xMidYMin meet" role="group"
+            aria-label={format!("Dependency graph of lane {}, step {}", lane.to_ascii_uppercase(), p.step)}>
             <defs>
                 <marker id={format!("arrow-{lane}")} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M0,0 L10,5 L0,10 z" class="m-fill" />
@@ -218,4 +218,15 @@ fn anchor(from: (f32, f32), to: (f32, f32)) -> (f32, f32, f32, f32) {
         if down { (from.1 + hh, to.1 - hh - 2.0) } else { (from.1 - hh, to.1 + hh + 2.0) };
     let dx = (to.0 - from.0).clamp(-hw, hw) * 0.3;
     (from.0 + dx, y0, to.0 - dx, y1)
+}
+
+/// Rounds a layout coordinate to whole pixels. Integer formatting keeps the float
+/// formatter (flt2dec, ~11 KB of wasm) out of the build.
+fn r(v: f32) -> i32 {
+    (v + 0.5).floor() as i32
+}
+
+/// A layout coordinate as an attribute value.
+fn px(v: f32) -> String {
+    r(v).to_string()
 }

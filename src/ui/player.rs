@@ -75,7 +75,8 @@ pub fn player(p: &PlayerProps) -> Html {
         let dispatch = p.dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.emit(Action::TogglePlay))
     };
-    let pct = |k: usize| if n == 0 { 0.0 } else { k as f64 * 100.0 / n as f64 };
+    // Basis points (1/100 %), formatted as integers to keep the float formatter out.
+    let pct = |k: usize| if n == 0 { 0 } else { k * 10_000 / n };
     let marker_html = marks.iter().map(|m| {
         let class = match m.kind {
             MarkerKind::Fault => "mark fault",
@@ -85,7 +86,7 @@ pub fn player(p: &PlayerProps) -> Html {
         let step = m.step;
         let onclick = Callback::from(move |_: MouseEvent| dispatch.emit(Action::Go(Go::To(step))));
         html! {
-            <button class={class} style={format!("left:{:.2}%", pct(m.step))} title={m.label.clone()}
+            <button class={class} style={format!("left:{}.{:02}%", pct(m.step) / 100, pct(m.step) % 100)} title={m.label.clone()}
                 aria-label={format!("Go to step {}: {}", m.step, m.label)} {onclick}>
                 { if m.kind == MarkerKind::Fault { "⚡" } else { "◆" } }
             </button>
@@ -138,7 +139,9 @@ pub fn player(p: &PlayerProps) -> Html {
 }
 
 fn speed_label(ms: u32) -> String {
-    format!("{:.1}×", 900.0 / f64::from(ms)).replace(".0×", "×")
+    // Tenths of the normal speed (900 ms a step), in integers.
+    let tenths = (9000 + ms / 2) / ms.max(1);
+    if tenths % 10 == 0 { format!("{}×", tenths / 10) } else { format!("{}.{}×", tenths / 10, tenths % 10) }
 }
 
 #[derive(Properties)]
@@ -194,7 +197,7 @@ pub fn lane_view(p: &LaneProps) -> Html {
     };
     let select = html! {
         <select data-testid={format!("lane-{ab}-order")} onchange={on_order}
-            aria-label={format!("Stage order of lane {}", ab.to_uppercase())}>
+            aria-label={format!("Stage order of lane {}", ab.to_ascii_uppercase())}>
             { for StageOrder::ALL.iter().map(|o| html! {
                 <option value={o.slug()} selected={*o == p.order}>{o.label()}</option>
             }) }
@@ -225,12 +228,12 @@ pub fn lane_view(p: &LaneProps) -> Html {
     };
     html! {
         <section class={classes!("lane", format!("lane-{ab}"))} data-testid={format!("lane-{ab}")}
-            aria-label={format!("Lane {}", ab.to_uppercase())}>
-            <header class="lane-head">
-                <span class="lane-letter" aria-hidden="true">{ab.to_uppercase()}</span>
+            aria-label={format!("Lane {}", ab.to_ascii_uppercase())}>
+            <div class="lane-head">
+                <span class="lane-letter" aria-hidden="true">{ab.to_ascii_uppercase()}</span>
                 {select}
                 {outcome}
-            </header>
+            </div>
             {body}
         </section>
     }
@@ -265,7 +268,7 @@ fn lane_body(t: &Rc<Trace>, p: &LaneProps, ab: &'static str) -> Html {
             FaultKind::Stuck => "Stuck",
         };
         let inner = html! {
-            <div class={classes!("fault-banner", format!("f-{:?}", f.kind).to_lowercase())} role="alert"
+            <div class={classes!("fault-banner", format!("f-{:?}", f.kind).to_ascii_lowercase())} role="alert"
                 data-testid={format!("fault-banner-{ab}")}>
                 <span class="fault-icon" aria-hidden="true">{"⚡"}</span>
                 <div>
