@@ -129,11 +129,19 @@ pub fn on_window_keydown(cb: Callback<KeyboardEvent>) -> Handle {
     #[cfg(target_arch = "wasm32")]
     {
         use wasm_bindgen::JsCast;
-        let l = gloo::events::EventListener::new(&gloo::utils::window(), "keydown", move |e| {
-            if let Some(k) = e.dyn_ref::<KeyboardEvent>() {
-                cb.emit(k.clone());
-            }
-        });
+        // Not passive: shortcuts call preventDefault (else Chrome's own Ctrl+Z also runs
+        // and undoes the script textarea behind the app's back).
+        let opts = gloo::events::EventListenerOptions::enable_prevent_default();
+        let l = gloo::events::EventListener::new_with_options(
+            &gloo::utils::window(),
+            "keydown",
+            opts,
+            move |e| {
+                if let Some(k) = e.dyn_ref::<KeyboardEvent>() {
+                    cb.emit(k.clone());
+                }
+            },
+        );
         Handle { _listeners: vec![l], ..Handle::default() }
     }
     #[cfg(not(target_arch = "wasm32"))]
@@ -633,13 +641,14 @@ pub fn graph_svg(graphs: &[(&str, &str)]) -> Option<(String, f64, f64)> {
         use std::collections::BTreeMap;
         use wasm_bindgen::JsCast;
         const NS: &str = "http://www.w3.org/2000/svg";
-        const LABEL_H: f64 = 26.0;
+        const LABEL_H: i64 = 26;
         let doc = gloo::utils::document();
         let win = gloo::utils::window();
         let out = doc.create_element_ns(Some(NS), "svg").ok()?;
         let body = doc.create_element_ns(Some(NS), "g").ok()?;
         let mut classes: BTreeMap<String, String> = BTreeMap::new();
-        let (mut width, mut y) = (0.0f64, 0.0f64);
+        // Integers only: no float formatter in the wasm.
+        let (mut width, mut y) = (0i64, 0i64);
         let mut background = String::from("#ffffff");
         let mut ink = String::from("#000000");
         for (testid, label) in graphs {
@@ -680,14 +689,14 @@ pub fn graph_svg(graphs: &[(&str, &str)]) -> Option<(String, f64, f64)> {
                 let _ = b.set_attribute("class", &class);
             }
             let vb = src.get_attribute("viewBox").unwrap_or_default();
-            let nums: Vec<f64> = vb.split_whitespace().filter_map(|n| n.parse().ok()).collect();
+            let nums: Vec<i64> = vb.split_whitespace().filter_map(|n| n.parse().ok()).collect();
             let (w, h) = match nums.as_slice() {
                 [_, _, w, h] => (*w, *h),
-                _ => (600.0, 400.0),
+                _ => (600, 400),
             };
             let text = doc.create_element_ns(Some(NS), "text").ok()?;
             let _ = text.set_attribute("x", "8");
-            let _ = text.set_attribute("y", &format!("{}", y + 18.0));
+            let _ = text.set_attribute("y", &format!("{}", y + 18));
             let _ = text.set_attribute("class", "lane-label");
             text.set_text_content(Some(label));
             let _ = body.append_child(&text);
@@ -702,7 +711,7 @@ pub fn graph_svg(graphs: &[(&str, &str)]) -> Option<(String, f64, f64)> {
             width = width.max(w);
             y += LABEL_H + h;
         }
-        if y == 0.0 {
+        if y == 0 {
             return None;
         }
         let mut css = format!(
@@ -725,7 +734,7 @@ pub fn graph_svg(graphs: &[(&str, &str)]) -> Option<(String, f64, f64)> {
         let _ = out.append_child(&bg);
         let _ = out.append_child(&body);
         let xml = web_sys::XmlSerializer::new().ok()?.serialize_to_string(&out).ok()?;
-        Some((format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{xml}\n"), width, y))
+        Some((format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{xml}\n"), width as f64, y as f64))
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
