@@ -282,13 +282,14 @@ fn export_texts() {
 /// `cargo test --test share_ui -- --nocapture preset_link_lengths`.
 #[test]
 fn preset_link_lengths() {
-    println!("| preset | link length (after `#`) |\n|---|---|");
+    let mut table = String::from("| preset | link length (characters after `#`) |\n|---|---:|\n");
     for p in vnet_playground::ui::engine_api::presets() {
         let s = run(seed(), [Action::LoadPreset(p.slug.clone())]);
         let f = link::encode(&s.link_state());
-        println!("| `{}` | {} |", p.slug, f.len());
+        table.push_str(&format!("| `{}` | {} |\n", p.slug, f.len()));
         if p.slug == "seed-gif-route-cache" {
             assert!(f.len() <= 150, "seed link is {} characters", f.len());
         }
     }
+    println!("{table}");
 }
