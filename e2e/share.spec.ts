@@ -1,7 +1,7 @@
 // Sharing and keeping work safe (issue 5): share links in a fresh browser, autosave
 // across reloads, undo/redo over 20 edits, mangled links, snapshots, embed mode, exports.
 import { test, expect, Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { watch, shot, openApp } from './helpers';
 
 /** Replaces the script text (one SetScript edit). */
@@ -276,6 +276,9 @@ test('exports: SVG parses and holds the objects; PNG, text, Markdown, JSON, scri
   expect(png.name).toMatch(/\.png$/);
   expect(png.body.subarray(1, 4).toString()).toBe('PNG');
   expect(png.body.length).toBeGreaterThan(5000);
+  mkdirSync('e2e/screenshots', { recursive: true });
+  writeFileSync('e2e/screenshots/export.png', png.body);
+  writeFileSync('e2e/screenshots/export.svg', svg.body);
 
   const txt = await grab('export-text');
   expect(txt.body.toString()).toContain('vnet-trace: order legacy');

@@ -734,7 +734,11 @@ pub fn graph_svg(graphs: &[(&str, &str)]) -> Option<(String, f64, f64)> {
         let _ = out.append_child(&bg);
         let _ = out.append_child(&body);
         let xml = web_sys::XmlSerializer::new().ok()?.serialize_to_string(&out).ok()?;
-        Some((format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{xml}\n"), width as f64, y as f64))
+        Some((
+            format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{xml}\n"),
+            width as f64,
+            y as f64,
+        ))
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
