@@ -31,10 +31,7 @@ fn upstream() -> LinkState {
 fn link_state_round_trips_through_the_reducer() {
     let s = run(
         seed(),
-        [
-            Action::SetLaneOrder { lane: 1, order: StageOrder::PrisonCleanup },
-            Action::Go(Go::To(3)),
-        ],
+        [Action::SetLaneOrder { lane: 1, order: StageOrder::PrisonCleanup }, Action::Go(Go::To(3))],
     );
     let l = s.link_state();
     assert_eq!(l.step, 3);
@@ -275,7 +272,10 @@ fn export_texts() {
     let json: serde_json::Value = serde_json::from_str(&export::traces_json(traces)).unwrap();
     assert_eq!(json["lanes"].as_array().unwrap().len(), 2);
     assert_eq!(json["lanes"][0]["outcome"], "page_fault");
-    assert_eq!(export::file_stem(Some("seed-gif-route-cache"), 3), "vnet-seed-gif-route-cache-step3");
+    assert_eq!(
+        export::file_stem(Some("seed-gif-route-cache"), 3),
+        "vnet-seed-gif-route-cache-step3"
+    );
 }
 
 /// The README's table: every preset's link length (fragment after `#`). Run with
