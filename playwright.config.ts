@@ -2,7 +2,8 @@
 // No browser is ever downloaded: executablePath points at /usr/bin/chromium.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 8090;
+// E2E_PORT lets several worktrees on one machine run their suites at once.
+const PORT = Number(process.env.E2E_PORT ?? 8090);
 
 export default defineConfig({
   testDir: 'e2e',

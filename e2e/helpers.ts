@@ -56,3 +56,34 @@ export async function expectFaultInLaneA(page: Page) {
   await expect(page.getByTestId('lane-a-outcome')).toHaveText(/page fault/i);
   await expect(page.getByTestId('lane-b-outcome')).toHaveText(/clean/i);
 }
+
+/** A touch drag as PointerEvents with pointerType "touch" (decisions §34): down on the
+ *  source, moves over the page, up at the target, each dispatched on the element under
+ *  the finger, as a browser does for touch input. */
+export async function touchDrag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }, steps = 8) {
+  // Each event in its own frame, as a finger's would be.
+  await page.evaluate(
+    async ({ from, to, steps }) => {
+      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      const fire = (type: string, x: number, y: number) => {
+        const el = document.elementFromPoint(x, y) ?? document.body;
+        el.dispatchEvent(
+          new PointerEvent(type, {
+            pointerId: 7, pointerType: 'touch', isPrimary: true, bubbles: true, cancelable: true, composed: true,
+            clientX: x, clientY: y, button: type === 'pointermove' ? -1 : 0, buttons: type === 'pointerup' ? 0 : 1,
+            width: 20, height: 20, pressure: type === 'pointerup' ? 0 : 0.5,
+          }),
+        );
+      };
+      fire('pointerdown', from.x, from.y);
+      await frame();
+      for (let i = 1; i <= steps; i++) {
+        fire('pointermove', from.x + ((to.x - from.x) * i) / steps, from.y + ((to.y - from.y) * i) / steps);
+        await frame();
+      }
+      fire('pointerup', to.x, to.y);
+      await frame();
+    },
+    { from, to, steps },
+  );
+}

@@ -25,7 +25,8 @@ fn scenario_snapshots() {
         let sc = parse(&text).unwrap_or_else(|e| panic!("{}: {e:?}", f.display()));
         let mut out = String::new();
         for order in StageOrder::ALL {
-            let t = simulate(&sc, &Lane::new(order)).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            let t =
+                simulate(&sc, &Lane::new(order)).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
             out.push_str(&common::dump(&t));
             out.push_str("\n==========\n");
         }

@@ -53,7 +53,7 @@ fn first_visit_is_the_seed_at_step_0() {
     let s = seed();
     assert_eq!(s.preset.as_deref(), Some("seed-gif-route-cache"));
     assert_eq!(s.step, 0);
-    assert!(s.len() > 0);
+    assert!(!s.is_empty());
     assert_eq!(s.trace(0).map(|t| t.outcome), Some(Outcome::PageFault));
     assert_eq!(s.trace(1).map(|t| t.outcome), Some(Outcome::Clean));
 }
@@ -128,7 +128,11 @@ fn move_to_is_a_layout_hint_only() {
     let runs = s.runs.clone();
     let s = s.reduce(Action::MoveTo { sel: gif0(), pos: (100, 90) });
     assert!(Rc::ptr_eq(&runs, &s.runs), "no re-simulation for a move");
-    assert!(s.summary.iface(&j1(), "gif0").is_some());
+    assert_eq!(
+        s.summary.iface(&j1(), "gif0").and_then(|f| f.pos),
+        Some((100, 90)),
+        "the canvas sees the move"
+    );
 }
 
 #[test]

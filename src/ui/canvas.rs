@@ -364,10 +364,11 @@ pub fn builder(p: &BuilderProps) -> Html {
     let ghost = d.as_ref().filter(|d| d.moved).and_then(|d| {
         let (l, t, _, _) = platform::rect(&canvas_ref)?;
         let (sx, sy) = platform::scroll(&canvas_ref);
-        let (x, y) = (d.at.0 - l + sx, d.at.1 - t + sy);
+        // Whole pixels: formatting integers keeps the float formatter out of the wasm.
+        let (x, y) = ((d.at.0 - l + sx) as i32, (d.at.1 - t + sy) as i32);
         match &d.what {
             What::Palette(kind) => Some(html! {
-                <div class="drag-ghost" style={format!("transform:translate({}px,{}px)", x - 40.0, y - 14.0)}>
+                <div class="drag-ghost" style={format!("transform:translate({}px,{}px)", x - 40, y - 14)}>
                     {kind.glyph()}{" "}{kind.label()}
                 </div>
             }),
@@ -375,7 +376,7 @@ pub fn builder(p: &BuilderProps) -> Html {
                 let r = geo.get(sel)?.rect;
                 let (x0, y0) = (r.x + r.w, r.y + r.h / 2);
                 Some(html! {
-                    <svg class="wire-layer" width={geo.width.max(x as i32 + 20).to_string()} height={geo.height.max(y as i32 + 20).to_string()}>
+                    <svg class="wire-layer" width={geo.width.max(x + 20).to_string()} height={geo.height.max(y + 20).to_string()}>
                         <path class="wire route drawing" d={format!("M{x0},{y0} L{x},{y}")} />
                     </svg>
                 })

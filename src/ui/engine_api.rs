@@ -59,6 +59,12 @@ pub fn simulate(sc: &Scenario, lane: &LaneSpec) -> Result<Trace, BuildError> {
         .map_err(|e| BuildError { entry: e.entry, message: e.message })
 }
 
+/// The dependency cycles (strongly connected components) among the live objects after
+/// `step` steps, each with the engine's sentence explaining it.
+pub fn cycles(trace: &Trace, step: usize) -> Vec<crate::engine::Cycle> {
+    crate::engine::graph_at(trace, step).cycles()
+}
+
 /// One preset of the gallery.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PresetInfo {

@@ -17,6 +17,8 @@ pub struct GraphLayout {
     pub layout: Layout,
     /// Cluster key → label (the vnet's name).
     pub cluster_labels: BTreeMap<String, String>,
+    /// Object key → the cluster (vnet key) the layout placed it in.
+    pub home_cluster: BTreeMap<String, String>,
 }
 
 /// Lays out the union of both lanes' objects and references.
@@ -24,6 +26,7 @@ pub fn graph_layout(runs: &[Run; 2]) -> GraphLayout {
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     let mut nodes: Vec<LNode> = Vec::new();
     let mut labels = BTreeMap::new();
+    let mut homes = BTreeMap::new();
     let mut edges: Vec<LEdge> = Vec::new();
     for t in runs.iter().filter_map(|r| r.as_ref().ok()) {
         for o in &t.objects {
@@ -37,6 +40,9 @@ pub fn graph_layout(runs: &[Run; 2]) -> GraphLayout {
             };
             if o.kind == ObjKind::Vnet {
                 labels.insert(o.key.clone(), o.name.clone());
+            }
+            if let Some(c) = &cluster {
+                homes.insert(o.key.clone(), c.clone());
             }
             index.insert(o.key.clone(), nodes.len());
             nodes.push(LNode { key: o.key.clone(), cluster });
@@ -53,7 +59,7 @@ pub fn graph_layout(runs: &[Run; 2]) -> GraphLayout {
             }
         }
     }
-    GraphLayout { layout: layout(&nodes, &edges), cluster_labels: labels }
+    GraphLayout { layout: layout(&nodes, &edges), cluster_labels: labels, home_cluster: homes }
 }
 
 /// The first step (1-based) at which the lanes' step function or events differ

@@ -8,11 +8,18 @@
 //!   owner, counted = solid with a filled arrow, raw = dashed with an open arrow,
 //!   dangling = dotted with a ✕ at the freed end. Freed objects stay as dashed ghosts.
 //! - Every SVG element has a stable key (the object's or reference's key).
+//! - Dependency cycles come from the engine (`engine_api::cycles`, tarjan SCCs): their
+//!   nodes and edges are outlined (dash-dot, not colour alone) and each cycle's sentence is
+//!   listed under the graph.
+//! - An interface that moved to another vnet since birth docks under that vnet's cluster
+//!   (no re-layout); the transition on `transform` makes it glide.
 
-use crate::engine::{EdgeKind, EventKind, ObjKind, Trace};
+use crate::engine::{EdgeKind, EventKind, ObjId, ObjKind, Trace};
+use crate::ui::engine_api;
 use crate::ui::graph::GraphLayout;
 use crate::ui::layout::{NODE_H, NODE_W};
-use std::collections::BTreeSet;
+use crate::ui::player::marked;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -52,6 +59,46 @@ pub fn graph_view(p: &GraphProps) -> Html {
     let touched = t.touched(p.step);
     let l = &p.layout.layout;
     let lane = p.lane;
+    // Dependency cycles at this step, from the engine (objects and sentences).
+    let cycles = engine_api::cycles(t, p.step);
+    let in_cycle: BTreeMap<ObjId, usize> = cycles
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| c.objects.iter().map(move |o| (*o, i)))
+        .collect();
+    // Where each object is drawn now. The layout fixes a position per object in the
+    // cluster of the vnet it was born in; an interface that has since moved to another
+    // vnet (a loan, a return home) docks under that vnet's cluster instead, and the CSS
+    // transition on `transform` makes it glide there. No re-layout happens.
+    let clusters_by_key: BTreeMap<&str, &crate::ui::layout::ClusterBox> =
+        l.clusters.iter().map(|c| (c.key.as_str(), c)).collect();
+    let mut docked: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut extra_h = 0.0f32;
+    let mut pos: BTreeMap<ObjId, (f32, f32)> = BTreeMap::new();
+    for (id, st) in &view.objects {
+        let Some(o) = t.objects.get(id.0 as usize) else { continue };
+        let Some(&home_pos) = l.pos.get(&o.key) else { continue };
+        let now = st.vnet.and_then(|v| t.objects.get(v.0 as usize)).map(|v| v.key.as_str());
+        let home = p.layout.home_cluster.get(&o.key).map(String::as_str);
+        let moved = match (now, home) {
+            (Some(n), Some(h)) if n != h && matches!(o.kind, ObjKind::Ifnet(_)) => {
+                clusters_by_key.get(n).copied()
+            }
+            _ => None,
+        };
+        let at = match moved {
+            Some(c) => {
+                let k = docked.entry(c.key.as_str()).or_insert(0);
+                let x = c.x + NODE_W / 2.0 + 10.0 + *k as f32 * (NODE_W + 10.0);
+                let y = c.y + c.h + NODE_H / 2.0 + 8.0;
+                *k += 1;
+                extra_h = extra_h.max(y + NODE_H / 2.0 + 8.0);
+                (x, y)
+            }
+            None => home_pos,
+        };
+        pos.insert(*id, at);
+    }
     // The faulting reference of this step, if any: it pulses.
     let fault_edges: BTreeSet<u32> = t
         .steps
@@ -77,8 +124,8 @@ pub fn graph_view(p: &GraphProps) -> Html {
 
     let edges = view.edges.iter().filter_map(|(id, dangling)| {
         let e = t.edges.get(id.0 as usize)?;
-        let from = l.pos.get(&t.object(e.from).key)?;
-        let to = l.pos.get(&t.object(e.to).key)?;
+        let from = pos.get(&e.from)?;
+        let to = pos.get(&e.to)?;
         let (x0, y0, x1, y1) = anchor(*from, *to);
         let class = classes!(
             "edge",
@@ -89,6 +136,8 @@ pub fn graph_view(p: &GraphProps) -> Html {
             },
             dangling.then_some("dangling"),
             fault_edges.contains(&id.0).then_some("faulting"),
+            (!*dangling && in_cycle.get(&e.from).is_some_and(|c| in_cycle.get(&e.to) == Some(c)))
+                .then_some("in-cycle"),
         );
         let (start, end) = match (e.kind, *dangling) {
             (_, true) => (String::new(), format!("url(#x-{lane})")),
@@ -122,13 +171,14 @@ pub fn graph_view(p: &GraphProps) -> Html {
 
     let nodes = view.objects.iter().filter_map(|(id, st)| {
         let o = t.objects.get(id.0 as usize)?;
-        let &(cx, cy) = l.pos.get(&o.key)?;
+        let &(cx, cy) = pos.get(id)?;
         let class = classes!(
             "node",
             format!("k-{}", kind_class(o.kind)),
             st.freed.then_some("ghost"),
             st.faulted.then_some("faulted"),
             touched.contains(id).then_some("touched"),
+            in_cycle.contains_key(id).then_some("in-cycle"),
         );
         let count = st.refcount.map(|r| match r.uref {
             Some(u) => format!("{}/{u}", r.count),
@@ -154,7 +204,7 @@ pub fn graph_view(p: &GraphProps) -> Html {
                 <text class="n-name" x="10" y="17">{name}</text>
                 <text class="n-kind" x="10" y="31">{ if st.freed { "freed".to_string() } else { kind_label(o.kind) } }</text>
                 if let Some(c) = count {
-                    <g class="badge" style={format!("transform:translate({}px,-8px)", NODE_W - 14.0)}>
+                    <g class="badge" style={format!("transform:translate({}px,-8px)", r(NODE_W - 14.0))}>
                         <circle r="10" cx="0" cy="0" />
                         <text x="0" y="4" text-anchor="middle">{c}</text>
                     </g>
@@ -167,8 +217,18 @@ pub fn graph_view(p: &GraphProps) -> Html {
     });
 
     let w = l.width.max(200.0);
-    let h = l.height.max(120.0);
+    let h = l.height.max(120.0).max(extra_h);
+    let cycle_list = (!cycles.is_empty()).then(|| {
+        html! {
+            <ul class="cycles" data-testid={format!("cycles-{lane}")} aria-label="Dependency cycles at this step">
+                { for cycles.iter().map(|c| html! {
+                    <li><span class="cycle-icon" aria-hidden="true">{"⟳"}</span>{marked(&c.sentence)}</li>
+                }) }
+            </ul>
+        }
+    });
     html! {
+        <>
         <svg class="graph" data-testid={format!("graph-{lane}")} viewBox={format!("0 0 {} {}", r(w), r(h))}
             style={format!("width:{}px", r(w * 0.72))} preserveAspectRatio="xMidYMin meet" role="group"
             aria-label={format!("Dependency graph of lane {}, step {}", lane.to_ascii_uppercase(), p.step)}>
@@ -190,6 +250,8 @@ pub fn graph_view(p: &GraphProps) -> Html {
             <g class="edges">{ for edges }</g>
             <g class="nodes">{ for nodes }</g>
         </svg>
+        {cycle_list}
+        </>
     }
 }
 

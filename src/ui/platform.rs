@@ -129,19 +129,15 @@ pub fn on_window_keydown(cb: Callback<KeyboardEvent>) -> Handle {
     #[cfg(target_arch = "wasm32")]
     {
         use wasm_bindgen::JsCast;
-        // Not passive: shortcuts call preventDefault (else Chrome's own Ctrl+Z also runs
-        // and undoes the script textarea behind the app's back).
+        // Not passive: the app calls preventDefault on the keys it handles (Space must not
+        // scroll the page, arrows must not move the scrubber twice).
         let opts = gloo::events::EventListenerOptions::enable_prevent_default();
-        let l = gloo::events::EventListener::new_with_options(
-            &gloo::utils::window(),
-            "keydown",
-            opts,
-            move |e| {
-                if let Some(k) = e.dyn_ref::<KeyboardEvent>() {
-                    cb.emit(k.clone());
-                }
-            },
-        );
+        let w = gloo::utils::window();
+        let l = gloo::events::EventListener::new_with_options(&w, "keydown", opts, move |e| {
+            if let Some(k) = e.dyn_ref::<KeyboardEvent>() {
+                cb.emit(k.clone());
+            }
+        });
         Handle { _listeners: vec![l], ..Handle::default() }
     }
     #[cfg(not(target_arch = "wasm32"))]

@@ -141,7 +141,11 @@ pub fn player(p: &PlayerProps) -> Html {
 fn speed_label(ms: u32) -> String {
     // Tenths of the normal speed (900 ms a step), in integers.
     let tenths = (9000 + ms / 2) / ms.max(1);
-    if tenths % 10 == 0 { format!("{}×", tenths / 10) } else { format!("{}.{}×", tenths / 10, tenths % 10) }
+    if tenths % 10 == 0 {
+        format!("{}×", tenths / 10)
+    } else {
+        format!("{}.{}×", tenths / 10, tenths % 10)
+    }
 }
 
 #[derive(Properties)]

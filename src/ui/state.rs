@@ -415,10 +415,12 @@ impl Reducible for State {
             Action::MoveTo { sel, pos } => {
                 let mut sc = s.scenario.clone();
                 model::set_pos(&mut sc, &sel, pos);
-                // A move is only a layout hint: no re-simulation. One drop (or one arrow
-                // key press) is one undo entry.
+                // A move is only a layout hint: no re-simulation; the canvas summary
+                // (which carries positions) is re-derived. One drop (or one arrow key
+                // press) is one undo entry.
                 if sc != s.scenario {
                     s.push_undo();
+                    s.summary = Rc::new(model::summarize(&sc));
                     s.scenario = sc;
                 }
             }
