@@ -101,6 +101,7 @@ test('a reload keeps the work: scenario, lanes and step', async ({ page }) => {
 
   // A reload right after an edit (before the address bar caught up) keeps it too.
   await setScript(page, `# edited just before the reload\n${script}`);
+  await page.waitForTimeout(150); // inside the 250 ms the address bar waits
   await page.reload();
   await page.waitForSelector('[data-testid="app"]');
   await expect(page.getByTestId('script')).toHaveValue(/# edited just before the reload/);
@@ -291,4 +292,31 @@ test('exports: SVG parses and holds the objects; PNG, text, Markdown, JSON, scri
   const vnet = await grab('export-script');
   expect(vnet.name).toMatch(/\.vnet$/);
   expect(vnet.body.toString()).toBe(await page.getByTestId('script').inputValue());
+});
+
+test('the address bar follows the work; back and forward reopen earlier links', async ({ page }) => {
+  await openApp(page);
+  await settled(page);
+  const first = page.url();
+  expect(first).toMatch(/#v1\.[A-Za-z0-9_-]+$/);
+  await stepTo(page, 2);
+  await settled(page);
+  expect(page.url()).not.toBe(first);
+  const atTwo = page.url();
+  // Another link pasted into the address bar (a history entry), then back and forward.
+  await page.getByTestId('preset-upstream-gif').click();
+  const theirs = await shareLink(page);
+  await page.getByTestId('share-close').click();
+  await page.getByTestId('preset-seed-gif-route-cache').click();
+  await stepTo(page, 2);
+  await settled(page);
+  expect(page.url()).toBe(atTwo);
+  const seedScript = await page.getByTestId('script').inputValue();
+  await page.goto(theirs);
+  await expect(page.getByTestId('preset-upstream-gif')).toHaveAttribute('aria-current', 'true');
+  await page.goBack();
+  await expect(page.getByTestId('script')).toHaveValue(seedScript);
+  await expect(page.getByTestId('step-counter')).toHaveText(/^2 \//);
+  await page.goForward();
+  await expect(page.getByTestId('preset-upstream-gif')).toHaveAttribute('aria-current', 'true');
 });

@@ -203,8 +203,10 @@ pub fn use_persistence(state: &State, dispatch: Callback<Action>) -> UseStateHan
         use_effect_with((), move |_| {
             let h = platform::on_hashchange(Callback::from(move |_| {
                 let work = current.borrow().clone();
-                let own = platform::storage_get(URL_KEY);
-                match open_link(&platform::read_hash(), Some(&work), own.as_deref()) {
+                // replaceState never fires hashchange: every hashchange is the reader's
+                // (back/forward, a pasted link), so the app's own last fragment is no
+                // reason to ignore it.
+                match open_link(&platform::read_hash(), Some(&work), None) {
                     Opened::Nothing => {}
                     Opened::Bad(msg) => {
                         pending.borrow_mut().take();
