@@ -7,14 +7,17 @@
 
 pub mod canvas;
 pub mod engine_api;
+pub mod export;
 pub mod geom;
 pub mod graph;
 pub mod graph_view;
 pub mod inspector;
 pub mod layout;
 pub mod model;
+pub mod persist;
 pub mod platform;
 pub mod player;
+pub mod share;
 pub mod state;
 
 use crate::ui::canvas::Builder;
@@ -26,7 +29,7 @@ use yew::prelude::*;
 /// The whole app.
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| State::initial(platform::load_theme()));
+    let state = use_reducer(|| persist::initial_state(platform::load_theme()));
     let dispatch: Callback<Action> = {
         let state = state.clone();
         use_memo((), move |_| {
@@ -89,6 +92,20 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| dispatch.emit(Action::Redo))
     };
     let lines = use_memo(state.lines.clone(), |l| l.clone());
+    let snapshots = persist::use_persistence(&state, dispatch.clone());
+    let share_open = use_state(|| false);
+    let link = std::rc::Rc::new(state.link_state());
+    if state.embed {
+        return embed_view(&state, &link, lines, dispatch);
+    }
+    let open_share = {
+        let share_open = share_open.clone();
+        Callback::from(move |_: MouseEvent| share_open.set(true))
+    };
+    let close_share = {
+        let share_open = share_open.clone();
+        Callback::from(move |_: ()| share_open.set(false))
+    };
     html! {
         <div class="app" data-testid="app">
             <header class="topbar">
@@ -100,6 +117,9 @@ pub fn app() -> Html {
                 <nav class="top-actions" aria-label="App">
                     <button class="icon-button" data-testid="undo" onclick={undo} disabled={state.undo.is_empty()} title="Undo (Ctrl+Z)" aria-label="Undo">{"↶"}</button>
                     <button class="icon-button" data-testid="redo" onclick={redo} disabled={state.redo.is_empty()} title="Redo (Ctrl+Shift+Z)" aria-label="Redo">{"↷"}</button>
+                    <persist::SnapshotsMenu snapshots={snapshots} work={link.clone()} dispatch={dispatch.clone()} />
+                    <export::ExportMenu runs={state.runs.clone()} script={state.script.clone()} preset={state.preset.clone()} step={state.step} />
+                    <button class="top-button primary" data-testid="share-button" onclick={open_share}>{"Share"}</button>
                     <button class="icon-button" data-testid="shortcuts-button" onclick={open_shortcuts} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{"?"}</button>
                     <a class="top-link" href="https://lists.freebsd.org/archives/freebsd-jail/2022-December/000170.html" target="_blank" rel="noopener">{"The mail thread"}</a>
                     <a class="top-link" href="https://cgit.freebsd.org/src/tree/sys/net/vnet.c" target="_blank" rel="noopener">{"vnet.c"}</a>
@@ -109,6 +129,9 @@ pub fn app() -> Html {
                     </button>
                 </nav>
             </header>
+            if let Some(msg) = state.link_error.clone() {
+                <persist::LinkErrorBanner message={msg} dispatch={dispatch.clone()} />
+            }
             <Presets current={state.preset.clone()} dispatch={dispatch.clone()} />
             <main class="workspace">
                 <section class="builder" aria-label="Scenario builder">
@@ -126,6 +149,44 @@ pub fn app() -> Html {
                 </section>
             </main>
             if state.shortcuts_open { <Shortcuts dispatch={dispatch.clone()} /> }
+            if *share_open {
+                <share::ShareDialog link={link} script={state.script.clone()} runs={state.runs.clone()} on_close={close_share} />
+            }
+        </div>
+    }
+}
+
+/// Embed mode: the player and a read-only script, no palette or inspector, and a link to
+/// the full app at the same state.
+fn embed_view(
+    state: &State,
+    link: &crate::share::link::LinkState,
+    lines: std::rc::Rc<Vec<usize>>,
+    dispatch: Callback<Action>,
+) -> Html {
+    let full = share::share_url(&platform::page_url(), link, true, false);
+    let title = state
+        .preset
+        .as_deref()
+        .and_then(|slug| engine_api::presets().into_iter().find(|p| p.slug == slug))
+        .map(|p| p.title)
+        .unwrap_or_else(|| "A jail/VNET teardown".to_string());
+    html! {
+        <div class="app embed" data-testid="app" data-embed="true">
+            <header class="embed-bar">
+                <span class="logo" aria-hidden="true">{"v"}</span>
+                <span class="embed-title" data-testid="embed-title">{title}</span>
+                <a class="top-link" data-testid="open-full" href={full} target="_blank" rel="noopener">{"Open in vnet-playground ↗"}</a>
+            </header>
+            <section class="player" data-testid="player" aria-label="Teardown player">
+                <Player runs={state.runs.clone()} lanes={state.lanes.clone()} graph={state.graph.clone()}
+                    step={state.step} len={state.len()} playing={state.playing} speed={state.speed}
+                    {lines} {dispatch} />
+            </section>
+            <details class="embed-script">
+                <summary>{"Scenario script"}</summary>
+                <pre data-testid="script-readonly">{&state.script}</pre>
+            </details>
         </div>
     }
 }

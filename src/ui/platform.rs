@@ -408,3 +408,391 @@ pub fn sync_scroll(e: &Event, follower: &NodeRef) {
     #[cfg(not(target_arch = "wasm32"))]
     let _ = (e, follower);
 }
+
+// ---------------------------------------------------------------------------------------
+// Sharing and keeping work safe (issue 5): the address bar, local storage, the clipboard,
+// downloads and the graph's SVG/PNG export.
+
+/// The current fragment without `#`, percent-decoded (browsers encode spaces and other
+/// characters a pasted link may carry), or "" when there is none.
+pub fn read_hash() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let raw = gloo::utils::window().location().hash().unwrap_or_default();
+        let raw = raw.strip_prefix('#').unwrap_or(&raw).to_string();
+        js_sys::decode_uri_component(&raw).ok().and_then(|s| s.as_string()).unwrap_or(raw)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        String::new()
+    }
+}
+
+/// Replaces the fragment with `#fragment` without adding a history entry (and without a
+/// hashchange event).
+pub fn replace_hash(fragment: &str) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let w = gloo::utils::window();
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&format!("#{fragment}")),
+            );
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = fragment;
+}
+
+/// The page's address without the fragment, e.g. `https://example.org/playground/`.
+pub fn page_url() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let href = gloo::utils::window().location().href().unwrap_or_default();
+        href.split('#').next().unwrap_or_default().to_string()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        "https://vnet-playground.example/".to_string()
+    }
+}
+
+/// Calls `cb` on every hashchange (back/forward, a pasted link) until the handle drops.
+pub fn on_hashchange(cb: Callback<()>) -> Handle {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let l = gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+            cb.emit(())
+        });
+        Handle { _listeners: vec![l], ..Handle::default() }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = cb;
+        Handle::default()
+    }
+}
+
+/// Calls `cb` once after `ms` milliseconds, unless the handle is dropped first.
+pub fn after(ms: u32, cb: Callback<()>) -> TimeoutHandle {
+    #[cfg(target_arch = "wasm32")]
+    {
+        TimeoutHandle {
+            _timeout: Some(gloo::timers::callback::Timeout::new(ms, move || cb.emit(()))),
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (ms, cb);
+        TimeoutHandle::default()
+    }
+}
+
+/// A pending [`after`] call; dropping it cancels the call.
+#[derive(Default)]
+pub struct TimeoutHandle {
+    #[cfg(target_arch = "wasm32")]
+    _timeout: Option<gloo::timers::callback::Timeout>,
+}
+
+/// A raw localStorage string (no serde_json), or None (missing, or storage disabled).
+pub fn storage_get(key: &str) -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use gloo::storage::Storage;
+        gloo::storage::LocalStorage::raw().get_item(key).ok().flatten()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// Stores a raw localStorage string; false if storage refused (full, or disabled).
+pub fn storage_set(key: &str, value: &str) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use gloo::storage::Storage;
+        gloo::storage::LocalStorage::raw().set_item(key, value).is_ok()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (key, value);
+        false
+    }
+}
+
+/// Copies `text` with navigator.clipboard; if that fails (no permission, insecure page),
+/// selects the text of the textarea with data-testid `fallback_testid` and tries
+/// execCommand("copy"). `done` gets true when the text reached the clipboard, false when
+/// the user must press Ctrl+C on the selected text.
+pub fn copy_text(text: &str, fallback_testid: &str, done: Callback<bool>) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let fallback = {
+            let id = fallback_testid.to_string();
+            move || -> bool {
+                let doc = gloo::utils::document();
+                let sel = format!("[data-testid=\"{id}\"]");
+                let Some(area) = doc
+                    .query_selector(&sel)
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+                else {
+                    return false;
+                };
+                let _ = area.focus();
+                area.select();
+                doc.dyn_into::<web_sys::HtmlDocument>()
+                    .ok()
+                    .and_then(|d| d.exec_command("copy").ok())
+                    .unwrap_or(false)
+            }
+        };
+        let promise = gloo::utils::window().navigator().clipboard().write_text(text);
+        let ok = {
+            let done = done.clone();
+            Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |_| done.emit(true))
+        };
+        let err = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |_| done.emit(fallback()));
+        let _ = promise.then2(&ok, &err);
+        // Each runs at most once, when the promise settles; they must outlive this call.
+        ok.forget();
+        err.forget();
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (text, fallback_testid);
+        done.emit(false);
+    }
+}
+
+/// Offers `content` as a file download (Blob + object URL + `<a download>`).
+pub fn download_text(file_name: &str, mime: &str, content: &str) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let blob = gloo::file::Blob::new_with_options(content, Some(mime));
+        let url = gloo::file::ObjectUrl::from(blob);
+        click_download(&url, file_name);
+        // Revoke the URL once the download has surely started.
+        gloo::timers::callback::Timeout::new(30_000, move || drop(url)).forget();
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (file_name, mime, content);
+}
+
+#[cfg(target_arch = "wasm32")]
+fn click_download(url: &str, file_name: &str) {
+    use wasm_bindgen::JsCast;
+    let doc = gloo::utils::document();
+    if let Some(a) =
+        doc.create_element("a").ok().and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(url);
+        a.set_download(file_name);
+        let _ = a.set_attribute("style", "display:none");
+        if let Some(body) = doc.body() {
+            let _ = body.append_child(&a);
+            a.click();
+            a.remove();
+        }
+    }
+}
+
+/// The computed properties copied into an exported SVG's `<style>`, so that it looks the
+/// same without the app's stylesheet (and with the theme's variables resolved).
+#[cfg(target_arch = "wasm32")]
+const SVG_PROPS: &[&str] = &[
+    "fill",
+    "fill-opacity",
+    "stroke",
+    "stroke-width",
+    "stroke-dasharray",
+    "stroke-opacity",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "opacity",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "font-style",
+    "text-anchor",
+    "dominant-baseline",
+    "paint-order",
+    "visibility",
+];
+
+/// A standalone SVG document of the graphs with these data-testids, stacked, each under
+/// its label: computed styles go into one `<style>` inside the `<svg>`. Returns the text
+/// and its size in px, or None when no graph is on the page.
+pub fn graph_svg(graphs: &[(&str, &str)]) -> Option<(String, f64, f64)> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use std::collections::BTreeMap;
+        use wasm_bindgen::JsCast;
+        const NS: &str = "http://www.w3.org/2000/svg";
+        const LABEL_H: i64 = 26;
+        let doc = gloo::utils::document();
+        let win = gloo::utils::window();
+        let out = doc.create_element_ns(Some(NS), "svg").ok()?;
+        let body = doc.create_element_ns(Some(NS), "g").ok()?;
+        let mut classes: BTreeMap<String, String> = BTreeMap::new();
+        // Integers only: no float formatter in the wasm.
+        let (mut width, mut y) = (0i64, 0i64);
+        let mut background = String::from("#ffffff");
+        let mut ink = String::from("#000000");
+        for (testid, label) in graphs {
+            let Some(src) =
+                doc.query_selector(&format!("[data-testid=\"{testid}\"]")).ok().flatten()
+            else {
+                continue;
+            };
+            if let Some(parent) = src.parent_element()
+                && let Ok(Some(cs)) = win.get_computed_style(&parent)
+            {
+                let bg = cs.get_property_value("background-color").unwrap_or_default();
+                if !bg.is_empty() && bg != "rgba(0, 0, 0, 0)" {
+                    background = bg;
+                }
+                ink = cs.get_property_value("color").unwrap_or(ink);
+            }
+            let clone: web_sys::Element = src.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
+            let (from, to) =
+                (src.query_selector_all("*").ok()?, clone.query_selector_all("*").ok()?);
+            for i in 0..from.length().min(to.length()) {
+                let (Some(a), Some(b)) = (
+                    from.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()),
+                    to.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()),
+                ) else {
+                    continue;
+                };
+                let Ok(Some(cs)) = win.get_computed_style(&a) else { continue };
+                let mut decl = String::new();
+                for p in SVG_PROPS {
+                    let v = cs.get_property_value(p).unwrap_or_default();
+                    if !v.is_empty() {
+                        decl.push_str(&format!("{p}:{v};"));
+                    }
+                }
+                let next = format!("s{}", classes.len());
+                let class = classes.entry(decl).or_insert(next).clone();
+                let _ = b.set_attribute("class", &class);
+            }
+            let vb = src.get_attribute("viewBox").unwrap_or_default();
+            let nums: Vec<i64> = vb.split_whitespace().filter_map(|n| n.parse().ok()).collect();
+            let (w, h) = match nums.as_slice() {
+                [_, _, w, h] => (*w, *h),
+                _ => (600, 400),
+            };
+            let text = doc.create_element_ns(Some(NS), "text").ok()?;
+            let _ = text.set_attribute("x", "8");
+            let _ = text.set_attribute("y", &format!("{}", y + 18));
+            let _ = text.set_attribute("class", "lane-label");
+            text.set_text_content(Some(label));
+            let _ = body.append_child(&text);
+            for a in ["style", "class", "role", "preserveAspectRatio"] {
+                let _ = clone.remove_attribute(a);
+            }
+            let _ = clone.set_attribute("x", "0");
+            let _ = clone.set_attribute("y", &format!("{}", y + LABEL_H));
+            let _ = clone.set_attribute("width", &format!("{w}"));
+            let _ = clone.set_attribute("height", &format!("{h}"));
+            let _ = body.append_child(&clone);
+            width = width.max(w);
+            y += LABEL_H + h;
+        }
+        if y == 0 {
+            return None;
+        }
+        let mut css = format!(
+            ".lane-label{{font:600 14px system-ui,sans-serif;fill:{ink};}}\n.bg{{fill:{background};}}\n"
+        );
+        for (decl, class) in &classes {
+            css.push_str(&format!(".{class}{{{decl}}}\n"));
+        }
+        let _ = out.set_attribute("xmlns", NS);
+        let _ = out.set_attribute("viewBox", &format!("0 0 {width} {y}"));
+        let _ = out.set_attribute("width", &format!("{width}"));
+        let _ = out.set_attribute("height", &format!("{y}"));
+        let style = doc.create_element_ns(Some(NS), "style").ok()?;
+        style.set_text_content(Some(&css));
+        let _ = out.append_child(&style);
+        let bg = doc.create_element_ns(Some(NS), "rect").ok()?;
+        for (k, v) in [("class", "bg"), ("width", "100%"), ("height", "100%")] {
+            let _ = bg.set_attribute(k, v);
+        }
+        let _ = out.append_child(&bg);
+        let _ = out.append_child(&body);
+        let xml = web_sys::XmlSerializer::new().ok()?.serialize_to_string(&out).ok()?;
+        Some((
+            format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{xml}\n"),
+            width as f64,
+            y as f64,
+        ))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = graphs;
+        None
+    }
+}
+
+/// Rasterises an SVG document (from [`graph_svg`]) at twice its size into a PNG download:
+/// image → canvas → toBlob.
+pub fn download_png(svg: &str, width: f64, height: f64, file_name: &str) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let Ok(img) = web_sys::HtmlImageElement::new() else { return };
+        let name = file_name.to_string();
+        let img2 = img.clone();
+        let onload = Closure::once_into_js(move || {
+            let doc = gloo::utils::document();
+            let Some(canvas) = doc
+                .create_element("canvas")
+                .ok()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+            else {
+                return;
+            };
+            let scale = 2.0;
+            canvas.set_width((width * scale).ceil() as u32);
+            canvas.set_height((height * scale).ceil() as u32);
+            let Some(ctx) = canvas
+                .get_context("2d")
+                .ok()
+                .flatten()
+                .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+            else {
+                return;
+            };
+            let _ = ctx.scale(scale, scale);
+            let _ = ctx.draw_image_with_html_image_element(&img2, 0.0, 0.0);
+            let done = Closure::once_into_js(move |blob: Option<web_sys::Blob>| {
+                if let Some(b) = blob
+                    && let Ok(url) = web_sys::Url::create_object_url_with_blob(&b)
+                {
+                    click_download(&url, &name);
+                    let u = url.clone();
+                    gloo::timers::callback::Timeout::new(30_000, move || {
+                        let _ = web_sys::Url::revoke_object_url(&u);
+                    })
+                    .forget();
+                }
+            });
+            let _ = canvas.to_blob(done.unchecked_ref());
+        });
+        img.set_onload(Some(onload.unchecked_ref()));
+        let encoded: String = js_sys::encode_uri_component(svg).into();
+        img.set_src(&format!("data:image/svg+xml;charset=utf-8,{encoded}"));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (svg, width, height, file_name);
+}

@@ -200,7 +200,9 @@ pub fn lane_view(p: &LaneProps) -> Html {
         })
     };
     let select = html! {
-        <select data-testid={format!("lane-{ab}-order")} onchange={on_order}
+        // Keyed by the order: a fresh element whenever the order changes (undo, a link),
+        // since toggling `selected` on the options of a live select can leave none selected.
+        <select key={p.order.slug()} data-testid={format!("lane-{ab}-order")} onchange={on_order}
             aria-label={format!("Stage order of lane {}", ab.to_ascii_uppercase())}>
             { for StageOrder::ALL.iter().map(|o| html! {
                 <option value={o.slug()} selected={*o == p.order}>{o.label()}</option>

@@ -13,6 +13,7 @@
 
 use crate::engine::si::Slot;
 use crate::engine::{Command, Driver, IfOp, Prefix, StageOrder, Trace};
+use crate::share::link::{LaneState, LinkState};
 use crate::ui::engine_api::{self, BuildError, LaneSpec, ScriptError};
 use crate::ui::graph::{GraphLayout, graph_layout};
 use crate::ui::model::{self, Loc, Sel, Summary};
@@ -54,9 +55,17 @@ pub struct State {
     pub preset: Option<String>,
     pub shortcuts_open: bool,
     pub theme: Theme,
-    pub undo: Vec<crate::engine::Scenario>,
-    pub redo: Vec<crate::engine::Scenario>,
+    /// Earlier (scenario, lanes) pairs, newest last; at most `UNDO_DEPTH`.
+    pub undo: Vec<Undoable>,
+    pub redo: Vec<Undoable>,
+    /// Embed mode (from a link): read-only, minimal chrome. Edits are ignored.
+    pub embed: bool,
+    /// Why the last link could not be opened (shown until dismissed; the work is untouched).
+    pub link_error: Option<String>,
 }
+
+/// What one undo step restores: the scenario and both lanes (stepping is not an edit).
+pub type Undoable = (crate::engine::Scenario, [LaneSpec; 2]);
 
 /// Which way the cursor moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,6 +155,40 @@ pub enum Action {
     Undo,
     Redo,
     DismissError,
+    /// Opens a link's state (a shared link, a snapshot, the autosave): scenario, lanes,
+    /// step and embed flag. Undoable when it changes the scenario or the lanes.
+    LoadLink(Box<LinkState>),
+    /// Shows (or, with None, dismisses) why a link could not be opened.
+    SetLinkError(Option<String>),
+}
+
+impl Action {
+    /// Whether this action changes the user's work (refused in embed mode). Stepping,
+    /// selecting, theme and undo/redo are not edits.
+    pub fn is_edit(&self) -> bool {
+        matches!(
+            self,
+            Action::SetScript(_)
+                | Action::LoadPreset(_)
+                | Action::AddJail { .. }
+                | Action::AddIface { .. }
+                | Action::AddProcess { .. }
+                | Action::AddTunnelRoute { .. }
+                | Action::AddRoute { .. }
+                | Action::DeleteEntry(_)
+                | Action::MoveTo { .. }
+                | Action::Reparent { .. }
+                | Action::Rename { .. }
+                | Action::Delete(_)
+                | Action::SetIfaceProp { .. }
+                | Action::SetPersist { .. }
+                | Action::SetRouteCache(_)
+                | Action::SetSysuninit { .. }
+                | Action::SetLaneOrder { .. }
+                | Action::Undo
+                | Action::Redo
+        )
+    }
 }
 
 fn simulate_both(sc: &crate::engine::Scenario, lanes: &[LaneSpec; 2]) -> [Run; 2] {
@@ -182,6 +225,8 @@ impl State {
             theme,
             undo: Vec::new(),
             redo: Vec::new(),
+            embed: false,
+            link_error: None,
         }
     }
 
@@ -214,13 +259,18 @@ impl State {
         if sc == self.scenario && text.is_none() {
             return;
         }
-        let old = std::mem::replace(&mut self.scenario, sc);
-        self.undo.push(old);
+        self.push_undo();
+        self.scenario = sc;
+        self.install(text);
+    }
+
+    /// Records the current (scenario, lanes) for undo and forgets the redo stack.
+    fn push_undo(&mut self) {
+        self.undo.push((self.scenario.clone(), self.lanes.clone()));
         if self.undo.len() > UNDO_DEPTH {
             self.undo.remove(0);
         }
         self.redo.clear();
-        self.install(text);
     }
 
     /// Derives summary, script, traces and layout from `self.scenario`.
@@ -297,6 +347,9 @@ impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if self.embed && action.is_edit() {
+            return self;
+        }
         let mut s = (*self).clone();
         match action {
             Action::SetScript(text) => match engine_api::parse(&text) {
@@ -362,10 +415,14 @@ impl Reducible for State {
             Action::MoveTo { sel, pos } => {
                 let mut sc = s.scenario.clone();
                 model::set_pos(&mut sc, &sel, pos);
-                // A move is only a layout hint: no re-simulation, no undo entry per pixel;
-                // the canvas summary (which carries positions) is re-derived.
-                s.summary = Rc::new(model::summarize(&sc));
-                s.scenario = sc;
+                // A move is only a layout hint: no re-simulation; the canvas summary
+                // (which carries positions) is re-derived. One drop (or one arrow key
+                // press) is one undo entry.
+                if sc != s.scenario {
+                    s.push_undo();
+                    s.summary = Rc::new(model::summarize(&sc));
+                    s.scenario = sc;
+                }
             }
             Action::Reparent { sel, to } => {
                 let mut sc = s.scenario.clone();
@@ -435,10 +492,9 @@ impl Reducible for State {
             }
             Action::Select(sel) => s.selection = sel,
             Action::SetLaneOrder { lane, order } => {
-                if let Some(l) = s.lanes.get_mut(lane)
-                    && l.order != order
-                {
-                    l.order = order;
+                if s.lanes.get(lane).is_some_and(|l| l.order != order) {
+                    s.push_undo();
+                    s.lanes[lane].order = order;
                     s.resimulate();
                 }
             }
@@ -468,22 +524,26 @@ impl Reducible for State {
             Action::SetShortcuts(open) => s.shortcuts_open = open,
             Action::SetTheme(t) => s.theme = t,
             Action::Undo => {
-                if let Some(prev) = s.undo.pop() {
-                    let cur = std::mem::replace(&mut s.scenario, prev);
-                    s.redo.push(cur);
+                if let Some((sc, lanes)) = s.undo.pop() {
+                    let cur = std::mem::replace(&mut s.scenario, sc);
+                    let cur_lanes = std::mem::replace(&mut s.lanes, lanes);
+                    s.redo.push((cur, cur_lanes));
                     s.preset = None;
                     s.install(None);
                 }
             }
             Action::Redo => {
-                if let Some(next) = s.redo.pop() {
-                    let cur = std::mem::replace(&mut s.scenario, next);
-                    s.undo.push(cur);
+                if let Some((sc, lanes)) = s.redo.pop() {
+                    let cur = std::mem::replace(&mut s.scenario, sc);
+                    let cur_lanes = std::mem::replace(&mut s.lanes, lanes);
+                    s.undo.push((cur, cur_lanes));
                     s.preset = None;
                     s.install(None);
                 }
             }
             Action::DismissError => s.edit_error = None,
+            Action::LoadLink(link) => s.load_link(&link, true),
+            Action::SetLinkError(e) => s.link_error = e,
         }
         Rc::new(s)
     }
@@ -513,5 +573,48 @@ fn fix_teardown(sc: &mut crate::engine::Scenario) {
                 sc.entries.push(crate::engine::Entry::new(Command::JailRemove { name: t }));
             }
         }
+    }
+}
+
+impl State {
+    /// The state a link describes, with empty undo history (a reload, a fresh tab).
+    pub fn from_link(link: &LinkState, theme: Theme) -> State {
+        let mut s = State::from_script("", None, theme);
+        s.load_link(link, false);
+        s
+    }
+
+    /// Everything a link carries about this state (decisions §29).
+    pub fn link_state(&self) -> LinkState {
+        LinkState {
+            scenario: self.scenario.clone(),
+            lanes: self.lanes.clone().map(|l| LaneState { order: l.order, extra: l.extra }),
+            step: u32::try_from(self.step).unwrap_or(u32::MAX),
+            embed: self.embed,
+        }
+    }
+
+    /// Installs a link's scenario, lanes, step and embed flag; `undoable` records the
+    /// current work for undo first (when the link changes it).
+    fn load_link(&mut self, link: &LinkState, undoable: bool) {
+        let lanes = link.lanes.clone().map(|l| LaneSpec { order: l.order, extra: l.extra });
+        if link.scenario != self.scenario || lanes != self.lanes {
+            if undoable {
+                self.push_undo();
+            }
+            self.scenario = link.scenario.clone();
+            self.lanes = lanes;
+            self.selection = None;
+            self.edit_error = None;
+            self.install(None);
+        }
+        self.preset = engine_api::presets()
+            .into_iter()
+            .find(|p| engine_api::parse(&p.script).is_ok_and(|(sc, _)| sc == self.scenario))
+            .map(|p| p.slug);
+        self.step = usize::try_from(link.step).unwrap_or(usize::MAX).min(self.len());
+        self.playing = false;
+        self.embed = link.embed;
+        self.link_error = None;
     }
 }
