@@ -1,2 +1,309 @@
 //! vnet-trace: the engine on the command line.
-fn main() {}
+//!
+//! `vnet-trace [--order legacy|vnet-shutdown|prison-cleanup] [--format text|json|markdown]
+//! [--preset NAME | FILE | -]`, `--list-presets` and `--help`.
+//! `vnet-trace explore [same options]` runs the order explorer (issue 6) instead: the
+//! destructor x slot table, safe sets, stage orders, the minimal counterexample and the
+//! cycle fixes; its exit status follows the base lane's outcome.
+//!
+//! Exit codes: 0 when the teardown is clean, 1 when it found faults, 2 on bad input
+//! (with `FILE:line:column: message`) or bad arguments. Engine build errors name a
+//! scenario entry; they are reported at that entry's script line, column 1.
+
+use std::io::Read;
+use std::process::ExitCode;
+use vnet_playground::engine::script;
+use vnet_playground::engine::{
+    self, BuildError, Lane, Outcome, Scenario, StageOrder, explore_render, render,
+};
+
+const USAGE: &str = "\
+usage: vnet-trace [--order ORDER] [--format FORMAT] [--preset NAME | FILE | -]
+       vnet-trace explore [--order ORDER] [--format FORMAT] [--preset NAME | FILE | -]
+       vnet-trace --list-presets
+
+  explore           try every destructor at every slot: safe sets, the
+                    minimal counterexample and fixes for each cycle
+
+  --order ORDER     legacy (default), vnet-shutdown or prison-cleanup
+  --format FORMAT   text (default, fits a mail), markdown or json
+  --preset NAME     a built-in scenario (see --list-presets)
+  FILE              a scenario script; `-` reads standard input
+Exit status: 0 clean, 1 faults found, 2 bad input.";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Source {
+    Preset(String),
+    File(String),
+    Stdin,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Action {
+    Run { order: StageOrder, format: Format, source: Source, explore: bool },
+    ListPresets,
+    Help,
+}
+
+/// Hand-written argument parsing: `--flag value` and `--flag=value`.
+fn parse_args(args: &[String]) -> Result<Action, String> {
+    let mut order = None;
+    let mut format = None;
+    let mut source: Option<Source> = None;
+    let mut list = false;
+    let mut i = 0;
+    let mut only_files = false;
+    let explore = args.first().is_some_and(|a| a == "explore");
+    if explore {
+        i = 1;
+    }
+    while i < args.len() {
+        let arg = args[i].as_str();
+        i += 1;
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") && !only_files => (f, Some(v.to_string())),
+            _ => (arg, None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            if let Some(v) = inline.clone() {
+                return Ok(v);
+            }
+            let v = args.get(i).cloned().ok_or_else(|| format!("{name} needs a value"))?;
+            i += 1;
+            Ok(v)
+        };
+        match flag {
+            _ if only_files || arg == "-" || !arg.starts_with('-') => {
+                let s = if arg == "-" && !only_files {
+                    Source::Stdin
+                } else {
+                    Source::File(arg.to_string())
+                };
+                if source.is_some() {
+                    return Err(format!("only one scenario may be given; `{arg}` is one too many"));
+                }
+                source = Some(s);
+            }
+            "--" => only_files = true,
+            "-h" | "--help" => return Ok(Action::Help),
+            "--list-presets" => list = true,
+            "--order" => {
+                let v = value("--order")?;
+                let o = StageOrder::from_slug(&v).ok_or_else(|| {
+                    format!("unknown order `{v}`: use legacy, vnet-shutdown or prison-cleanup")
+                })?;
+                if order.replace(o).is_some() {
+                    return Err("--order is given twice".into());
+                }
+            }
+            "--format" => {
+                let v = value("--format")?;
+                let f = match v.as_str() {
+                    "text" => Format::Text,
+                    "json" => Format::Json,
+                    "markdown" | "md" => Format::Markdown,
+                    _ => return Err(format!("unknown format `{v}`: use text, json or markdown")),
+                };
+                if format.replace(f).is_some() {
+                    return Err("--format is given twice".into());
+                }
+            }
+            "--preset" => {
+                let v = value("--preset")?;
+                if source.is_some() {
+                    return Err("give either --preset or a FILE, not both".into());
+                }
+                source = Some(Source::Preset(v));
+            }
+            _ => return Err(format!("unknown option `{arg}`")),
+        }
+    }
+    if list {
+        return Ok(Action::ListPresets);
+    }
+    let source = source.ok_or("no scenario: give --preset NAME, a FILE, or `-` for stdin")?;
+    Ok(Action::Run {
+        order: order.unwrap_or(StageOrder::Legacy),
+        format: format.unwrap_or(Format::Text),
+        source,
+        explore,
+    })
+}
+
+/// Reads the scenario text and a label for messages (`FILE`, `<stdin>`, `preset NAME`).
+fn read_source(source: &Source) -> Result<(String, String), String> {
+    match source {
+        Source::Preset(name) => match engine::presets().into_iter().find(|p| p.slug == name) {
+            Some(p) => Ok((format!("preset {name}"), p.script.to_string())),
+            None => Err(format!("vnet-trace: no preset `{name}`; --list-presets lists them")),
+        },
+        Source::File(path) => match std::fs::read(path) {
+            Ok(b) => Ok((path.clone(), String::from_utf8_lossy(&b).into_owned())),
+            Err(e) => Err(format!("vnet-trace: {path}: {e}")),
+        },
+        Source::Stdin => {
+            let mut b = Vec::new();
+            match std::io::stdin().read_to_end(&mut b) {
+                Ok(_) => Ok(("<stdin>".to_string(), String::from_utf8_lossy(&b).into_owned())),
+                Err(e) => Err(format!("vnet-trace: <stdin>: {e}")),
+            }
+        }
+    }
+}
+
+/// Parses the script; errors come back as `LABEL:line:column: message`.
+fn parse_script(label: &str, text: &str) -> Result<(Scenario, Vec<usize>), String> {
+    script::parse_with_lines(text)
+        .map_err(|e| format!("{label}:{}:{}: {}", e.line, e.column, e.message))
+}
+
+/// An engine build error at the script line of its entry, column 1. An entry index past
+/// the last command (an error about the lane itself) is reported at the last command.
+fn build_error(label: &str, lines: &[usize], e: &BuildError) -> String {
+    let line = lines.get(e.entry).or(lines.last()).copied().unwrap_or(1);
+    format!("{label}:{line}:1: {}", e.message)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let action = match parse_args(&args) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("vnet-trace: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let (order, format, source, explore) = match action {
+        Action::Help => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Action::ListPresets => {
+            for p in engine::presets() {
+                println!("{:<24} {}", p.slug, p.title);
+            }
+            return ExitCode::SUCCESS;
+        }
+        Action::Run { order, format, source, explore } => (order, format, source, explore),
+    };
+    if explore {
+        return run_explore(order, format, &source);
+    }
+    let result = read_source(&source).and_then(|(label, text)| {
+        let (scenario, lines) = parse_script(&label, &text)?;
+        engine::simulate(&scenario, &Lane::new(order)).map_err(|e| build_error(&label, &lines, &e))
+    });
+    let trace = match result {
+        Ok(t) => t,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let out = match format {
+        Format::Text => render::text(&trace),
+        Format::Markdown => render::markdown(&trace),
+        Format::Json => render::json(&trace) + "\n",
+    };
+    print!("{out}");
+    if trace.outcome == Outcome::Clean { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// `vnet-trace explore`: exit 0 when the base lane is clean, 1 when it fails, 2 on bad input.
+fn run_explore(order: StageOrder, format: Format, source: &Source) -> ExitCode {
+    let result = read_source(source).and_then(|(label, text)| {
+        let (scenario, lines) = parse_script(&label, &text)?;
+        explore_render::report(&scenario, &Lane::new(order))
+            .map_err(|e| build_error(&label, &lines, &e))
+    });
+    let rep = match result {
+        Ok(r) => r,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let out = match format {
+        Format::Text => explore_render::text(&rep),
+        Format::Markdown => explore_render::markdown(&rep),
+        Format::Json => explore_render::json(&rep) + "\n",
+    };
+    print!("{out}");
+    if rep.result.base.as_ref().is_some_and(|c| c.is_clean()) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn arguments() {
+        assert_eq!(
+            parse_args(&args("--order=vnet-shutdown --format json seed.sh")),
+            Ok(Action::Run {
+                order: StageOrder::VnetShutdown,
+                format: Format::Json,
+                source: Source::File("seed.sh".into()),
+                explore: false,
+            })
+        );
+        assert_eq!(
+            parse_args(&args("-")),
+            Ok(Action::Run {
+                order: StageOrder::Legacy,
+                format: Format::Text,
+                source: Source::Stdin,
+                explore: false,
+            })
+        );
+        assert_eq!(parse_args(&args("--list-presets")), Ok(Action::ListPresets));
+        assert_eq!(parse_args(&args("--help")), Ok(Action::Help));
+        assert!(parse_args(&args("--order nope x")).is_err());
+        assert!(parse_args(&args("--preset a b")).is_err());
+        assert!(parse_args(&args("--format")).is_err());
+        assert!(parse_args(&args("")).is_err());
+        assert!(parse_args(&args("--bogus x")).is_err());
+        assert_eq!(
+            parse_args(&args("-- --weird")),
+            Ok(Action::Run {
+                order: StageOrder::Legacy,
+                format: Format::Text,
+                source: Source::File("--weird".into()),
+                explore: false,
+            })
+        );
+        assert_eq!(
+            parse_args(&args("explore --preset seed-gif-route-cache")),
+            Ok(Action::Run {
+                order: StageOrder::Legacy,
+                format: Format::Text,
+                source: Source::Preset("seed-gif-route-cache".into()),
+                explore: true,
+            })
+        );
+    }
+
+    #[test]
+    fn build_errors_map_to_the_entry_line() {
+        let e = BuildError { entry: 1, message: "m".into(), internal: false };
+        assert_eq!(build_error("f", &[2, 5], &e), "f:5:1: m");
+        let past = BuildError { entry: 9, message: "m".into(), internal: false };
+        assert_eq!(build_error("f", &[2, 5], &past), "f:5:1: m");
+        assert_eq!(build_error("f", &[], &past), "f:1:1: m");
+    }
+}

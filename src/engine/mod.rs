@@ -8,6 +8,8 @@
 //! Entry points: `simulate` (the whole trace), `verdict` (the outcome only, for the
 //! explorer), `build` + `summarize` (the scenario as built, for the canvas).
 
+pub mod explore;
+pub mod explore_render;
 pub mod graph;
 pub mod kernel;
 pub mod presets;
@@ -20,6 +22,7 @@ pub mod sim;
 pub mod summary;
 pub mod trace;
 
+pub use explore::{ExploreResult, Explorer, explore, shrink};
 pub use graph::{Cycle, DepGraph, graph_at};
 pub use kernel::BuildError;
 pub use presets::{Preset, presets};
