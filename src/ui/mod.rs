@@ -7,6 +7,7 @@
 
 pub mod canvas;
 pub mod engine_api;
+pub mod explorer;
 pub mod geom;
 pub mod graph;
 pub mod graph_view;
@@ -89,6 +90,11 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| dispatch.emit(Action::Redo))
     };
     let lines = use_memo(state.lines.clone(), |l| l.clone());
+    let exploring = use_state(|| false);
+    let toggle_explorer = {
+        let exploring = exploring.clone();
+        Callback::from(move |_: MouseEvent| exploring.set(!*exploring))
+    };
     html! {
         <div class="app" data-testid="app">
             <header class="topbar">
@@ -100,6 +106,8 @@ pub fn app() -> Html {
                 <nav class="top-actions" aria-label="App">
                     <button class="icon-button" data-testid="undo" onclick={undo} disabled={state.undo.is_empty()} title="Undo (Ctrl+Z)" aria-label="Undo">{"↶"}</button>
                     <button class="icon-button" data-testid="redo" onclick={redo} disabled={state.redo.is_empty()} title="Redo (Ctrl+Shift+Z)" aria-label="Redo">{"↷"}</button>
+                    <button class="top-tab" data-testid="explorer-tab" onclick={toggle_explorer} aria-pressed={exploring.to_string()}
+                        title="Which stage orders are safe for this scenario?">{"▦ Order explorer"}</button>
                     <button class="icon-button" data-testid="shortcuts-button" onclick={open_shortcuts} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{"?"}</button>
                     <a class="top-link" href="https://lists.freebsd.org/archives/freebsd-jail/2022-December/000170.html" target="_blank" rel="noopener">{"The mail thread"}</a>
                     <a class="top-link" href="https://cgit.freebsd.org/src/tree/sys/net/vnet.c" target="_blank" rel="noopener">{"vnet.c"}</a>
@@ -111,13 +119,15 @@ pub fn app() -> Html {
             </header>
             <Presets current={state.preset.clone()} dispatch={dispatch.clone()} />
             <main class="workspace">
-                <section class="builder" aria-label="Scenario builder">
+                <section class={classes!("builder", exploring.then_some("exploring"))} aria-label="Scenario builder">
                     <Builder summary={state.summary.clone()} selection={state.selection.clone()}
                         edit_error={state.edit_error.clone()} dispatch={dispatch.clone()} />
                     <div class="builder-bottom">
                         <Inspector summary={state.summary.clone()} selection={state.selection.clone()} dispatch={dispatch.clone()} />
                         <ScriptEditor text={state.script.clone()} error={state.script_error.clone()} dispatch={dispatch.clone()} />
                     </div>
+                    <explorer::ExplorerPanel scenario={state.scenario.clone()} lane_a={state.lanes[0].clone()}
+                        lane_b={state.lanes[1].clone()} dispatch={dispatch.clone()} />
                 </section>
                 <section class="player" data-testid="player" aria-label="Teardown player">
                     <Player runs={state.runs.clone()} lanes={state.lanes.clone()} graph={state.graph.clone()}

@@ -408,3 +408,24 @@ pub fn sync_scroll(e: &Event, follower: &NodeRef) {
     #[cfg(not(target_arch = "wasm32"))]
     let _ = (e, follower);
 }
+
+/// A pending animation-frame callback; dropping it cancels the callback.
+#[derive(Default)]
+pub struct Frame {
+    #[cfg(target_arch = "wasm32")]
+    _frame: Option<gloo::render::AnimationFrame>,
+}
+
+/// Calls `cb` once, on the next animation frame, unless the returned `Frame` is dropped
+/// first. The order explorer runs one time-boxed chunk per frame this way.
+pub fn next_frame(cb: Callback<()>) -> Frame {
+    #[cfg(target_arch = "wasm32")]
+    {
+        Frame { _frame: Some(gloo::render::request_animation_frame(move |_| cb.emit(()))) }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = cb;
+        Frame::default()
+    }
+}

@@ -146,6 +146,12 @@ pub enum Action {
     Undo,
     Redo,
     DismissError,
+    /// Replaces one lane's order and extra re-registrations (the order explorer opens a
+    /// cell or a suggestion in lane B this way, decisions §24) and re-simulates it.
+    SetLane {
+        lane: usize,
+        spec: LaneSpec,
+    },
 }
 
 fn simulate_both(sc: &crate::engine::Scenario, lanes: &[LaneSpec; 2]) -> [Run; 2] {
@@ -484,6 +490,14 @@ impl Reducible for State {
                 }
             }
             Action::DismissError => s.edit_error = None,
+            Action::SetLane { lane, spec } => {
+                if let Some(l) = s.lanes.get_mut(lane)
+                    && *l != spec
+                {
+                    *l = spec;
+                    s.resimulate();
+                }
+            }
         }
         Rc::new(s)
     }
