@@ -76,7 +76,7 @@ pub fn player(p: &PlayerProps) -> Html {
         Callback::from(move |_: MouseEvent| dispatch.emit(Action::TogglePlay))
     };
     // Basis points (1/100 %), formatted as integers to keep the float formatter out.
-    let pct = |k: usize| if n == 0 { 0 } else { k * 10_000 / n };
+    let pct = |k: usize| (k * 10_000).checked_div(n).unwrap_or(0);
     let marker_html = marks.iter().map(|m| {
         let class = match m.kind {
             MarkerKind::Fault => "mark fault",
