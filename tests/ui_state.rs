@@ -53,7 +53,7 @@ fn first_visit_is_the_seed_at_step_0() {
     let s = seed();
     assert_eq!(s.preset.as_deref(), Some("seed-gif-route-cache"));
     assert_eq!(s.step, 0);
-    assert!(s.len() > 0);
+    assert!(!s.is_empty());
     assert_eq!(s.trace(0).map(|t| t.outcome), Some(Outcome::PageFault));
     assert_eq!(s.trace(1).map(|t| t.outcome), Some(Outcome::Clean));
 }

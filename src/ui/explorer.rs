@@ -87,7 +87,9 @@ pub fn outcome_icon(o: Outcome) -> (&'static str, &'static str) {
         Outcome::Clean => ("✓", "clean"),
         Outcome::PageFault => ("⚡", "page fault"),
         Outcome::Panic => ("✖", "panic"),
-        Outcome::Stuck => ("⌛", "stuck"),
+        // ⌛ has no glyph in common Linux/BSD fonts without an emoji font; ∞ (a wait
+        // that never ends) renders everywhere.
+        Outcome::Stuck => ("∞", "stuck"),
         Outcome::Leak => ("⚠", "leak"),
     }
 }
@@ -290,6 +292,13 @@ pub fn explorer_panel(p: &ExplorerProps) -> Html {
                 </div>
                 <span class="x-status muted" role="status" data-testid="explorer-status">{status}</span>
             </div>
+            if !p.lane_b.extra.is_empty() {
+                <p class="x-whatif">
+                    {"Lane B shows a what-if. "}
+                    <button class="x-link" data-testid="explorer-clear-b"
+                        onclick={open_b(&p.dispatch, LaneSpec::new(p.lane_b.order))}>{"Clear lane B's re-registrations"}</button>
+                </p>
+            }
             { for report.as_ref().map(|d| {
                 let stale = d.scenario != p.scenario || d.base != p.lane_a;
                 html! { <ExploreReport data={d.clone()} lane_b={p.lane_b.clone()} {stale} dispatch={p.dispatch.clone()} /> }
@@ -327,11 +336,10 @@ pub fn explore_report(p: &ReportProps) -> Html {
     let base = &d.base;
     let head = html! {
         <tr>
-            <th scope="col" class="x-corner">{"slot (teardown order ↓)"}</th>
+            <th scope="col" class="x-corner">{"slot ↓ teardown order"}</th>
             { for r.rows.iter().map(|row| html! {
-                <th scope="col" class="x-func" title={row.func.clone()}>
-                    <span class="x-fname">{engine_api::short_func(&row.func)}</span>
-                    <span class="x-fhome">{format!("at {}", row.home.short())}</span>
+                <th scope="col" class="x-func" title={format!("{} (now at {})", row.func, row.home.short())}>
+                    {engine_api::short_func(&row.func)}
                 </th>
             }) }
         </tr>
@@ -348,7 +356,7 @@ pub fn explore_report(p: &ReportProps) -> Html {
                 row.func,
                 slot.short(),
                 cell_words(c),
-                if home { " (its current slot)" } else { "" }
+                if home { " (its current slot, ●)" } else { "" }
             );
             html! {
                 <td>
@@ -461,7 +469,9 @@ pub fn explore_report(p: &ReportProps) -> Html {
                             <li>
                                 <p>{&s.cycle}</p>
                                 <p><strong>{"Fix: "}</strong>{&s.fix}</p>
-                                <button class="x-link" data-testid={format!("explorer-try-{i}")} onclick={open_b(&p.dispatch, spec)}>{"Try it in lane B"}</button>
+                                if spec != *base {
+                                    <button class="x-link" data-testid={format!("explorer-try-{i}")} onclick={open_b(&p.dispatch, spec)}>{"Try it in lane B"}</button>
+                                }
                             </li>
                         }
                     }) }
