@@ -130,3 +130,33 @@ async fn script_with_an_error_and_presets() {
     let html = LocalServerRenderer::<Presets>::with_props(props).hydratable(false).render().await;
     check("presets", html);
 }
+
+/// The explorer's report for the seed under legacy, from a precomputed result.
+#[tokio::test]
+async fn explorer_grid_of_the_seed() {
+    use vnet_playground::ui::engine_api::LaneSpec;
+    use vnet_playground::ui::explorer::{ExploreReport, ReportData, ReportProps};
+    let s = seed();
+    let data = ReportData::compute(&s.scenario, &s.lanes[0]).expect("the seed builds");
+    let props = ReportProps {
+        data: Rc::new(data),
+        lane_b: LaneSpec::new(vnet_playground::engine::StageOrder::VnetShutdown),
+        stale: false,
+        dispatch: Callback::noop(),
+    };
+    let html =
+        LocalServerRenderer::<ExploreReport>::with_props(props).hydratable(false).render().await;
+    for id in [
+        "explorer-grid",
+        "explorer-cell-vnet_gif_uninit-PROTO_DOMAIN-SECOND",
+        "explorer-cell-vnet_gif_uninit-VNET_DONE-ANY",
+        "explorer-cell-rtables_destroy-INIT_IF-FIRST",
+        "explorer-shrunk",
+        "explorer-try-0",
+    ] {
+        assert!(html.contains(&format!("data-testid=\"{id}\"")), "missing {id}");
+    }
+    assert!(html.contains("data-simulations=\"1758\""));
+    assert!(html.contains("safe at VNET_DONE/ANY, PROTO_DOMAIN/SECOND, PROTO_DOMAIN/FIRST"));
+    check("explorer", html);
+}

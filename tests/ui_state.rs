@@ -241,3 +241,29 @@ fn shortcuts_theme_undo_redo() {
     let s = s.reduce(Action::Redo);
     assert!(!s.summary.route_cache());
 }
+
+/// The explorer opens a cell in lane B: lane A's order plus the extra re-registration
+/// (decisions §24). On the seed under legacy, gif at PROTO_DOMAIN/SECOND is clean.
+#[test]
+fn set_lane_opens_an_explorer_cell_in_lane_b() {
+    use vnet_playground::engine::si::SI_ORDER_SECOND;
+    use vnet_playground::ui::engine_api::LaneSpec;
+    let s = seed().reduce(Action::SetLaneOrder { lane: 1, order: StageOrder::Legacy });
+    assert_eq!(s.trace(1).unwrap().outcome, Outcome::PageFault);
+    let spec =
+        s.lanes[0].with_extra("vnet_gif_uninit", Slot::new(SI_SUB_PROTO_DOMAIN, SI_ORDER_SECOND));
+    let b = s.clone().reduce(Action::SetLane { lane: 1, spec: spec.clone() });
+    assert_eq!(b.lanes[1], spec);
+    assert_eq!(b.lanes[0], s.lanes[0], "lane A untouched");
+    assert_eq!(b.trace(1).unwrap().outcome, Outcome::Clean);
+    assert_eq!(b.trace(0).unwrap().outcome, Outcome::PageFault);
+    assert_eq!(b.scenario, s.scenario, "a lane is not a scenario edit");
+    // Lane changes are undoable, like SetLaneOrder (issue 5: undo covers every edit).
+    assert_eq!(b.undo.len(), s.undo.len() + 1);
+    // The same lane again changes nothing; an unknown lane index is ignored.
+    let again = b.clone().reduce(Action::SetLane { lane: 1, spec });
+    assert!(Rc::ptr_eq(&again.runs, &b.runs));
+    let none =
+        b.clone().reduce(Action::SetLane { lane: 7, spec: LaneSpec::new(StageOrder::Legacy) });
+    assert_eq!(none.lanes, b.lanes);
+}

@@ -104,3 +104,59 @@ pub fn destructor(driver: Driver) -> Option<(&'static str, Slot)> {
         .find(|(_, _, _, action, _)| *action == Action::Cloner(driver))
         .map(|(func, slot, _, _, _)| (*func, *slot))
 }
+
+// ---- The order explorer (issue 6) ----
+
+pub use crate::engine::explore::{Cell, ExploreResult, Explorer, FaultAt, Suggestion};
+
+impl LaneSpec {
+    /// This lane plus one more re-registration: what clicking an explorer cell opens in
+    /// lane B (decisions §24).
+    pub fn with_extra(&self, func: &str, slot: Slot) -> LaneSpec {
+        let mut extra = self.extra.clone();
+        extra.push((func.to_string(), slot));
+        LaneSpec { order: self.order, extra }
+    }
+}
+
+fn engine_lane(lane: &LaneSpec) -> crate::engine::Lane {
+    crate::engine::Lane { order: lane.order, extra: lane.extra.clone() }
+}
+
+/// A chunkable explorer run for a scenario and a lane (drive it with [`explore_chunk`]).
+pub fn explorer(sc: &Scenario, lane: &LaneSpec) -> Result<Explorer, BuildError> {
+    Explorer::new(sc, &engine_lane(lane))
+        .map_err(|e| BuildError { entry: e.entry, message: e.message })
+}
+
+/// Runs at most `budget` simulations of `e`; true once the run is complete.
+pub fn explore_chunk(e: &mut Explorer, budget: usize) -> bool {
+    e.run(budget)
+}
+
+/// The whole explorer run at once (tests, snapshots).
+pub fn explore(sc: &Scenario, lane: &LaneSpec) -> Result<ExploreResult, BuildError> {
+    crate::engine::explore(sc, &engine_lane(lane))
+        .map_err(|e| BuildError { entry: e.entry, message: e.message })
+}
+
+/// The minimal counterexample: the smallest scenario failing the same way in `lane`.
+pub fn shrink(sc: &Scenario, lane: &LaneSpec) -> Scenario {
+    crate::engine::shrink(sc, &engine_lane(lane))
+}
+
+/// One suggestion per dependency cycle at step 0 (empty if the scenario does not build).
+pub fn suggestions(sc: &Scenario, lane: &LaneSpec, result: &ExploreResult) -> Vec<Suggestion> {
+    crate::engine::explore::suggestions(sc, &engine_lane(lane), result).unwrap_or_default()
+}
+
+/// The lane a suggestion's "Try it" opens: the base lane's extras plus the suggestion's.
+pub fn suggestion_lane(s: &Suggestion, base: &LaneSpec) -> LaneSpec {
+    let l = s.lane.lane(&engine_lane(base));
+    LaneSpec { order: l.order, extra: l.extra }
+}
+
+/// `vnet_gif_uninit` → `gif`: the short column heading of a destructor.
+pub fn short_func(func: &str) -> String {
+    crate::engine::explore_render::short_func(func)
+}

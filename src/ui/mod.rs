@@ -7,6 +7,7 @@
 
 pub mod canvas;
 pub mod engine_api;
+pub mod explorer;
 pub mod export;
 pub mod geom;
 pub mod graph;
@@ -94,6 +95,7 @@ pub fn app() -> Html {
     let lines = use_memo(state.lines.clone(), |l| l.clone());
     let snapshots = persist::use_persistence(&state, dispatch.clone());
     let share_open = use_state(|| false);
+    let exploring = use_state(|| false);
     let link = std::rc::Rc::new(state.link_state());
     if state.embed {
         return embed_view(&state, &link, lines, dispatch);
@@ -105,6 +107,10 @@ pub fn app() -> Html {
     let close_share = {
         let share_open = share_open.clone();
         Callback::from(move |_: ()| share_open.set(false))
+    };
+    let toggle_explorer = {
+        let exploring = exploring.clone();
+        Callback::from(move |_: MouseEvent| exploring.set(!*exploring))
     };
     html! {
         <div class="app" data-testid="app">
@@ -120,6 +126,8 @@ pub fn app() -> Html {
                     <persist::SnapshotsMenu snapshots={snapshots} work={link.clone()} dispatch={dispatch.clone()} />
                     <export::ExportMenu runs={state.runs.clone()} script={state.script.clone()} preset={state.preset.clone()} step={state.step} />
                     <button class="top-button primary" data-testid="share-button" onclick={open_share}>{"Share"}</button>
+                    <button class="top-tab" data-testid="explorer-tab" onclick={toggle_explorer} aria-pressed={exploring.to_string()}
+                        title="Which stage orders are safe for this scenario?">{"▦ Order explorer"}</button>
                     <button class="icon-button" data-testid="shortcuts-button" onclick={open_shortcuts} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{"?"}</button>
                     <a class="top-link" href="https://lists.freebsd.org/archives/freebsd-jail/2022-December/000170.html" target="_blank" rel="noopener">{"The mail thread"}</a>
                     <a class="top-link" href="https://cgit.freebsd.org/src/tree/sys/net/vnet.c" target="_blank" rel="noopener">{"vnet.c"}</a>
@@ -134,13 +142,15 @@ pub fn app() -> Html {
             }
             <Presets current={state.preset.clone()} dispatch={dispatch.clone()} />
             <main class="workspace">
-                <section class="builder" aria-label="Scenario builder">
+                <section class={classes!("builder", exploring.then_some("exploring"))} aria-label="Scenario builder">
                     <Builder summary={state.summary.clone()} selection={state.selection.clone()}
                         edit_error={state.edit_error.clone()} dispatch={dispatch.clone()} />
                     <div class="builder-bottom">
                         <Inspector summary={state.summary.clone()} selection={state.selection.clone()} dispatch={dispatch.clone()} />
                         <ScriptEditor text={state.script.clone()} error={state.script_error.clone()} dispatch={dispatch.clone()} />
                     </div>
+                    <explorer::ExplorerPanel scenario={state.scenario.clone()} lane_a={state.lanes[0].clone()}
+                        lane_b={state.lanes[1].clone()} dispatch={dispatch.clone()} />
                 </section>
                 <section class="player" data-testid="player" aria-label="Teardown player">
                     <Player runs={state.runs.clone()} lanes={state.lanes.clone()} graph={state.graph.clone()}

@@ -475,6 +475,27 @@ pub fn on_hashchange(cb: Callback<()>) -> Handle {
     }
 }
 
+/// A pending animation-frame callback; dropping it cancels the callback.
+#[derive(Default)]
+pub struct Frame {
+    #[cfg(target_arch = "wasm32")]
+    _frame: Option<gloo::render::AnimationFrame>,
+}
+
+/// Calls `cb` once, on the next animation frame, unless the returned `Frame` is dropped
+/// first. The order explorer runs one time-boxed chunk per frame this way.
+pub fn next_frame(cb: Callback<()>) -> Frame {
+    #[cfg(target_arch = "wasm32")]
+    {
+        Frame { _frame: Some(gloo::render::request_animation_frame(move |_| cb.emit(()))) }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = cb;
+        Frame::default()
+    }
+}
+
 /// Calls `cb` once after `ms` milliseconds, unless the handle is dropped first.
 pub fn after(ms: u32, cb: Callback<()>) -> TimeoutHandle {
     #[cfg(target_arch = "wasm32")]

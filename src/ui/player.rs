@@ -94,7 +94,7 @@ pub fn player(p: &PlayerProps) -> Html {
     });
     let lanes = (0..2).map(|i| {
         html! {
-            <LaneView key={i} index={i} run={p.runs[i].clone()} order={p.lanes[i].order}
+            <LaneView key={i} index={i} run={p.runs[i].clone()} order={p.lanes[i].order} extra={p.lanes[i].extra.clone()}
                 graph={p.graph.clone()} step={p.step} lines={p.lines.clone()} dispatch={p.dispatch.clone()} />
         }
     });
@@ -153,6 +153,9 @@ pub struct LaneProps {
     pub index: usize,
     pub run: Run,
     pub order: StageOrder,
+    /// The lane's extra re-registrations (what-ifs, e.g. from the order explorer).
+    #[prop_or_default]
+    pub extra: Vec<(String, crate::engine::si::Slot)>,
     pub graph: Rc<GraphLayout>,
     pub step: usize,
     pub lines: Rc<Vec<usize>>,
@@ -169,6 +172,7 @@ impl PartialEq for LaneProps {
         same_run
             && self.index == o.index
             && self.order == o.order
+            && self.extra == o.extra
             && Rc::ptr_eq(&self.graph, &o.graph)
             && self.step == o.step
             && self.lines == o.lines
@@ -239,6 +243,12 @@ pub fn lane_view(p: &LaneProps) -> Html {
                 <span class="lane-letter" aria-hidden="true">{ab.to_ascii_uppercase()}</span>
                 {select}
                 {outcome}
+                if !p.extra.is_empty() {
+                    <span class="whatif" data-testid={format!("lane-{ab}-whatif")}
+                        title="Extra SYSUNINIT re-registrations in this lane (what-if)">
+                        { format!("what-if: {}", p.extra.iter().map(|(f, s)| format!("{f} at {}", s.short())).collect::<Vec<_>>().join("; ")) }
+                    </span>
+                }
             </div>
             {body}
         </section>

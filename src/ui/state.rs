@@ -160,6 +160,12 @@ pub enum Action {
     LoadLink(Box<LinkState>),
     /// Shows (or, with None, dismisses) why a link could not be opened.
     SetLinkError(Option<String>),
+    /// Replaces one lane's order and extra re-registrations (the order explorer opens a
+    /// cell or a suggestion in lane B this way, decisions §24) and re-simulates it.
+    SetLane {
+        lane: usize,
+        spec: LaneSpec,
+    },
 }
 
 impl Action {
@@ -185,6 +191,7 @@ impl Action {
                 | Action::SetRouteCache(_)
                 | Action::SetSysuninit { .. }
                 | Action::SetLaneOrder { .. }
+                | Action::SetLane { .. }
                 | Action::Undo
                 | Action::Redo
         )
@@ -544,6 +551,13 @@ impl Reducible for State {
             Action::DismissError => s.edit_error = None,
             Action::LoadLink(link) => s.load_link(&link, true),
             Action::SetLinkError(e) => s.link_error = e,
+            Action::SetLane { lane, spec } => {
+                if s.lanes.get(lane).is_some_and(|l| *l != spec) {
+                    s.push_undo();
+                    s.lanes[lane] = spec;
+                    s.resimulate();
+                }
+            }
         }
         Rc::new(s)
     }
