@@ -133,8 +133,10 @@ pub struct Prison {
     pub vnet_flag: bool,
     pub vnet: ObjId,
     pub parent: Option<ObjId>,
-    pub children: Vec<ObjId>,
-    pub procs: Vec<ObjId>,
+    /// Live children, in creation order (ids grow with creation).
+    pub children: BTreeSet<ObjId>,
+    /// Its processes not yet exited, in creation order.
+    pub procs: BTreeSet<ObjId>,
     /// The scenario entry that created it (for errors).
     pub entry: usize,
 }
@@ -158,6 +160,11 @@ pub struct Vnet {
     /// The inet/inet6 address hashes.
     pub hash: BTreeMap<Fam, BTreeSet<ObjId>>,
     pub epair_units: BTreeSet<u32>,
+    /// Routes in `ribs` by transmit interface, as (ifp, rib key, route key, rtentry):
+    /// `routes_via` reads one range, in the same (rib, route) order as a full walk.
+    pub routes_by_ifp: BTreeSet<(ObjId, (u32, Fam), (u128, u8), ObjId)>,
+    /// The first rib_head this vnet created (what V_rt_tables points at first).
+    pub first_rib: Option<ObjId>,
 }
 
 impl Vnet {
@@ -274,8 +281,14 @@ pub struct Obj {
     /// The vnet or prison whose destruction orphans this object (for leaks).
     pub owner: Option<ObjId>,
     pub data: Data,
+    /// Out-edges in creation order. Dead edges linger until the next compaction (see
+    /// `add_edge`); readers skip them.
     pub out: Vec<EdgeId>,
+    /// In-edges in creation order, with the same lazy compaction.
     pub inn: Vec<EdgeId>,
+    /// How many entries of `out` / `inn` are dead (drives compaction).
+    pub dead_out: u32,
+    pub dead_in: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -530,6 +543,8 @@ impl World {
             data,
             out: Vec::new(),
             inn: Vec::new(),
+            dead_out: 0,
+            dead_in: 0,
         });
         self.ev(EventKind::Created, id, None, None);
         if count > 0 {
@@ -548,6 +563,8 @@ impl World {
     ) -> EdgeId {
         let id = EdgeId(self.edges.len() as u32);
         self.edges.push(E { from, to, kind, label, live: true, dangling: false });
+        self.compact(from);
+        self.compact(to);
         self.om(from).out.push(id);
         self.om(to).inn.push(id);
         if kind == EdgeKind::Counted {
@@ -558,7 +575,42 @@ impl World {
         id
     }
 
-    /// The live out-edge of `from` with this label, if any.
+    /// Drops the dead entries of an object's edge lists once they are the majority, so
+    /// that walks stay proportional to the live edges (amortised O(1) per edge). Runs
+    /// only when an edge is added, never while a list is being walked.
+    fn compact(&mut self, id: ObjId) {
+        let o = &self.objs[id.0 as usize];
+        let (dead_out, dead_in) = (o.dead_out as usize, o.dead_in as usize);
+        if dead_out >= 8 && dead_out * 2 >= o.out.len() {
+            let mut out = std::mem::take(&mut self.om(id).out);
+            out.retain(|e| self.edges[e.0 as usize].live);
+            let o = self.om(id);
+            o.out = out;
+            o.dead_out = 0;
+        }
+        if dead_in >= 8 && dead_in * 2 >= self.o(id).inn.len() {
+            let mut inn = std::mem::take(&mut self.om(id).inn);
+            inn.retain(|e| self.edges[e.0 as usize].live);
+            let o = self.om(id);
+            o.inn = inn;
+            o.dead_in = 0;
+        }
+    }
+
+    /// Marks a live edge dead (the only place `live` goes false).
+    pub fn kill_edge(&mut self, e: EdgeId) {
+        let x = &mut self.edges[e.0 as usize];
+        if !x.live {
+            return;
+        }
+        x.live = false;
+        let (from, to) = (x.from, x.to);
+        self.om(from).dead_out += 1;
+        self.om(to).dead_in += 1;
+    }
+
+    /// The live out-edge of `from` with this label, if any (the oldest). Callers ask this
+    /// only of objects with a handful of out-edges (an ifnet, a cache).
     pub fn out_edge(&self, from: ObjId, label: &str) -> Option<EdgeId> {
         self.o(from)
             .out
@@ -567,12 +619,22 @@ impl World {
             .find(|e| self.edges[e.0 as usize].live && self.edges[e.0 as usize].label == label)
     }
 
-    /// The live out-edge of `from` to `to` with this label, if any.
+    /// The live edge `from --label--> to`, if any (the oldest). It walks the shorter of
+    /// `from`'s out-list and `to`'s in-list: the callers look up an owner's edge to one
+    /// child (vnet0's cloner entry for an ifnet, a rib's entry for a route), and the
+    /// child's in-list stays short however many children the owner has. Both lists are
+    /// in creation order, so either walk finds the same (oldest) edge.
     pub fn edge_to(&self, from: ObjId, to: ObjId, label: &str) -> Option<EdgeId> {
-        self.o(from).out.iter().copied().find(|e| {
+        let hit = |e: &EdgeId| {
             let x = &self.edges[e.0 as usize];
-            x.live && x.to == to && x.label == label
-        })
+            x.live && x.from == from && x.to == to && x.label == label
+        };
+        let (out, inn) = (&self.o(from).out, &self.o(to).inn);
+        if out.len() <= inn.len() {
+            out.iter().copied().find(hit)
+        } else {
+            inn.iter().copied().find(hit)
+        }
     }
 
     /// Drops a count that has no edge (index ref, persist, temporary holds).
@@ -604,7 +666,7 @@ impl World {
         if !live {
             return Err(Stop::Internal(format!("edge {} dropped twice", e.0)));
         }
-        self.edges[e.0 as usize].live = false;
+        self.kill_edge(e);
         self.ev(EventKind::Unref, to, Some(e), Some(self.edges[e.0 as usize].from));
         if kind == EdgeKind::Counted {
             let n = self.dec(to, self.edges[e.0 as usize].label)?;
@@ -664,36 +726,39 @@ impl World {
             o.freed_by = by.to_vec();
         }
         self.ev(EventKind::Freed, obj, None, None);
-        let inn = self.o(obj).inn.clone();
-        for e in inn {
-            let x = self.edges[e.0 as usize].clone();
+        // Walk by position: nothing below adds an edge, so the lists are not compacted
+        // meanwhile (and an object has no edge to itself).
+        let mut i = 0;
+        while let Some(&e) = self.o(obj).inn.get(i) {
+            i += 1;
+            let x = &self.edges[e.0 as usize];
             if !x.live {
                 continue;
             }
-            match x.kind {
+            let (kind, from, dangling, label) = (x.kind, x.from, x.dangling, x.label);
+            match kind {
                 EdgeKind::Owner => {
-                    self.edges[e.0 as usize].live = false;
-                    let from = self.edges[e.0 as usize].from;
+                    self.kill_edge(e);
                     self.ev(EventKind::Unref, obj, Some(e), Some(from));
                 }
                 EdgeKind::Raw => {
-                    if !x.dangling {
+                    if !dangling {
                         self.edges[e.0 as usize].dangling = true;
-                        self.ev(EventKind::Dangling, obj, Some(e), Some(x.from));
+                        self.ev(EventKind::Dangling, obj, Some(e), Some(from));
                     }
                 }
                 EdgeKind::Counted => {
                     return Err(Stop::Internal(format!(
-                        "{} freed while {} holds a counted reference ({})",
+                        "{} freed while {} holds a counted reference ({label})",
                         self.o(obj).name,
-                        self.o(x.from).name,
-                        x.label
+                        self.o(from).name,
                     )));
                 }
             }
         }
-        let out = self.o(obj).out.clone();
-        for e in out {
+        let mut i = 0;
+        while let Some(&e) = self.o(obj).out.get(i) {
+            i += 1;
             if self.edges[e.0 as usize].live {
                 self.drop_edge(e)?;
             }
@@ -781,6 +846,9 @@ impl World {
             nhops: BTreeMap::new(),
         }));
         self.add_edge(vnet, rib, EdgeKind::Owner, "V_rt_tables");
+        if self.vn(vnet).first_rib.is_none() {
+            self.vnm(vnet).first_rib = Some(rib);
+        }
         self.add_edge(rib, ctl, EdgeKind::Owner, "nh_control");
         self.vnm(vnet).ribs.insert((fib, fam), rib);
         rib
@@ -846,7 +914,9 @@ impl World {
         );
         self.add_edge(rib, rt, EdgeKind::Owner, "rnh radix");
         self.add_edge(rt, nh, EdgeKind::Counted, "rt_nhop");
-        self.ribm(rib).routes.insert((masked(dest, len), len), rt);
+        let rkey = (masked(dest, len), len);
+        self.ribm(rib).routes.insert(rkey, rt);
+        self.index_route(rt, rkey, true);
         self.rib_notify(rib);
         rt
     }
@@ -863,13 +933,32 @@ impl World {
         if let Data::Rt(r) = &mut self.om(rt).data {
             r.linked = false;
         }
-        self.ribm(rib).routes.remove(&(masked(dest, len), len));
+        let rkey = (masked(dest, len), len);
+        self.ribm(rib).routes.remove(&rkey);
+        self.index_route(rt, rkey, false);
         if let Some(e) = self.edge_to(rib, rt, "rnh radix") {
             self.drop_edge(e)?;
         }
         self.defer(rt, vec![by, "rt_free", "destroy_rtentry"]);
         self.rib_notify(rib);
         Ok(())
+    }
+
+    /// Adds or removes a route in its vnet's `routes_by_ifp`.
+    fn index_route(&mut self, rt: ObjId, rkey: (u128, u8), add: bool) {
+        let (rib, nh) = (self.rt(rt).rib, self.rt(rt).nh);
+        let ifp = self.nh(nh).key.0;
+        let (vnet, fib, fam) = {
+            let r = self.rib(rib);
+            (r.vnet, r.fib, r.fam)
+        };
+        let k = (ifp, (fib, fam), rkey, rt);
+        let v = self.vnm(vnet);
+        if add {
+            v.routes_by_ifp.insert(k);
+        } else {
+            v.routes_by_ifp.remove(&k);
+        }
     }
 
     /// rib_notify: every subscriber's callback runs. During set-up a route cache is
@@ -1033,7 +1122,7 @@ impl World {
             }
             let label = hash_label(fam);
             if let Some(e) = self.edge_to(v, a, label) {
-                self.edges[e.0 as usize].live = false;
+                self.kill_edge(e);
                 self.ev(EventKind::Unref, a, Some(e), Some(v));
             }
         }
@@ -1042,15 +1131,9 @@ impl World {
     /// Routes in the interface's vnet whose nexthop transmits on it.
     pub fn routes_via(&self, ifp: ObjId) -> Vec<ObjId> {
         let vnet = self.ifn(ifp).vnet;
-        let mut out = Vec::new();
-        for rib in self.vn(vnet).ribs.values() {
-            for rt in self.rib(*rib).routes.values() {
-                if self.nh(self.rt(*rt).nh).key.0 == ifp {
-                    out.push(*rt);
-                }
-            }
-        }
-        out
+        let lo = (ifp, (0, Fam::Inet), (0, 0), ObjId(0));
+        let hi = (ifp, (u32::MAX, Fam::Inet6), (u128::MAX, u8::MAX), ObjId(u32::MAX));
+        self.vn(vnet).routes_by_ifp.range(lo..=hi).map(|k| k.3).collect()
     }
 
     fn add_addr(
@@ -1261,8 +1344,8 @@ impl World {
                 vnet_flag: true,
                 vnet: ObjId(1),
                 parent: None,
-                children: Vec::new(),
-                procs: Vec::new(),
+                children: BTreeSet::new(),
+                procs: BTreeSet::new(),
                 entry: 0,
             }),
         );
@@ -1407,7 +1490,7 @@ impl World {
                 );
                 self.add_edge(pid, p, EdgeKind::Counted, "p_ucred->cr_prison");
                 self.prm(p).uref += 1;
-                self.prm(p).procs.push(pid);
+                self.prm(p).procs.insert(pid);
                 Ok(())
             }
             Command::RouteAdd { jail, flag, dest, gateway } => {
@@ -1452,8 +1535,8 @@ impl World {
                 vnet_flag: vnet,
                 vnet: pvnet,
                 parent: Some(parent),
-                children: Vec::new(),
-                procs: Vec::new(),
+                children: BTreeSet::new(),
+                procs: BTreeSet::new(),
                 entry: i,
             }),
         );
@@ -1462,7 +1545,7 @@ impl World {
             self.add_edge(p, parent, EdgeKind::Counted, "pr_parent");
             self.prm(parent).uref += 1;
         }
-        self.prm(parent).children.push(p);
+        self.prm(parent).children.insert(p);
         self.prisons.insert(name.to_string(), p);
         if vnet {
             let v = self.new_obj(

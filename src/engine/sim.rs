@@ -322,9 +322,7 @@ impl World {
         self.set_state(p, PrState::Invalid);
         self.freeprison.push(p);
         if let Some(parent) = self.pr(p).parent {
-            let pc: Vec<ObjId> =
-                self.pr(parent).children.iter().copied().filter(|c| *c != p).collect();
-            self.prm(parent).children = pc;
+            self.prm(parent).children.remove(&p);
             if parent != self.prison0 {
                 let e = self.edge_to(p, parent, "pr_parent");
                 self.deref(parent, e.map(DropRef::Edge), 1, stage)?;
@@ -363,7 +361,7 @@ impl World {
     }
 
     fn subtree_post(&self, p: ObjId, out: &mut Vec<ObjId>) {
-        for c in self.pr(p).children.clone() {
+        for &c in &self.pr(p).children {
             if self.pr(c).state == PrState::Alive {
                 self.subtree_post(c, out);
             }
@@ -552,7 +550,7 @@ impl World {
             )
         });
         let e = self.edge_to(pid, p, "p_ucred->cr_prison");
-        self.prm(p).procs.retain(|x| *x != pid);
+        self.prm(p).procs.remove(&pid);
         self.deref(p, e.map(DropRef::Edge), 1, Stage::ProcessExit)?;
         self.free(pid, &["exit1"])?;
         self.end_step();
@@ -959,14 +957,7 @@ impl World {
     fn ip_destroy(&mut self, v: ObjId, inet6: bool, func: &str, path: &[&str]) -> R {
         let fam = if inet6 { Fam::Inet6 } else { Fam::Inet };
         if self.vn(v).rt_tables_freed {
-            let rib = self
-                .o(v)
-                .out
-                .iter()
-                .map(|e| &self.edges[e.0 as usize])
-                .find(|e| e.label == "V_rt_tables")
-                .map(|e| e.to);
-            if let Some(rib) = rib {
+            if let Some(rib) = self.vn(v).first_rib {
                 let msg = format!(
                     "page fault in rib_flush_routes_family: {func} looks up V_rt_tables, which \
                      rtables_destroy freed at step {}",
@@ -1091,6 +1082,7 @@ impl World {
             self.free(rib, &["rtables_destroy", "rt_table_destroy"])?;
         }
         self.vnm(v).ribs.clear();
+        self.vnm(v).routes_by_ifp.clear();
         self.vnm(v).rt_tables_freed = true;
         let drained = self.drain()?;
         self.text(|_| {
