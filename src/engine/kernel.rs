@@ -13,7 +13,13 @@
 //!   counted ones); raw in-edges stay and become dangling.
 //! - All containers are ordered (BTreeMap/Vec), so a run is deterministic.
 //!
-//! Modelling choices [I] made here: a vnet jail's lo0 has no address; an interface address
+//! Facts checked in FreeBSD sources [V]: every vnet gets lo0 from vnet_loif_init (if_loop.c)
+//! and the kernel gives it no address (127.0.0.1 comes from userland, which the model does
+//! not run); both epair halves sit on the creating vnet's cloner list (if_epair.c);
+//! `ifconfig IF vnet J` for a jail that shares the interface's vnet fails with EEXIST
+//! (if.c if_vmove_loan), as does a name already taken in the target vnet.
+//!
+//! Modelling choices [I] made here: an interface address
 //! adds only its connected route (no loopback host route); a route via `-interface IF` on
 //! an interface without an address of that family has no `nh_ifa` (link-level addresses
 //! are not modelled); nexthops are shared per (rib, ifp, ifa, gateway); a tunnel's outer
@@ -1565,7 +1571,8 @@ impl World {
             self.om(p).vnet_at_birth = Some(v);
             self.prm(p).vnet = v;
             self.add_edge(p, v, EdgeKind::Owner, "pr_vnet");
-            // vnet_alloc's constructors: routing tables, then lo0 (vnet_loif_init).
+            // vnet_alloc's constructors: routing tables, then lo0 (vnet_loif_init at
+            // PROTO_IF/ANY creates it; its 127.0.0.1 comes from userland, not modelled) [V].
             self.ensure_rib(v, 0, Fam::Inet);
             self.ensure_rib(v, 0, Fam::Inet6);
             self.create_ifnet(v, Driver::Lo, "lo0", None);
@@ -1704,6 +1711,8 @@ impl World {
                     return Err(berr(i, format!("ifconfig: jail \"{target}\" not found")));
                 }
                 let tv = self.pr(t).vnet;
+                // if_vmove_loan: a target prison whose vnet is the interface's own (a
+                // non-vnet jail) gives EEXIST, as does a name taken there [V if.c].
                 if tv == vnet {
                     return Err(berr(i, "ifconfig: SIOCSIFVNET: File exists".into()));
                 }
