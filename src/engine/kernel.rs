@@ -34,6 +34,14 @@ use crate::engine::trace::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
+/// `format!` for an object's display name or key, or an empty string (no allocation) when
+/// the world is built without labels for the verdict-only path.
+macro_rules! lbl {
+    ($w:expr, $($t:tt)*) => {
+        if $w.labels { format!($($t)*) } else { String::new() }
+    };
+}
+
 pub const VNET_MAGIC_N: u32 = 0x5e4a_6f28;
 pub const VNET_MAGIC_FREED: u32 = 0xdead_beef;
 
@@ -364,6 +372,9 @@ pub struct World {
     pub halted: bool,
     /// Prisons whose creation reference is held until the build ends.
     pub held: Vec<ObjId>,
+    /// Whether objects get display names and keys. Off only for `verdict`, which reports
+    /// nothing but the outcome; interface names are always kept (they are looked up).
+    pub labels: bool,
 }
 
 /// Kernel options the model knows.
@@ -823,11 +834,11 @@ impl World {
             return r;
         }
         let vkey = self.vkey(vnet);
-        let name = format!("rib {}/fib{fib}", fam.name());
+        let name = lbl!(self, "rib {}/fib{fib}", fam.name());
         let rib = self.new_obj(
             ObjKind::RibHead,
             name.clone(),
-            format!("{vkey}/rib/{}/{fib}", fam.name()),
+            lbl!(self, "{vkey}/rib/{}/{fib}", fam.name()),
             Some(vnet),
             Some(vnet),
             0,
@@ -835,8 +846,8 @@ impl World {
         );
         let ctl = self.new_obj(
             ObjKind::NhControl,
-            format!("nh_control {}/fib{fib}", fam.name()),
-            format!("{vkey}/nhctl/{}/{fib}", fam.name()),
+            lbl!(self, "nh_control {}/fib{fib}", fam.name()),
+            lbl!(self, "{vkey}/nhctl/{}/{fib}", fam.name()),
             Some(vnet),
             Some(vnet),
             0,
@@ -862,6 +873,9 @@ impl World {
 
     /// A key prefix for objects in a vnet: `host` or the owning jail's name.
     pub fn vkey(&self, vnet: ObjId) -> String {
+        if !self.labels {
+            return String::new();
+        }
         if vnet == self.vnet0 {
             return "host".into();
         }
@@ -882,13 +896,13 @@ impl World {
         let (fam, fib) = (self.rib(rib).fam, self.rib(rib).fib);
         let ifname = self.o(ifp).name.clone();
         let name = match gw {
-            Some(g) => format!("nexthop {g} via {ifname}"),
-            None => format!("nexthop {ifname}"),
+            Some(g) => lbl!(self, "nexthop {g} via {ifname}"),
+            None => lbl!(self, "nexthop {ifname}"),
         };
         let n = self.new_obj(
             ObjKind::Nexthop,
             name.clone(),
-            format!("{vkey}/nh/{}/{fib}/{}", fam.name(), self.objs.len()),
+            lbl!(self, "{vkey}/nh/{}/{fib}/{}", fam.name(), self.objs.len()),
             Some(vnet),
             Some(vnet),
             0,
@@ -911,8 +925,8 @@ impl World {
         let fib = self.rib(rib).fib;
         let rt = self.new_obj(
             ObjKind::Rtentry,
-            format!("route {}/{len}", prefix_addr(dest, len)),
-            format!("{vkey}/rt/{fib}/{dest}/{len}"),
+            lbl!(self, "route {}/{len}", prefix_addr(dest, len)),
+            lbl!(self, "{vkey}/rt/{fib}/{dest}/{len}"),
             Some(vnet),
             Some(vnet),
             0,
@@ -1069,7 +1083,7 @@ impl World {
         let ifp = self.new_obj(
             ObjKind::Ifnet(driver),
             name.to_string(),
-            format!("{vkey}/{name}"),
+            lbl!(self, "{vkey}/{name}"),
             Some(vnet),
             Some(vnet),
             1,
@@ -1164,8 +1178,8 @@ impl World {
         let ifname = self.o(ifp).name.clone();
         let a = self.new_obj(
             ObjKind::Ifaddr,
-            format!("{ifname} {} {addr}", fam.name()),
-            format!("{vkey}/{ifname}/{addr}"),
+            lbl!(self, "{ifname} {} {addr}", fam.name()),
+            lbl!(self, "{vkey}/{ifname}/{addr}"),
             Some(vnet),
             Some(vnet),
             0,
@@ -1202,8 +1216,8 @@ impl World {
             None => {
                 let c = self.new_obj(
                     ObjKind::RouteCache,
-                    format!("{ifname} route cache"),
-                    format!("{vkey}/{ifname}/rc"),
+                    lbl!(self, "{ifname} route cache"),
+                    lbl!(self, "{vkey}/{ifname}/rc"),
                     Some(vnet),
                     Some(self.ifn(ifp).home),
                     0,
@@ -1218,8 +1232,8 @@ impl World {
         let rname = self.o(rib).name.clone();
         let s = self.new_obj(
             ObjKind::Subscription,
-            format!("{ifname}'s rib subscription ({rname})"),
-            format!("{vkey}/{ifname}/rs/{seq}"),
+            lbl!(self, "{ifname}'s rib subscription ({rname})"),
+            lbl!(self, "{vkey}/{ifname}/rs/{seq}"),
             Some(vnet),
             Some(vnet),
             0,
@@ -1334,6 +1348,7 @@ impl World {
             building: true,
             halted: false,
             held: Vec::new(),
+            labels: true,
         };
         let p0 = w.new_obj(
             ObjKind::Prison,
@@ -1382,7 +1397,20 @@ impl World {
         scenario: &Scenario,
         extra: &[(String, Slot)],
     ) -> Result<(World, Vec<usize>), BuildError> {
+        World::build_with(scenario, extra, true)
+    }
+
+    /// `build`, optionally without display names and keys (the verdict-only path).
+    pub fn build_with(
+        scenario: &Scenario,
+        extra: &[(String, Slot)],
+        labels: bool,
+    ) -> Result<(World, Vec<usize>), BuildError> {
         let mut w = World::new_world();
+        w.labels = labels;
+        let n = scenario.entries.len();
+        w.objs.reserve(8 * n);
+        w.edges.reserve(24 * n);
         let mut moves: Vec<(String, Slot)> = Vec::new();
         let mut removes = Vec::new();
         for (i, e) in scenario.entries.iter().enumerate() {
@@ -1487,8 +1515,12 @@ impl World {
                 let n = self.pr(p).procs.len() + 1;
                 let pid = self.new_obj(
                     ObjKind::Process,
-                    format!("{} (pid in {jail})", argv.split_whitespace().next().unwrap_or("proc")),
-                    format!("{jail}/proc{n}"),
+                    lbl!(
+                        self,
+                        "{} (pid in {jail})",
+                        argv.split_whitespace().next().unwrap_or("proc")
+                    ),
+                    lbl!(self, "{jail}/proc{n}"),
                     Some(v),
                     Some(p),
                     0,
@@ -1528,7 +1560,7 @@ impl World {
         let pvnet = self.pr(parent).vnet;
         let p = self.new_obj(
             ObjKind::Prison,
-            format!("prison {name}"),
+            lbl!(self, "prison {name}"),
             name.to_string(),
             Some(pvnet),
             Some(parent),
@@ -1556,8 +1588,8 @@ impl World {
         if vnet {
             let v = self.new_obj(
                 ObjKind::Vnet,
-                format!("vnet {name}"),
-                format!("{name}/vnet"),
+                lbl!(self, "vnet {name}"),
+                lbl!(self, "{name}/vnet"),
                 None,
                 Some(p),
                 0,

@@ -46,7 +46,7 @@ pub fn simulate(scenario: &Scenario, lane: &Lane) -> Result<Trace, BuildError> {
 
 /// The outcome only: the same engine with recording off (for the explorer).
 pub fn verdict(scenario: &Scenario, lane: &Lane) -> Result<Outcome, BuildError> {
-    let (w, removes) = World::build(scenario, &lane.extra)?;
+    let (w, removes) = World::build_with(scenario, &lane.extra, false)?;
     verdict_built(w, scenario, &removes, lane.order)
 }
 
