@@ -9,6 +9,16 @@
 //!   disagree with the full run on the outcome.
 //! - Prison reference drops follow prison_deref's order: pr_uref first (PD_DEUREF), then
 //!   pr_ref (PD_DEREF); a vnet is destroyed only after its prison's last pr_ref.
+//!
+//! `stuck` and `leak` are checked generically at the end (decisions §14), yet no scenario
+//! the script can express reaches them today [I]. The documented mechanisms are all
+//! answered by code the model runs: wg's creator cred is dropped by wg_prison_remove at
+//! prison_cleanup (network.md §3.4, §6.10), so a wg reclaimed to the host or loaned away
+//! cannot keep its jail dying; a nexthop can pin another vnet's ifnet (§2.6), but every
+//! interface leaving a vnet or destroyed while its vnet is alive gets a full detach that
+//! flushes the routes through it, and the route cache only loses that race in the kernel
+//! (§5.3's "busy cache slot"), which a script cannot stage; vxlan in a jail fails at
+//! create (§8). A what-if that removes a hook, or a race, would need a new command.
 
 use crate::engine::kernel::*;
 use crate::engine::registry::Action;
