@@ -5,6 +5,8 @@
 //! - `prof_sim 1 0 K`: K seed verdicts only (for `valgrind --tool=callgrind`).
 //! - `prof_sim golden`: every preset, every tests/scenarios/*.vnet and a 12-jail generated
 //!   scenario under all orders, as JSON; diff two builds' output to prove traces unchanged.
+// A native-only profiling driver: wall-clock timing is its purpose (the lint guards wasm code).
+#![allow(clippy::disallowed_methods)]
 use std::time::Instant;
 use vnet_playground::engine::presets::SEED;
 use vnet_playground::engine::script::parse;

@@ -176,7 +176,7 @@ pub struct Vnet {
     pub epair_units: BTreeSet<u32>,
     /// Routes in `ribs` by transmit interface, as (ifp, rib key, route key, rtentry):
     /// `routes_via` reads one range, in the same (rib, route) order as a full walk.
-    pub routes_by_ifp: BTreeSet<(ObjId, (u32, Fam), (u128, u8), ObjId)>,
+    pub routes_by_ifp: BTreeSet<RouteByIfp>,
     /// The first rib_head this vnet created (what V_rt_tables points at first).
     pub first_rib: Option<ObjId>,
 }
@@ -233,6 +233,9 @@ pub struct Rib {
     pub ctl: ObjId,
     pub nhops: BTreeMap<NhKey, ObjId>,
 }
+
+/// A `routes_by_ifp` entry: (transmit ifnet, (fib, family), (masked dest, len), rtentry).
+pub type RouteByIfp = (ObjId, (u32, Fam), (u128, u8), ObjId);
 
 pub type NhKey = (ObjId, Option<ObjId>, Option<IpAddr>);
 
