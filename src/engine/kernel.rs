@@ -13,7 +13,13 @@
 //!   counted ones); raw in-edges stay and become dangling.
 //! - All containers are ordered (BTreeMap/Vec), so a run is deterministic.
 //!
-//! Modelling choices [I] made here: a vnet jail's lo0 has no address; an interface address
+//! Facts checked in FreeBSD sources [V]: every vnet gets lo0 from vnet_loif_init (if_loop.c)
+//! and the kernel gives it no address (127.0.0.1 comes from userland, which the model does
+//! not run); both epair halves sit on the creating vnet's cloner list (if_epair.c);
+//! `ifconfig IF vnet J` for a jail that shares the interface's vnet fails with EEXIST
+//! (if.c if_vmove_loan), as does a name already taken in the target vnet.
+//!
+//! Modelling choices [I] made here: an interface address
 //! adds only its connected route (no loopback host route); a route via `-interface IF` on
 //! an interface without an address of that family has no `nh_ifa` (link-level addresses
 //! are not modelled); nexthops are shared per (rib, ifp, ifa, gateway); a tunnel's outer
@@ -27,6 +33,14 @@ use crate::engine::si::*;
 use crate::engine::trace::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
+
+/// `format!` for an object's display name or key, or an empty string (no allocation) when
+/// the world is built without labels for the verdict-only path.
+macro_rules! lbl {
+    ($w:expr, $($t:tt)*) => {
+        if $w.labels { format!($($t)*) } else { String::new() }
+    };
+}
 
 pub const VNET_MAGIC_N: u32 = 0x5e4a_6f28;
 pub const VNET_MAGIC_FREED: u32 = 0xdead_beef;
@@ -133,8 +147,10 @@ pub struct Prison {
     pub vnet_flag: bool,
     pub vnet: ObjId,
     pub parent: Option<ObjId>,
-    pub children: Vec<ObjId>,
-    pub procs: Vec<ObjId>,
+    /// Live children, in creation order (ids grow with creation).
+    pub children: BTreeSet<ObjId>,
+    /// Its processes not yet exited, in creation order.
+    pub procs: BTreeSet<ObjId>,
     /// The scenario entry that created it (for errors).
     pub entry: usize,
 }
@@ -158,6 +174,11 @@ pub struct Vnet {
     /// The inet/inet6 address hashes.
     pub hash: BTreeMap<Fam, BTreeSet<ObjId>>,
     pub epair_units: BTreeSet<u32>,
+    /// Routes in `ribs` by transmit interface, as (ifp, rib key, route key, rtentry):
+    /// `routes_via` reads one range, in the same (rib, route) order as a full walk.
+    pub routes_by_ifp: BTreeSet<RouteByIfp>,
+    /// The first rib_head this vnet created (what V_rt_tables points at first).
+    pub first_rib: Option<ObjId>,
 }
 
 impl Vnet {
@@ -212,6 +233,9 @@ pub struct Rib {
     pub ctl: ObjId,
     pub nhops: BTreeMap<NhKey, ObjId>,
 }
+
+/// A `routes_by_ifp` entry: (transmit ifnet, (fib, family), (masked dest, len), rtentry).
+pub type RouteByIfp = (ObjId, (u32, Fam), (u128, u8), ObjId);
 
 pub type NhKey = (ObjId, Option<ObjId>, Option<IpAddr>);
 
@@ -274,8 +298,14 @@ pub struct Obj {
     /// The vnet or prison whose destruction orphans this object (for leaks).
     pub owner: Option<ObjId>,
     pub data: Data,
+    /// Out-edges in creation order. Dead edges linger until the next compaction (see
+    /// `add_edge`); readers skip them.
     pub out: Vec<EdgeId>,
+    /// In-edges in creation order, with the same lazy compaction.
     pub inn: Vec<EdgeId>,
+    /// How many entries of `out` / `inn` are dead (drives compaction).
+    pub dead_out: u32,
+    pub dead_in: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -345,6 +375,9 @@ pub struct World {
     pub halted: bool,
     /// Prisons whose creation reference is held until the build ends.
     pub held: Vec<ObjId>,
+    /// Whether objects get display names and keys. Off only for `verdict`, which reports
+    /// nothing but the outcome; interface names are always kept (they are looked up).
+    pub labels: bool,
 }
 
 /// Kernel options the model knows.
@@ -530,6 +563,8 @@ impl World {
             data,
             out: Vec::new(),
             inn: Vec::new(),
+            dead_out: 0,
+            dead_in: 0,
         });
         self.ev(EventKind::Created, id, None, None);
         if count > 0 {
@@ -548,6 +583,8 @@ impl World {
     ) -> EdgeId {
         let id = EdgeId(self.edges.len() as u32);
         self.edges.push(E { from, to, kind, label, live: true, dangling: false });
+        self.compact(from);
+        self.compact(to);
         self.om(from).out.push(id);
         self.om(to).inn.push(id);
         if kind == EdgeKind::Counted {
@@ -558,7 +595,42 @@ impl World {
         id
     }
 
-    /// The live out-edge of `from` with this label, if any.
+    /// Drops the dead entries of an object's edge lists once they are the majority, so
+    /// that walks stay proportional to the live edges (amortised O(1) per edge). Runs
+    /// only when an edge is added, never while a list is being walked.
+    fn compact(&mut self, id: ObjId) {
+        let o = &self.objs[id.0 as usize];
+        let (dead_out, dead_in) = (o.dead_out as usize, o.dead_in as usize);
+        if dead_out >= 8 && dead_out * 2 >= o.out.len() {
+            let mut out = std::mem::take(&mut self.om(id).out);
+            out.retain(|e| self.edges[e.0 as usize].live);
+            let o = self.om(id);
+            o.out = out;
+            o.dead_out = 0;
+        }
+        if dead_in >= 8 && dead_in * 2 >= self.o(id).inn.len() {
+            let mut inn = std::mem::take(&mut self.om(id).inn);
+            inn.retain(|e| self.edges[e.0 as usize].live);
+            let o = self.om(id);
+            o.inn = inn;
+            o.dead_in = 0;
+        }
+    }
+
+    /// Marks a live edge dead (the only place `live` goes false).
+    pub fn kill_edge(&mut self, e: EdgeId) {
+        let x = &mut self.edges[e.0 as usize];
+        if !x.live {
+            return;
+        }
+        x.live = false;
+        let (from, to) = (x.from, x.to);
+        self.om(from).dead_out += 1;
+        self.om(to).dead_in += 1;
+    }
+
+    /// The live out-edge of `from` with this label, if any (the oldest). Callers ask this
+    /// only of objects with a handful of out-edges (an ifnet, a cache).
     pub fn out_edge(&self, from: ObjId, label: &str) -> Option<EdgeId> {
         self.o(from)
             .out
@@ -567,12 +639,22 @@ impl World {
             .find(|e| self.edges[e.0 as usize].live && self.edges[e.0 as usize].label == label)
     }
 
-    /// The live out-edge of `from` to `to` with this label, if any.
+    /// The live edge `from --label--> to`, if any (the oldest). It walks the shorter of
+    /// `from`'s out-list and `to`'s in-list: the callers look up an owner's edge to one
+    /// child (vnet0's cloner entry for an ifnet, a rib's entry for a route), and the
+    /// child's in-list stays short however many children the owner has. Both lists are
+    /// in creation order, so either walk finds the same (oldest) edge.
     pub fn edge_to(&self, from: ObjId, to: ObjId, label: &str) -> Option<EdgeId> {
-        self.o(from).out.iter().copied().find(|e| {
+        let hit = |e: &EdgeId| {
             let x = &self.edges[e.0 as usize];
-            x.live && x.to == to && x.label == label
-        })
+            x.live && x.from == from && x.to == to && x.label == label
+        };
+        let (out, inn) = (&self.o(from).out, &self.o(to).inn);
+        if out.len() <= inn.len() {
+            out.iter().copied().find(hit)
+        } else {
+            inn.iter().copied().find(hit)
+        }
     }
 
     /// Drops a count that has no edge (index ref, persist, temporary holds).
@@ -604,7 +686,7 @@ impl World {
         if !live {
             return Err(Stop::Internal(format!("edge {} dropped twice", e.0)));
         }
-        self.edges[e.0 as usize].live = false;
+        self.kill_edge(e);
         self.ev(EventKind::Unref, to, Some(e), Some(self.edges[e.0 as usize].from));
         if kind == EdgeKind::Counted {
             let n = self.dec(to, self.edges[e.0 as usize].label)?;
@@ -664,36 +746,39 @@ impl World {
             o.freed_by = by.to_vec();
         }
         self.ev(EventKind::Freed, obj, None, None);
-        let inn = self.o(obj).inn.clone();
-        for e in inn {
-            let x = self.edges[e.0 as usize].clone();
+        // Walk by position: nothing below adds an edge, so the lists are not compacted
+        // meanwhile (and an object has no edge to itself).
+        let mut i = 0;
+        while let Some(&e) = self.o(obj).inn.get(i) {
+            i += 1;
+            let x = &self.edges[e.0 as usize];
             if !x.live {
                 continue;
             }
-            match x.kind {
+            let (kind, from, dangling, label) = (x.kind, x.from, x.dangling, x.label);
+            match kind {
                 EdgeKind::Owner => {
-                    self.edges[e.0 as usize].live = false;
-                    let from = self.edges[e.0 as usize].from;
+                    self.kill_edge(e);
                     self.ev(EventKind::Unref, obj, Some(e), Some(from));
                 }
                 EdgeKind::Raw => {
-                    if !x.dangling {
+                    if !dangling {
                         self.edges[e.0 as usize].dangling = true;
-                        self.ev(EventKind::Dangling, obj, Some(e), Some(x.from));
+                        self.ev(EventKind::Dangling, obj, Some(e), Some(from));
                     }
                 }
                 EdgeKind::Counted => {
                     return Err(Stop::Internal(format!(
-                        "{} freed while {} holds a counted reference ({})",
+                        "{} freed while {} holds a counted reference ({label})",
                         self.o(obj).name,
-                        self.o(x.from).name,
-                        x.label
+                        self.o(from).name,
                     )));
                 }
             }
         }
-        let out = self.o(obj).out.clone();
-        for e in out {
+        let mut i = 0;
+        while let Some(&e) = self.o(obj).out.get(i) {
+            i += 1;
             if self.edges[e.0 as usize].live {
                 self.drop_edge(e)?;
             }
@@ -752,11 +837,11 @@ impl World {
             return r;
         }
         let vkey = self.vkey(vnet);
-        let name = format!("rib {}/fib{fib}", fam.name());
+        let name = lbl!(self, "rib {}/fib{fib}", fam.name());
         let rib = self.new_obj(
             ObjKind::RibHead,
             name.clone(),
-            format!("{vkey}/rib/{}/{fib}", fam.name()),
+            lbl!(self, "{vkey}/rib/{}/{fib}", fam.name()),
             Some(vnet),
             Some(vnet),
             0,
@@ -764,8 +849,8 @@ impl World {
         );
         let ctl = self.new_obj(
             ObjKind::NhControl,
-            format!("nh_control {}/fib{fib}", fam.name()),
-            format!("{vkey}/nhctl/{}/{fib}", fam.name()),
+            lbl!(self, "nh_control {}/fib{fib}", fam.name()),
+            lbl!(self, "{vkey}/nhctl/{}/{fib}", fam.name()),
             Some(vnet),
             Some(vnet),
             0,
@@ -781,6 +866,9 @@ impl World {
             nhops: BTreeMap::new(),
         }));
         self.add_edge(vnet, rib, EdgeKind::Owner, "V_rt_tables");
+        if self.vn(vnet).first_rib.is_none() {
+            self.vnm(vnet).first_rib = Some(rib);
+        }
         self.add_edge(rib, ctl, EdgeKind::Owner, "nh_control");
         self.vnm(vnet).ribs.insert((fib, fam), rib);
         rib
@@ -788,6 +876,9 @@ impl World {
 
     /// A key prefix for objects in a vnet: `host` or the owning jail's name.
     pub fn vkey(&self, vnet: ObjId) -> String {
+        if !self.labels {
+            return String::new();
+        }
         if vnet == self.vnet0 {
             return "host".into();
         }
@@ -808,13 +899,13 @@ impl World {
         let (fam, fib) = (self.rib(rib).fam, self.rib(rib).fib);
         let ifname = self.o(ifp).name.clone();
         let name = match gw {
-            Some(g) => format!("nexthop {g} via {ifname}"),
-            None => format!("nexthop {ifname}"),
+            Some(g) => lbl!(self, "nexthop {g} via {ifname}"),
+            None => lbl!(self, "nexthop {ifname}"),
         };
         let n = self.new_obj(
             ObjKind::Nexthop,
             name.clone(),
-            format!("{vkey}/nh/{}/{fib}/{}", fam.name(), self.objs.len()),
+            lbl!(self, "{vkey}/nh/{}/{fib}/{}", fam.name(), self.objs.len()),
             Some(vnet),
             Some(vnet),
             0,
@@ -837,8 +928,8 @@ impl World {
         let fib = self.rib(rib).fib;
         let rt = self.new_obj(
             ObjKind::Rtentry,
-            format!("route {}/{len}", prefix_addr(dest, len)),
-            format!("{vkey}/rt/{fib}/{dest}/{len}"),
+            lbl!(self, "route {}/{len}", prefix_addr(dest, len)),
+            lbl!(self, "{vkey}/rt/{fib}/{dest}/{len}"),
             Some(vnet),
             Some(vnet),
             0,
@@ -846,7 +937,9 @@ impl World {
         );
         self.add_edge(rib, rt, EdgeKind::Owner, "rnh radix");
         self.add_edge(rt, nh, EdgeKind::Counted, "rt_nhop");
-        self.ribm(rib).routes.insert((masked(dest, len), len), rt);
+        let rkey = (masked(dest, len), len);
+        self.ribm(rib).routes.insert(rkey, rt);
+        self.index_route(rt, rkey, true);
         self.rib_notify(rib);
         rt
     }
@@ -863,13 +956,32 @@ impl World {
         if let Data::Rt(r) = &mut self.om(rt).data {
             r.linked = false;
         }
-        self.ribm(rib).routes.remove(&(masked(dest, len), len));
+        let rkey = (masked(dest, len), len);
+        self.ribm(rib).routes.remove(&rkey);
+        self.index_route(rt, rkey, false);
         if let Some(e) = self.edge_to(rib, rt, "rnh radix") {
             self.drop_edge(e)?;
         }
         self.defer(rt, vec![by, "rt_free", "destroy_rtentry"]);
         self.rib_notify(rib);
         Ok(())
+    }
+
+    /// Adds or removes a route in its vnet's `routes_by_ifp`.
+    fn index_route(&mut self, rt: ObjId, rkey: (u128, u8), add: bool) {
+        let (rib, nh) = (self.rt(rt).rib, self.rt(rt).nh);
+        let ifp = self.nh(nh).key.0;
+        let (vnet, fib, fam) = {
+            let r = self.rib(rib);
+            (r.vnet, r.fib, r.fam)
+        };
+        let k = (ifp, (fib, fam), rkey, rt);
+        let v = self.vnm(vnet);
+        if add {
+            v.routes_by_ifp.insert(k);
+        } else {
+            v.routes_by_ifp.remove(&k);
+        }
     }
 
     /// rib_notify: every subscriber's callback runs. During set-up a route cache is
@@ -974,7 +1086,7 @@ impl World {
         let ifp = self.new_obj(
             ObjKind::Ifnet(driver),
             name.to_string(),
-            format!("{vkey}/{name}"),
+            lbl!(self, "{vkey}/{name}"),
             Some(vnet),
             Some(vnet),
             1,
@@ -1033,7 +1145,7 @@ impl World {
             }
             let label = hash_label(fam);
             if let Some(e) = self.edge_to(v, a, label) {
-                self.edges[e.0 as usize].live = false;
+                self.kill_edge(e);
                 self.ev(EventKind::Unref, a, Some(e), Some(v));
             }
         }
@@ -1042,15 +1154,9 @@ impl World {
     /// Routes in the interface's vnet whose nexthop transmits on it.
     pub fn routes_via(&self, ifp: ObjId) -> Vec<ObjId> {
         let vnet = self.ifn(ifp).vnet;
-        let mut out = Vec::new();
-        for rib in self.vn(vnet).ribs.values() {
-            for rt in self.rib(*rib).routes.values() {
-                if self.nh(self.rt(*rt).nh).key.0 == ifp {
-                    out.push(*rt);
-                }
-            }
-        }
-        out
+        let lo = (ifp, (0, Fam::Inet), (0, 0), ObjId(0));
+        let hi = (ifp, (u32::MAX, Fam::Inet6), (u128::MAX, u8::MAX), ObjId(u32::MAX));
+        self.vn(vnet).routes_by_ifp.range(lo..=hi).map(|k| k.3).collect()
     }
 
     fn add_addr(
@@ -1075,8 +1181,8 @@ impl World {
         let ifname = self.o(ifp).name.clone();
         let a = self.new_obj(
             ObjKind::Ifaddr,
-            format!("{ifname} {} {addr}", fam.name()),
-            format!("{vkey}/{ifname}/{addr}"),
+            lbl!(self, "{ifname} {} {addr}", fam.name()),
+            lbl!(self, "{vkey}/{ifname}/{addr}"),
             Some(vnet),
             Some(vnet),
             0,
@@ -1113,8 +1219,8 @@ impl World {
             None => {
                 let c = self.new_obj(
                     ObjKind::RouteCache,
-                    format!("{ifname} route cache"),
-                    format!("{vkey}/{ifname}/rc"),
+                    lbl!(self, "{ifname} route cache"),
+                    lbl!(self, "{vkey}/{ifname}/rc"),
                     Some(vnet),
                     Some(self.ifn(ifp).home),
                     0,
@@ -1129,8 +1235,8 @@ impl World {
         let rname = self.o(rib).name.clone();
         let s = self.new_obj(
             ObjKind::Subscription,
-            format!("{ifname}'s rib subscription ({rname})"),
-            format!("{vkey}/{ifname}/rs/{seq}"),
+            lbl!(self, "{ifname}'s rib subscription ({rname})"),
+            lbl!(self, "{vkey}/{ifname}/rs/{seq}"),
             Some(vnet),
             Some(vnet),
             0,
@@ -1245,6 +1351,7 @@ impl World {
             building: true,
             halted: false,
             held: Vec::new(),
+            labels: true,
         };
         let p0 = w.new_obj(
             ObjKind::Prison,
@@ -1261,8 +1368,8 @@ impl World {
                 vnet_flag: true,
                 vnet: ObjId(1),
                 parent: None,
-                children: Vec::new(),
-                procs: Vec::new(),
+                children: BTreeSet::new(),
+                procs: BTreeSet::new(),
                 entry: 0,
             }),
         );
@@ -1293,7 +1400,20 @@ impl World {
         scenario: &Scenario,
         extra: &[(String, Slot)],
     ) -> Result<(World, Vec<usize>), BuildError> {
+        World::build_with(scenario, extra, true)
+    }
+
+    /// `build`, optionally without display names and keys (the verdict-only path).
+    pub fn build_with(
+        scenario: &Scenario,
+        extra: &[(String, Slot)],
+        labels: bool,
+    ) -> Result<(World, Vec<usize>), BuildError> {
         let mut w = World::new_world();
+        w.labels = labels;
+        let n = scenario.entries.len();
+        w.objs.reserve(8 * n);
+        w.edges.reserve(24 * n);
         let mut moves: Vec<(String, Slot)> = Vec::new();
         let mut removes = Vec::new();
         for (i, e) in scenario.entries.iter().enumerate() {
@@ -1398,8 +1518,12 @@ impl World {
                 let n = self.pr(p).procs.len() + 1;
                 let pid = self.new_obj(
                     ObjKind::Process,
-                    format!("{} (pid in {jail})", argv.split_whitespace().next().unwrap_or("proc")),
-                    format!("{jail}/proc{n}"),
+                    lbl!(
+                        self,
+                        "{} (pid in {jail})",
+                        argv.split_whitespace().next().unwrap_or("proc")
+                    ),
+                    lbl!(self, "{jail}/proc{n}"),
                     Some(v),
                     Some(p),
                     0,
@@ -1407,7 +1531,7 @@ impl World {
                 );
                 self.add_edge(pid, p, EdgeKind::Counted, "p_ucred->cr_prison");
                 self.prm(p).uref += 1;
-                self.prm(p).procs.push(pid);
+                self.prm(p).procs.insert(pid);
                 Ok(())
             }
             Command::RouteAdd { jail, flag, dest, gateway } => {
@@ -1439,7 +1563,7 @@ impl World {
         let pvnet = self.pr(parent).vnet;
         let p = self.new_obj(
             ObjKind::Prison,
-            format!("prison {name}"),
+            lbl!(self, "prison {name}"),
             name.to_string(),
             Some(pvnet),
             Some(parent),
@@ -1452,8 +1576,8 @@ impl World {
                 vnet_flag: vnet,
                 vnet: pvnet,
                 parent: Some(parent),
-                children: Vec::new(),
-                procs: Vec::new(),
+                children: BTreeSet::new(),
+                procs: BTreeSet::new(),
                 entry: i,
             }),
         );
@@ -1462,13 +1586,13 @@ impl World {
             self.add_edge(p, parent, EdgeKind::Counted, "pr_parent");
             self.prm(parent).uref += 1;
         }
-        self.prm(parent).children.push(p);
+        self.prm(parent).children.insert(p);
         self.prisons.insert(name.to_string(), p);
         if vnet {
             let v = self.new_obj(
                 ObjKind::Vnet,
-                format!("vnet {name}"),
-                format!("{name}/vnet"),
+                lbl!(self, "vnet {name}"),
+                lbl!(self, "{name}/vnet"),
                 None,
                 Some(p),
                 0,
@@ -1482,7 +1606,8 @@ impl World {
             self.om(p).vnet_at_birth = Some(v);
             self.prm(p).vnet = v;
             self.add_edge(p, v, EdgeKind::Owner, "pr_vnet");
-            // vnet_alloc's constructors: routing tables, then lo0 (vnet_loif_init).
+            // vnet_alloc's constructors: routing tables, then lo0 (vnet_loif_init at
+            // PROTO_IF/ANY creates it; its 127.0.0.1 comes from userland, not modelled) [V].
             self.ensure_rib(v, 0, Fam::Inet);
             self.ensure_rib(v, 0, Fam::Inet6);
             self.create_ifnet(v, Driver::Lo, "lo0", None);
@@ -1621,6 +1746,8 @@ impl World {
                     return Err(berr(i, format!("ifconfig: jail \"{target}\" not found")));
                 }
                 let tv = self.pr(t).vnet;
+                // if_vmove_loan: a target prison whose vnet is the interface's own (a
+                // non-vnet jail) gives EEXIST, as does a name taken there [V if.c].
                 if tv == vnet {
                     return Err(berr(i, "ifconfig: SIOCSIFVNET: File exists".into()));
                 }

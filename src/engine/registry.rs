@@ -12,6 +12,27 @@
 //!   registered after every built-in, in script order (decisions §7), so among equal slots
 //!   it runs first.
 //! - Destructors run in descending (sub, order, seq).
+//!
+//! Representatives, checked against FreeBSD sources [V]:
+//! - Stats: `VNET_PCPUSTAT_SYSUNINIT(name)` (sys/net/vnet.h) defines a function named
+//!   `vnet_<name>_uninit` and registers it at (SI_SUB_INIT_IF, SI_ORDER_FIRST); ip_input.c
+//!   uses it for `ipstat` (under VIMAGE), hence `vnet_ipstat_uninit`. Other protocols' stats
+//!   share the slot; one entry stands for them.
+//! - Firewalls: `vnet_ipf_uninit` (ipfilter, sys/netpfil/ipfilter/netinet/mlfk_ipl.c) sits at
+//!   (SI_SUB_PROTO_FIREWALL, SI_ORDER_THIRD) and only touches ipfilter's own state, which
+//!   the model does not represent. pflow's `vnet_pflow_finalise` shares that slot but
+//!   drains the network epoch's callbacks, and ipfw's `vnet_ipfw_uninit` sits at an
+//!   unnamed order near SI_ORDER_ANY; neither is the neutral stand-in the model needs.
+//!   Firewalls are modules, so the entry assumes one is loaded [I].
+//! - Loopback: `vnet_loif_init` (if_loop.c) attaches the lo cloner and creates lo0 in every
+//!   vnet at (SI_SUB_PROTO_IF, SI_ORDER_ANY); `vnet_loif_uninit` detaches it at
+//!   (SI_SUB_INIT_IF, SI_ORDER_SECOND). The kernel gives lo0 no address: 127.0.0.1 is
+//!   configured from userland (rc.conf's `ifconfig_lo0`, or a jail's exec.start), which the
+//!   model leaves out.
+//! - epair: `vnet_epair_uninit` at (SI_SUB_INIT_IF, SI_ORDER_ANY); epair_clone_create puts
+//!   both halves on the creating vnet's epair cloner list (the framework adds `a`, the
+//!   driver adds `b` itself), and epair_clone_destroy destroys the peer in the peer's
+//!   current vnet.
 
 use crate::engine::si::*;
 use crate::engine::trace::Driver;
@@ -67,7 +88,7 @@ pub const BUILTINS: &[(&str, Slot, &str, Action, &str)] = &[
         SI_ORDER_FIRST,
         "sys/netinet/ip_input.c",
         Action::Nothing,
-        "frees per-vnet statistics counters (VNET_PCPUSTAT_SYSUNINIT)",
+        "frees the per-vnet IPv4 statistics counters (the function VNET_PCPUSTAT_SYSUNINIT(ipstat) defines)",
     ),
     h(
         "vnet_loif_uninit",
@@ -166,12 +187,12 @@ pub const BUILTINS: &[(&str, Slot, &str, Action, &str)] = &[
         "frees raw IP's pcb info",
     ),
     h(
-        "vnet_pflow_finalise",
+        "vnet_ipf_uninit",
         SI_SUB_PROTO_FIREWALL,
         SI_ORDER_THIRD,
-        "sys/netpfil/pf/pflow.c",
+        "sys/netpfil/ipfilter/netinet/mlfk_ipl.c",
         Action::Nothing,
-        "tears down pflow's firewall state",
+        "detaches ipfilter from this vnet and destroys its rules and state",
     ),
     h(
         "vnet_wg_uninit",
@@ -267,7 +288,7 @@ mod tests {
                 "vnet_if_return",
                 "vnet_gre_uninit",
                 "vnet_wg_uninit",
-                "vnet_pflow_finalise",
+                "vnet_ipf_uninit",
                 "rip_destroy",
                 "tcp_destroy",
                 "ip_destroy",

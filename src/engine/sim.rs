@@ -9,6 +9,16 @@
 //!   disagree with the full run on the outcome.
 //! - Prison reference drops follow prison_deref's order: pr_uref first (PD_DEUREF), then
 //!   pr_ref (PD_DEREF); a vnet is destroyed only after its prison's last pr_ref.
+//!
+//! `stuck` and `leak` are checked generically at the end (decisions §14), yet no scenario
+//! the script can express reaches them today [I]. The documented mechanisms are all
+//! answered by code the model runs: wg's creator cred is dropped by wg_prison_remove at
+//! prison_cleanup (network.md §3.4, §6.10), so a wg reclaimed to the host or loaned away
+//! cannot keep its jail dying; a nexthop can pin another vnet's ifnet (§2.6), but every
+//! interface leaving a vnet or destroyed while its vnet is alive gets a full detach that
+//! flushes the routes through it, and the route cache only loses that race in the kernel
+//! (§5.3's "busy cache slot"), which a script cannot stage; vxlan in a jail fails at
+//! create (§8). A what-if that removes a hook, or a race, would need a new command.
 
 use crate::engine::kernel::*;
 use crate::engine::registry::Action;
@@ -46,7 +56,7 @@ pub fn simulate(scenario: &Scenario, lane: &Lane) -> Result<Trace, BuildError> {
 
 /// The outcome only: the same engine with recording off (for the explorer).
 pub fn verdict(scenario: &Scenario, lane: &Lane) -> Result<Outcome, BuildError> {
-    let (w, removes) = World::build(scenario, &lane.extra)?;
+    let (w, removes) = World::build_with(scenario, &lane.extra, false)?;
     verdict_built(w, scenario, &removes, lane.order)
 }
 
@@ -322,9 +332,7 @@ impl World {
         self.set_state(p, PrState::Invalid);
         self.freeprison.push(p);
         if let Some(parent) = self.pr(p).parent {
-            let pc: Vec<ObjId> =
-                self.pr(parent).children.iter().copied().filter(|c| *c != p).collect();
-            self.prm(parent).children = pc;
+            self.prm(parent).children.remove(&p);
             if parent != self.prison0 {
                 let e = self.edge_to(p, parent, "pr_parent");
                 self.deref(parent, e.map(DropRef::Edge), 1, stage)?;
@@ -363,7 +371,7 @@ impl World {
     }
 
     fn subtree_post(&self, p: ObjId, out: &mut Vec<ObjId>) {
-        for c in self.pr(p).children.clone() {
+        for &c in &self.pr(p).children {
             if self.pr(c).state == PrState::Alive {
                 self.subtree_post(c, out);
             }
@@ -552,7 +560,7 @@ impl World {
             )
         });
         let e = self.edge_to(pid, p, "p_ucred->cr_prison");
-        self.prm(p).procs.retain(|x| *x != pid);
+        self.prm(p).procs.remove(&pid);
         self.deref(p, e.map(DropRef::Edge), 1, Stage::ProcessExit)?;
         self.free(pid, &["exit1"])?;
         self.end_step();
@@ -959,14 +967,7 @@ impl World {
     fn ip_destroy(&mut self, v: ObjId, inet6: bool, func: &str, path: &[&str]) -> R {
         let fam = if inet6 { Fam::Inet6 } else { Fam::Inet };
         if self.vn(v).rt_tables_freed {
-            let rib = self
-                .o(v)
-                .out
-                .iter()
-                .map(|e| &self.edges[e.0 as usize])
-                .find(|e| e.label == "V_rt_tables")
-                .map(|e| e.to);
-            if let Some(rib) = rib {
+            if let Some(rib) = self.vn(v).first_rib {
                 let msg = format!(
                     "page fault in rib_flush_routes_family: {func} looks up V_rt_tables, which \
                      rtables_destroy freed at step {}",
@@ -1091,6 +1092,7 @@ impl World {
             self.free(rib, &["rtables_destroy", "rt_table_destroy"])?;
         }
         self.vnm(v).ribs.clear();
+        self.vnm(v).routes_by_ifp.clear();
         self.vnm(v).rt_tables_freed = true;
         let drained = self.drain()?;
         self.text(|_| {
