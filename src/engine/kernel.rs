@@ -998,7 +998,12 @@ impl World {
                 self.refill_cache(ifp);
             } else {
                 // Cannot fail: a live cache's ro_nh edge is live.
-                let _ = self.invalidate_cache(cache);
+                if let Ok(true) = self.invalidate_cache(cache) {
+                    self.state_ev(cache, || {
+                        "rib_notify ran the cache's callback, which drops its cached nexthop [P][I]"
+                            .to_string()
+                    });
+                }
             }
         }
     }
