@@ -8,7 +8,8 @@
 //!   owner, counted = solid with a filled arrow, raw = dashed with an open arrow,
 //!   dangling = dotted with a ✕ at the freed end. Freed objects stay as dashed ghosts.
 //! - Every SVG element has a stable key (the object's or reference's key).
-//! - Dependency cycles come from the engine (`engine_api::cycles`, tarjan SCCs): their
+//! - Dependency cycles come from the engine (`engine_api::cycles_at`, tarjan SCCs, memoised until
+//!   the edge set changes): their
 //!   nodes and edges are outlined (dash-dot, not colour alone) and each cycle's sentence is
 //!   listed under the graph.
 //! - An interface that moved to another vnet since birth docks under that vnet's cluster
@@ -55,12 +56,12 @@ fn kind_label(k: ObjKind) -> String {
 #[function_component(GraphView)]
 pub fn graph_view(p: &GraphProps) -> Html {
     let t = &p.trace;
-    let view = t.view_at(p.step);
+    let view = engine_api::view_at(t, p.step);
     let touched = t.touched(p.step);
     let l = &p.layout.layout;
     let lane = p.lane;
     // Dependency cycles at this step, from the engine (objects and sentences).
-    let cycles = engine_api::cycles(t, p.step);
+    let cycles = engine_api::cycles_at(t, p.step);
     let in_cycle: BTreeMap<ObjId, usize> = cycles
         .iter()
         .enumerate()
