@@ -36,7 +36,25 @@ pub struct DepGraph {
 
 /// Builds the graph after `step` steps (0 = before teardown).
 pub fn graph_at(trace: &Trace, step: usize) -> DepGraph {
-    let view = trace.view_at(step);
+    graph_of(trace, &trace.view_at(step))
+}
+
+/// The edges the dependency graph of `view` holds: present, not dangling, not
+/// bookkeeping, between live objects. Cycles are a function of this set alone, so a UI
+/// can recompute them only when it changes.
+pub fn graph_edges(trace: &Trace, view: &View) -> Vec<EdgeId> {
+    let live = |o: ObjId| view.objects.get(&o).is_some_and(|s| !s.freed);
+    view.edges
+        .iter()
+        .filter(|(_, dangling)| !**dangling)
+        .map(|(id, _)| trace.edge(*id))
+        .filter(|e| !BOOKKEEPING.contains(&e.label.as_str()) && live(e.from) && live(e.to))
+        .map(|e| e.id)
+        .collect()
+}
+
+/// Builds the graph of an already computed view (see `ViewCache`).
+pub fn graph_of(trace: &Trace, view: &View) -> DepGraph {
     let mut graph = StableGraph::new();
     let mut nodes = BTreeMap::new();
     let mut names = BTreeMap::new();

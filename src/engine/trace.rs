@@ -345,6 +345,102 @@ pub struct View {
     pub edges: BTreeMap<EdgeId, bool>,
 }
 
+impl View {
+    /// Applies one step's events and refcounts: `trace.view_at(k)` followed by
+    /// `apply(trace, &trace.steps[k])` equals `trace.view_at(k + 1)`.
+    pub fn apply(&mut self, trace: &Trace, s: &Step) {
+        for ev in &s.events {
+            match ev.kind {
+                EventKind::Created => {
+                    let vnet = trace.object(ev.obj).vnet;
+                    self.objects.insert(
+                        ev.obj,
+                        ObjState { freed: false, vnet, refcount: None, faulted: false },
+                    );
+                }
+                EventKind::Moved => {
+                    if let Some(st) = self.objects.get_mut(&ev.obj) {
+                        st.vnet = ev.other;
+                    }
+                }
+                EventKind::Ref => {
+                    if let Some(e) = ev.edge {
+                        self.edges.insert(e, false);
+                    }
+                }
+                EventKind::Unref => {
+                    if let Some(e) = ev.edge {
+                        self.edges.remove(&e);
+                    }
+                }
+                EventKind::Freed => {
+                    if let Some(st) = self.objects.get_mut(&ev.obj) {
+                        st.freed = true;
+                    }
+                }
+                EventKind::Dangling => {
+                    if let Some(e) = ev.edge {
+                        self.edges.insert(e, true);
+                    }
+                }
+                EventKind::Fault => {
+                    if let Some(st) = self.objects.get_mut(&ev.obj) {
+                        st.faulted = true;
+                    }
+                }
+                EventKind::State => {}
+            }
+        }
+        for rc in &s.refcounts {
+            if let Some(st) = self.objects.get_mut(&rc.obj) {
+                st.refcount = Some(*rc);
+            }
+        }
+    }
+}
+
+/// Views of one trace at any step without replaying from step 0 each time: a checkpoint
+/// every `CHECKPOINT` steps (computed lazily, on first need) plus the last view asked for.
+/// A move of ±1 step costs one step's events (forward) or at most `CHECKPOINT` steps
+/// (backward); a jump costs at most `CHECKPOINT` steps from the nearest checkpoint.
+#[derive(Clone, Debug, Default)]
+pub struct ViewCache {
+    checkpoints: Vec<View>,
+    last: Option<(usize, View)>,
+}
+
+impl ViewCache {
+    /// Steps between checkpoints.
+    pub const CHECKPOINT: usize = 64;
+
+    /// The view after `step` steps of `trace`; equal to `trace.view_at(step)`. The cache
+    /// must be used with one trace only (make a new one when the trace changes).
+    pub fn view_at(&mut self, trace: &Trace, step: usize) -> &View {
+        let step = step.min(trace.steps.len());
+        if self.checkpoints.is_empty() {
+            self.checkpoints.push(trace.initial_view());
+        }
+        let want_cp = step / Self::CHECKPOINT;
+        while self.checkpoints.len() <= want_cp {
+            let k = self.checkpoints.len();
+            let mut v = self.checkpoints[k - 1].clone();
+            for s in &trace.steps[(k - 1) * Self::CHECKPOINT..k * Self::CHECKPOINT] {
+                v.apply(trace, s);
+            }
+            self.checkpoints.push(v);
+        }
+        let base = want_cp * Self::CHECKPOINT;
+        let (from, mut view) = match self.last.take() {
+            Some((at, v)) if at <= step && at >= base => (at, v),
+            _ => (base, self.checkpoints[want_cp].clone()),
+        };
+        for s in &trace.steps[from..step] {
+            view.apply(trace, s);
+        }
+        &self.last.insert((step, view)).1
+    }
+}
+
 /// An object's state in a `View`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ObjState {
@@ -369,8 +465,8 @@ impl Trace {
         self.objects.iter().find(|o| o.key == key).map(|o| o.id)
     }
 
-    /// The graph after `step` steps (0 = before teardown). Steps past the end clamp.
-    pub fn view_at(&self, step: usize) -> View {
+    /// The graph before teardown (step 0).
+    pub fn initial_view(&self) -> View {
         let mut view = View::default();
         for o in self.objects.iter().filter(|o| o.born == 0) {
             view.objects.insert(
@@ -386,54 +482,16 @@ impl Trace {
         for e in &self.initial_edges {
             view.edges.insert(*e, false);
         }
+        view
+    }
+
+    /// The graph after `step` steps (0 = before teardown). Steps past the end clamp.
+    /// This replays from step 0; a UI that moves one step at a time should keep a `View`
+    /// and call `View::apply` (or `ViewCache`) instead.
+    pub fn view_at(&self, step: usize) -> View {
+        let mut view = self.initial_view();
         for s in self.steps.iter().take(step) {
-            for ev in &s.events {
-                match ev.kind {
-                    EventKind::Created => {
-                        let vnet = self.object(ev.obj).vnet;
-                        view.objects.insert(
-                            ev.obj,
-                            ObjState { freed: false, vnet, refcount: None, faulted: false },
-                        );
-                    }
-                    EventKind::Moved => {
-                        if let Some(st) = view.objects.get_mut(&ev.obj) {
-                            st.vnet = ev.other;
-                        }
-                    }
-                    EventKind::Ref => {
-                        if let Some(e) = ev.edge {
-                            view.edges.insert(e, false);
-                        }
-                    }
-                    EventKind::Unref => {
-                        if let Some(e) = ev.edge {
-                            view.edges.remove(&e);
-                        }
-                    }
-                    EventKind::Freed => {
-                        if let Some(st) = view.objects.get_mut(&ev.obj) {
-                            st.freed = true;
-                        }
-                    }
-                    EventKind::Dangling => {
-                        if let Some(e) = ev.edge {
-                            view.edges.insert(e, true);
-                        }
-                    }
-                    EventKind::Fault => {
-                        if let Some(st) = view.objects.get_mut(&ev.obj) {
-                            st.faulted = true;
-                        }
-                    }
-                    EventKind::State => {}
-                }
-            }
-            for rc in &s.refcounts {
-                if let Some(st) = view.objects.get_mut(&rc.obj) {
-                    st.refcount = Some(*rc);
-                }
-            }
+            view.apply(self, s);
         }
         view
     }
@@ -444,5 +502,48 @@ impl Trace {
             .get(step.wrapping_sub(1))
             .map(|s| s.events.iter().map(|e| e.obj).collect())
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Lane, presets::presets, script::parse, simulate};
+
+    fn traces() -> Vec<Trace> {
+        presets()
+            .iter()
+            .flat_map(|p| {
+                let sc = parse(p.script).expect("preset parses");
+                StageOrder::ALL.map(|o| simulate(&sc, &Lane::new(o)).expect("preset builds"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn apply_step_by_step_equals_view_at() {
+        for t in traces() {
+            let mut v = t.initial_view();
+            assert_eq!(v, t.view_at(0));
+            for (k, s) in t.steps.iter().enumerate() {
+                v.apply(&t, s);
+                assert_eq!(v, t.view_at(k + 1), "step {}", k + 1);
+            }
+        }
+    }
+
+    #[test]
+    fn view_cache_equals_view_at_forward_backward_and_jumps() {
+        for t in traces() {
+            let n = t.steps.len();
+            let mut cache = ViewCache::default();
+            let order: Vec<usize> = (0..=n)
+                .chain((0..=n).rev())
+                .chain([n, 0, n / 2, n / 3, n + 5, 1, n.saturating_sub(1)])
+                .collect();
+            for k in order {
+                assert_eq!(*cache.view_at(&t, k), t.view_at(k), "step {k}");
+            }
+        }
     }
 }

@@ -5,10 +5,16 @@
 //! - Every other UI module reaches the engine's functions through here, so an engine
 //!   rename touches this file only. Engine *types* (Scenario, Trace, …) are used directly.
 //! - Everything here is pure and deterministic; nothing here touches the browser.
+//! - Per-step views and cycles are memoised per trace (`view_at`, `cycles_at`): a step
+//!   move applies only the steps between (engine `ViewCache`), and cycles are recomputed
+//!   only when the set of graph edges changes. The memo is keyed by the trace's `Rc`
+//!   and forgets traces that were dropped.
 
-use crate::engine::Driver;
 use crate::engine::si::Slot;
+use crate::engine::{Cycle, Driver, EdgeId, View, ViewCache};
 pub use crate::engine::{Scenario, StageOrder, Trace};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
 
 /// A script error at a 1-based line and column (characters).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +69,64 @@ pub fn simulate(sc: &Scenario, lane: &LaneSpec) -> Result<Trace, BuildError> {
 /// `step` steps, each with the engine's sentence explaining it.
 pub fn cycles(trace: &Trace, step: usize) -> Vec<crate::engine::Cycle> {
     crate::engine::graph_at(trace, step).cycles()
+}
+
+/// What is memoised for one trace.
+struct Memo {
+    trace: Weak<Trace>,
+    cache: ViewCache,
+    last: Option<(usize, Rc<View>)>,
+    cycles: Option<(Vec<EdgeId>, Rc<Vec<Cycle>>)>,
+}
+
+thread_local! {
+    static MEMO: RefCell<Vec<Memo>> = const { RefCell::new(Vec::new()) };
+}
+
+fn with_memo<R>(trace: &Rc<Trace>, f: impl FnOnce(&mut Memo) -> R) -> R {
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        m.retain(|e| e.trace.strong_count() > 0);
+        let i = match m.iter().position(|e| e.trace.as_ptr() == Rc::as_ptr(trace)) {
+            Some(i) => i,
+            None => {
+                m.push(Memo {
+                    trace: Rc::downgrade(trace),
+                    cache: ViewCache::default(),
+                    last: None,
+                    cycles: None,
+                });
+                m.len() - 1
+            }
+        };
+        f(&mut m[i])
+    })
+}
+
+/// The object graph after `step` steps; equal to `trace.view_at(step)`, but incremental.
+pub fn view_at(trace: &Rc<Trace>, step: usize) -> Rc<View> {
+    with_memo(trace, |m| match &m.last {
+        Some((s, v)) if *s == step => v.clone(),
+        _ => {
+            let v = Rc::new(m.cache.view_at(trace, step).clone());
+            m.last = Some((step, v.clone()));
+            v
+        }
+    })
+}
+
+/// `cycles(trace, step)`, recomputed only when the graph's edge set changes.
+pub fn cycles_at(trace: &Rc<Trace>, step: usize) -> Rc<Vec<Cycle>> {
+    let view = view_at(trace, step);
+    let key = crate::engine::graph::graph_edges(trace, &view);
+    with_memo(trace, |m| match &m.cycles {
+        Some((k, c)) if *k == key => c.clone(),
+        _ => {
+            let c = Rc::new(crate::engine::graph::graph_of(trace, &view).cycles());
+            m.cycles = Some((key, c.clone()));
+            c
+        }
+    })
 }
 
 /// One preset of the gallery.

@@ -8,7 +8,8 @@
 //!   owner, counted = solid with a filled arrow, raw = dashed with an open arrow,
 //!   dangling = dotted with a ✕ at the freed end. Freed objects stay as dashed ghosts.
 //! - Every SVG element has a stable key (the object's or reference's key).
-//! - Dependency cycles come from the engine (`engine_api::cycles`, tarjan SCCs): their
+//! - Dependency cycles come from the engine (`engine_api::cycles_at`, tarjan SCCs, memoised until
+//!   the edge set changes): their
 //!   nodes and edges are outlined (dash-dot, not colour alone) and each cycle's sentence is
 //!   listed under the graph.
 //! - An interface that moved to another vnet since birth docks under that vnet's cluster
@@ -55,12 +56,12 @@ fn kind_label(k: ObjKind) -> String {
 #[function_component(GraphView)]
 pub fn graph_view(p: &GraphProps) -> Html {
     let t = &p.trace;
-    let view = t.view_at(p.step);
+    let view = engine_api::view_at(t, p.step);
     let touched = t.touched(p.step);
     let l = &p.layout.layout;
     let lane = p.lane;
     // Dependency cycles at this step, from the engine (objects and sentences).
-    let cycles = engine_api::cycles(t, p.step);
+    let cycles = engine_api::cycles_at(t, p.step);
     let in_cycle: BTreeMap<ObjId, usize> = cycles
         .iter()
         .enumerate()
@@ -163,9 +164,7 @@ pub fn graph_view(p: &GraphProps) -> Html {
             format!("M{ix0},{iy0} L{ix1},{iy1}")
         };
         Some(html! {
-            <path key={format!("e{}", id.0)} {class} d={d} marker-start={start} marker-end={end}>
-                <title>{title}</title>
-            </path>
+            <GraphEdge key={format!("e{}", id.0)} {class} {d} {start} {end} {title} />
         })
     });
 
@@ -197,22 +196,8 @@ pub fn graph_view(p: &GraphProps) -> Html {
             o.name.clone()
         };
         Some(html! {
-            <g key={o.key.clone()} {class} style={format!("transform:translate({}px,{}px)", r(cx - NODE_W / 2.0), r(cy - NODE_H / 2.0))}
-                role="img" aria-label={label.clone()}>
-                <title>{label}</title>
-                <rect width={px(NODE_W)} height={px(NODE_H)} rx="7" />
-                <text class="n-name" x="10" y="17">{name}</text>
-                <text class="n-kind" x="10" y="31">{ if st.freed { "freed".to_string() } else { kind_label(o.kind) } }</text>
-                if let Some(c) = count {
-                    <g class="badge" style={format!("transform:translate({}px,-8px)", r(NODE_W - 14.0))}>
-                        <circle r="10" cx="0" cy="0" />
-                        <text x="0" y="4" text-anchor="middle">{c}</text>
-                    </g>
-                }
-                if st.faulted {
-                    <text class="fault-mark" x={px(NODE_W - 18.0)} y="32">{"⚡"}</text>
-                }
-            </g>
+            <GraphNode key={o.key.clone()} class={class} x={r(cx - NODE_W / 2.0)} y={r(cy - NODE_H / 2.0)}
+                label={label} name={name} freed={st.freed} kind={kind_label(o.kind)} count={count} faulted={st.faulted} />
         })
     });
 
@@ -252,6 +237,62 @@ pub fn graph_view(p: &GraphProps) -> Html {
         </svg>
         {cycle_list}
         </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NodeProps {
+    class: Classes,
+    x: i32,
+    y: i32,
+    label: String,
+    name: String,
+    freed: bool,
+    kind: String,
+    count: Option<String>,
+    faulted: bool,
+}
+
+/// One object of the graph. A component with `PartialEq` props, so a step re-renders only
+/// the nodes whose state changed.
+#[function_component(GraphNode)]
+fn graph_node(p: &NodeProps) -> Html {
+    html! {
+        <g class={p.class.clone()} style={format!("transform:translate({}px,{}px)", p.x, p.y)}
+            role="img" aria-label={p.label.clone()}>
+            <title>{&p.label}</title>
+            <rect width={px(NODE_W)} height={px(NODE_H)} rx="7" />
+            <text class="n-name" x="10" y="17">{&p.name}</text>
+            <text class="n-kind" x="10" y="31">{ if p.freed { "freed".to_string() } else { p.kind.clone() } }</text>
+            if let Some(c) = &p.count {
+                <g class="badge" style={format!("transform:translate({}px,-8px)", r(NODE_W - 14.0))}>
+                    <circle r="10" cx="0" cy="0" />
+                    <text x="0" y="4" text-anchor="middle">{c}</text>
+                </g>
+            }
+            if p.faulted {
+                <text class="fault-mark" x={px(NODE_W - 18.0)} y="32">{"⚡"}</text>
+            }
+        </g>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EdgeProps {
+    class: Classes,
+    d: String,
+    start: String,
+    end: String,
+    title: String,
+}
+
+/// One reference of the graph; re-renders only when it changes.
+#[function_component(GraphEdge)]
+fn graph_edge(p: &EdgeProps) -> Html {
+    html! {
+        <path class={p.class.clone()} d={p.d.clone()} marker-start={p.start.clone()} marker-end={p.end.clone()}>
+            <title>{&p.title}</title>
+        </path>
     }
 }
 

@@ -390,7 +390,7 @@ fn narration(t: &Trace, step: usize, held: bool, len: usize) -> Html {
     }
 }
 
-fn refcounts(t: &Trace, step: usize) -> Html {
+fn refcounts(t: &Rc<Trace>, step: usize) -> Html {
     if step == 0 {
         return html! {};
     }
@@ -398,7 +398,7 @@ fn refcounts(t: &Trace, step: usize) -> Html {
     if touched.is_empty() {
         return html! {};
     }
-    let view = t.view_at(step);
+    let view = crate::ui::engine_api::view_at(t, step);
     let rows = touched.iter().filter_map(|id| {
         let o = t.objects.get(id.0 as usize)?;
         let st = view.objects.get(id);

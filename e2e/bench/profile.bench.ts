@@ -1,0 +1,54 @@
+// A CPU profile of step transitions (opt-in: PROFILE_URL=http://… points at a build with
+// debug names kept). Prints the top self-time functions. Not part of `make bench`'s figures.
+import { test, expect } from '@playwright/test';
+
+test('profile step transitions', async ({ page }) => {
+  test.skip(!process.env.PROFILE_URL, 'set PROFILE_URL to profile');
+  const l: string[] = [];
+  const jails = 84;
+  for (let i = 1; i <= jails; i++) {
+    l.push(`jail -c name=j${i} vnet persist`, `ifconfig epair${i} create`, `ifconfig epair${i}b vnet j${i}`,
+      `jexec j${i} ifconfig gif0 create`, `jexec j${i} ifconfig gif0 tunnel 192.0.2.1 192.0.2.2`, `jexec j${i} ifconfig gre0 create`);
+  }
+  for (let i = 1; i <= jails; i++) l.push(`jail -r j${i}`);
+  await page.goto(process.env.PROFILE_URL!);
+  await page.getByTestId('script').fill(l.join('\n') + '\n');
+  await expect(page.getByTestId(`obj-j${jails}/gre0`)).toBeVisible({ timeout: 120_000 });
+  // PROFILE_CSS injects a stylesheet first, e.g. to hide parts and see what the browser's
+  // own (non-JS) work per step belongs to.
+  if (process.env.PROFILE_CSS) await page.addStyleTag({ content: process.env.PROFILE_CSS });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const ms: number[] = await page.evaluate(async () => {
+    const btn = document.querySelector('[data-testid="step-next"]') as HTMLButtonElement;
+    const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+    const out: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      await frame();
+      const t = performance.now();
+      btn.click();
+      await frame();
+      out.push(Math.round(performance.now() - t));
+      await frame();
+    }
+    return out;
+  });
+  console.log(`PROFILE step ms ${JSON.stringify(ms)}`);
+  const { profile } = await cdp.send('Profiler.stop');
+  const dt = new Map<number, number>();
+  const ts = profile.timeDeltas!;
+  profile.samples!.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (ts[i] ?? 0)));
+  const self = new Map<string, number>();
+  let total = 0;
+  for (const n of profile.nodes) {
+    const us = dt.get(n.id) ?? 0;
+    const name = (n.callFrame.functionName || '(anon)') + ' ' + n.callFrame.url.split('/').pop();
+    if (n.callFrame.functionName !== '(idle)') total += us;
+    self.set(name, (self.get(name) ?? 0) + us);
+  }
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30);
+  console.log(`PROFILE total busy ${(total / 1000).toFixed(0)} ms over 10 steps`);
+  for (const [n, us] of top) console.log(`${(us / 1000).toFixed(1).padStart(8)} ms  ${n.slice(0, 160)}`);
+});
