@@ -24,6 +24,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// Above this many objects the graph drops its per-node transitions: on big scenarios the
+/// browser's style and paint work for hundreds of animated nodes costs more than a frame.
+pub const BIG_GRAPH: usize = 300;
+
 #[derive(Properties)]
 pub struct GraphProps {
     pub trace: Rc<Trace>,
@@ -214,8 +218,8 @@ pub fn graph_view(p: &GraphProps) -> Html {
     });
     html! {
         <>
-        <svg class="graph" data-testid={format!("graph-{lane}")} viewBox={format!("0 0 {} {}", r(w), r(h))}
-            style={format!("width:{}px", r(w * 0.72))} preserveAspectRatio="xMidYMin meet" role="group"
+        <svg class={classes!("graph", (view.objects.len() > BIG_GRAPH).then_some("big"))} data-testid={format!("graph-{lane}")} viewBox={format!("0 0 {} {}", r(w), r(h))}
+            style={format!("width:{}px", r(w))} preserveAspectRatio="xMidYMin meet" role="group"
             aria-label={format!("Dependency graph of lane {}, step {}", lane.to_ascii_uppercase(), p.step)}>
             <defs>
                 <marker id={format!("arrow-{lane}")} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
