@@ -58,3 +58,18 @@ test('presets: one click loads pre-d32835-gif and lane A panics', async ({ page 
   await page.getByTestId('step-last').click();
   await expect(page.getByTestId('fault-banner-a')).toContainText(/panic/i);
 });
+
+test('a lane graph can be read at actual size and fitted back', async ({ page }) => {
+  const w = watch(page);
+  await openApp(page);
+  const graph = page.getByTestId('graph-a');
+  const fitted = (await graph.boundingBox())!.width;
+  await page.getByTestId('graph-zoom-a').click();
+  await expect(page.getByTestId('graph-zoom-a')).toHaveAttribute('aria-pressed', 'true');
+  const actual = (await graph.boundingBox())!.width;
+  expect(actual).toBeGreaterThan(fitted * 1.5);
+  await page.getByTestId('graph-zoom-a').click();
+  await expect(page.getByTestId('graph-zoom-a')).toHaveAttribute('aria-pressed', 'false');
+  expect((await graph.boundingBox())!.width).toBeCloseTo(fitted, 0);
+  w.check();
+});
