@@ -6,8 +6,8 @@
 //! outside the trace is shown as `?N`, never a panic; JSON maps are ordered (BTreeMap),
 //! so output is deterministic.
 
+use crate::engine::json::Json;
 use crate::engine::trace::{Edge, EdgeId, Event, EventKind, FaultKind, ObjId, ObjectInfo, Trace};
-use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
 /// The widest line of the text rendering.
@@ -228,94 +228,105 @@ pub fn markdown(trace: &Trace) -> String {
     out
 }
 
-fn event_json(trace: &Trace, ev: &Event) -> Value {
-    let mut m = Map::new();
-    m.insert("kind".into(), json!(kind_name(ev.kind)));
-    m.insert("object".into(), json!(key(trace, ev.obj)));
+fn event_json(trace: &Trace, ev: &Event) -> Json {
+    let mut m = BTreeMap::new();
+    m.insert("kind".to_string(), Json::str(kind_name(ev.kind)));
+    m.insert("object".to_string(), Json::str(key(trace, ev.obj)));
     if let Some(e) = ev.edge {
-        m.insert(
-            "edge".into(),
-            match edge(trace, e) {
-                Some(e) => json!({
-                    "from": key(trace, e.from),
-                    "to": key(trace, e.to),
-                    "kind": format!("{:?}", e.kind).to_lowercase(),
-                    "label": e.label,
-                }),
-                None => Value::Null,
-            },
-        );
+        let edge_json = match edge(trace, e) {
+            Some(e) => Json::obj([
+                ("from", Json::str(key(trace, e.from))),
+                ("to", Json::str(key(trace, e.to))),
+                ("kind", Json::str(format!("{:?}", e.kind).to_lowercase())),
+                ("label", Json::str(e.label.as_str())),
+            ]),
+            None => Json::Null,
+        };
+        m.insert("edge".to_string(), edge_json);
     }
     if let Some(o) = ev.other {
-        m.insert("other".into(), json!(key(trace, o)));
+        m.insert("other".to_string(), Json::str(key(trace, o)));
     }
     if let Some(n) = &ev.note {
-        m.insert("note".into(), json!(n));
+        m.insert("note".to_string(), Json::str(n.as_str()));
     }
-    m.insert("text".into(), json!(event_text(trace, ev)));
-    Value::Object(m)
+    m.insert("text".to_string(), Json::str(event_text(trace, ev)));
+    Json::Obj(m)
 }
 
 /// The trace as a JSON value (decisions §19).
-pub fn json_value(trace: &Trace) -> Value {
-    let steps: Vec<Value> = trace
+pub fn json_value(trace: &Trace) -> Json {
+    let steps: Vec<Json> = trace
         .steps
         .iter()
         .map(|s| {
-            let refcounts: BTreeMap<String, u32> =
-                s.refcounts.iter().map(|r| (key(trace, r.obj), r.count)).collect();
-            let urefs: BTreeMap<String, u32> =
-                s.refcounts.iter().filter_map(|r| r.uref.map(|u| (key(trace, r.obj), u))).collect();
-            let mut v = json!({
-                "index": s.index,
-                "stage": s.stage.name(),
-                "function": s.function,
-                "call_path": s.call_path,
-                "file": s.file,
-                "subsystem": s.subsystem,
-                "order": s.order,
-                "vnet_state": s.vnet_state,
-                "shutting_down": s.shutting_down,
-                "events": s.events.iter().map(|e| event_json(trace, e)).collect::<Vec<_>>(),
-                "refcounts": refcounts,
-                "text": s.text,
-            });
-            if let (false, Some(m)) = (urefs.is_empty(), v.as_object_mut()) {
-                m.insert("urefs".into(), json!(urefs));
+            let refcounts: BTreeMap<String, Json> =
+                s.refcounts.iter().map(|r| (key(trace, r.obj), Json::int(r.count))).collect();
+            let urefs: BTreeMap<String, Json> = s
+                .refcounts
+                .iter()
+                .filter_map(|r| r.uref.map(|u| (key(trace, r.obj), Json::int(u))))
+                .collect();
+            let mut m = BTreeMap::new();
+            m.insert("index".to_string(), Json::int(s.index));
+            m.insert("stage".to_string(), Json::str(s.stage.name()));
+            m.insert("function".to_string(), Json::str(s.function.as_str()));
+            m.insert("call_path".to_string(), Json::strs(&s.call_path));
+            m.insert("file".to_string(), Json::str(s.file.as_str()));
+            m.insert("subsystem".to_string(), Json::opt_str(s.subsystem.as_deref()));
+            m.insert("order".to_string(), Json::opt_str(s.order.as_deref()));
+            m.insert("vnet_state".to_string(), Json::opt_str(s.vnet_state.as_deref()));
+            m.insert("shutting_down".to_string(), Json::Bool(s.shutting_down));
+            m.insert(
+                "events".to_string(),
+                Json::Arr(s.events.iter().map(|e| event_json(trace, e)).collect()),
+            );
+            m.insert("refcounts".to_string(), Json::Obj(refcounts));
+            m.insert("text".to_string(), Json::str(s.text.as_str()));
+            if !urefs.is_empty() {
+                m.insert("urefs".to_string(), Json::Obj(urefs));
             }
-            v
+            Json::Obj(m)
         })
         .collect();
-    let faults: Vec<Value> = trace
+    let faults: Vec<Json> = trace
         .faults
         .iter()
         .map(|f| {
-            json!({
-                "kind": fault_kind_name(f.kind),
-                "function": f.function,
-                "object": key(trace, f.object),
-                "step": f.step,
-                "freed_by": f.freed_by.as_ref().map(|b| json!({
-                    "step": b.step,
-                    "call_path": b.call_path,
-                })),
-                "message": f.message,
-            })
+            Json::obj([
+                ("kind", Json::str(fault_kind_name(f.kind))),
+                ("function", Json::str(f.function.as_str())),
+                ("object", Json::str(key(trace, f.object))),
+                ("step", Json::int(f.step)),
+                (
+                    "freed_by",
+                    f.freed_by.as_ref().map_or(Json::Null, |b| {
+                        Json::obj([
+                            ("step", Json::int(b.step)),
+                            ("call_path", Json::strs(&b.call_path)),
+                        ])
+                    }),
+                ),
+                ("message", Json::str(f.message.as_str())),
+            ])
         })
         .collect();
-    json!({
-        "order": trace.order.slug(),
-        "outcome": trace.outcome.name(),
-        "steps": steps,
-        "faults": faults,
-        "survivors": trace.survivors.iter().map(|o| key(trace, *o)).collect::<Vec<_>>(),
-        "notes": trace.notes,
-    })
+    Json::obj([
+        ("order", Json::str(trace.order.slug())),
+        ("outcome", Json::str(trace.outcome.name())),
+        ("steps", Json::Arr(steps)),
+        ("faults", Json::Arr(faults)),
+        (
+            "survivors",
+            Json::Arr(trace.survivors.iter().map(|o| Json::str(key(trace, *o))).collect()),
+        ),
+        ("notes", Json::strs(&trace.notes)),
+    ])
 }
 
 /// The trace as pretty-printed JSON.
 pub fn json(trace: &Trace) -> String {
-    serde_json::to_string_pretty(&json_value(trace)).unwrap_or_default()
+    json_value(trace).pretty()
 }
 
 #[cfg(test)]
@@ -323,6 +334,7 @@ pub fn json(trace: &Trace) -> String {
 mod tests {
     use super::*;
     use crate::engine::trace::*;
+    use serde_json::Value;
 
     fn o(id: u32, kind: ObjKind, name: &str, key: &str) -> ObjectInfo {
         ObjectInfo {

@@ -8,6 +8,7 @@
 //! - Downloads go through `platform` (Blob + object URL + `<a download>`).
 
 use crate::engine::Trace;
+use crate::engine::json::Json;
 use crate::engine::render;
 use crate::ui::platform;
 use crate::ui::state::Run;
@@ -32,10 +33,8 @@ pub fn traces_markdown(traces: [Option<&Trace>; 2]) -> String {
 /// Both lanes as one JSON document: `{"lanes": [trace A, trace B]}` (null for a lane that
 /// does not build).
 pub fn traces_json(traces: [Option<&Trace>; 2]) -> String {
-    let v = serde_json::json!({
-        "lanes": traces.map(|t| t.map(render::json_value)),
-    });
-    serde_json::to_string_pretty(&v).unwrap_or_default()
+    let lanes = traces.map(|t| t.map_or(Json::Null, render::json_value));
+    Json::obj([("lanes", Json::Arr(lanes.into()))]).pretty()
 }
 
 fn lanes(traces: [Option<&Trace>; 2], f: impl Fn(&Trace) -> String, none: &str) -> String {
