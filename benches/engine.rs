@@ -26,21 +26,8 @@ use vnet_playground::engine::*;
 /// About 22 objects per jail (prison, vnet, ribs, lo0, epair pair, gif, addresses,
 /// routes, nexthops, cache, subscription).
 fn generated(jails: usize) -> Scenario {
-    let mut s = String::from("options ROUTE_CACHE\n");
-    for j in 0..jails {
-        let (a, b) = (j / 250, j % 250);
-        s.push_str(&format!(
-            "jail -c name=j{j} vnet persist\nifconfig epair{j} create\nifconfig epair{j}b vnet j{j}\n\
-             jexec j{j} ifconfig epair{j}b inet 10.{a}.{b}.1/24\njexec j{j} ifconfig gif0 create\n\
-             jexec j{j} ifconfig gif0 tunnel 10.{a}.{b}.1 10.{a}.{b}.2\n\
-             jexec j{j} ifconfig gif0 inet 172.16.0.1/30 172.16.0.2\n\
-             jexec j{j} route add -net 192.168.0.0/16 172.16.0.2\n"
-        ));
-    }
-    for j in 0..jails {
-        s.push_str(&format!("jail -r j{j}\n"));
-    }
-    parse(&s).expect("generated scenario parses")
+    parse(&vnet_playground::engine::presets::scale_script(jails))
+        .expect("generated scenario parses")
 }
 
 /// The whole explorer run on the seed under legacy; also prints orders per second.

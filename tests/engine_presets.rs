@@ -28,14 +28,3 @@ fn every_preset_matches_its_expectation() {
     }
     assert!(bad.is_empty(), "{bad:#?}");
 }
-
-#[test]
-#[ignore]
-fn dump_preset() {
-    let slug = std::env::var("PRESET").unwrap_or("seed-gif-route-cache".into());
-    let order =
-        StageOrder::from_slug(&std::env::var("ORDER").unwrap_or("legacy".into())).expect("order");
-    let p = vnet_playground::engine::presets::preset(&slug).expect("preset");
-    let t = simulate(&parse(p.script).expect("parse"), &Lane::new(order)).expect("sim");
-    println!("{}", common::dump(&t));
-}

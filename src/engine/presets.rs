@@ -285,3 +285,24 @@ jail -r j1
 pub fn preset(slug: &str) -> Option<Preset> {
     presets().into_iter().find(|p| p.slug == slug)
 }
+
+/// A synthetic scale scenario for benchmarks and profiling, not a preset: `jails` vnet
+/// jails, each with a loaned epair end, a gif tunnel with an address and a route (about 20
+/// kernel objects a jail), all removed at the end.
+pub fn scale_script(jails: usize) -> String {
+    let mut s = String::from("options ROUTE_CACHE\n");
+    for j in 0..jails {
+        let (a, b) = (j / 250, j % 250);
+        s.push_str(&format!(
+            "jail -c name=j{j} vnet persist\nifconfig epair{j} create\nifconfig epair{j}b vnet j{j}\n\
+             jexec j{j} ifconfig epair{j}b inet 10.{a}.{b}.1/24\njexec j{j} ifconfig gif0 create\n\
+             jexec j{j} ifconfig gif0 tunnel 10.{a}.{b}.1 10.{a}.{b}.2\n\
+             jexec j{j} ifconfig gif0 inet 172.16.0.1/30 172.16.0.2\n\
+             jexec j{j} route add -net 192.168.0.0/16 172.16.0.2\n"
+        ));
+    }
+    for j in 0..jails {
+        s.push_str(&format!("jail -r j{j}\n"));
+    }
+    s
+}
