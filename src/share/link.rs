@@ -546,18 +546,7 @@ mod tests {
     use super::*;
     use crate::engine::script;
 
-    pub(crate) const SEED: &str = "\
-options ROUTE_CACHE
-jail -c name=j1 vnet persist
-ifconfig epair0 create
-ifconfig epair0b vnet j1
-jexec j1 ifconfig epair0b inet 192.0.2.1/24
-jexec j1 ifconfig gif0 create
-jexec j1 ifconfig gif0 tunnel 192.0.2.1 192.0.2.2
-jexec j1 ifconfig gif0 inet 10.0.0.1/30 10.0.0.2
-jexec j1 route add -net 10.1.0.0/16 10.0.0.2
-jail -r j1
-";
+    pub(crate) use crate::engine::presets::SEED;
 
     fn seed_state() -> LinkState {
         LinkState {
