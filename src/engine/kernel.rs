@@ -96,6 +96,17 @@ fn addr_bits(a: IpAddr) -> u128 {
 }
 
 /// `a` masked to `len` bits of its family.
+/// The unit `ifconfig epair create` takes without one: the lowest that `taken` does not
+/// claim. Cloners are per vnet, so `taken` answers for the creating vnet only [V
+/// if_clone.c]. The canvas model (`ui/model.rs`) names new epairs with the same rule.
+pub fn lowest_free_unit(taken: impl Fn(u32) -> bool) -> u32 {
+    let mut u = 0;
+    while taken(u) {
+        u += 1;
+    }
+    u
+}
+
 pub fn masked(a: IpAddr, len: u8) -> u128 {
     let bits = Fam::of(a).bits();
     let len = len.min(bits);
@@ -1836,14 +1847,12 @@ impl World {
                 return Err(berr(i, "ifconfig: SIOCIFCREATE2: Invalid argument".into()));
             }
             let unit = if rest.is_empty() {
-                let mut u = 0;
-                while self.vn(vnet).epair_units.contains(&u)
-                    || self.vn(vnet).names.contains_key(&format!("epair{u}a"))
-                    || self.vn(vnet).names.contains_key(&format!("epair{u}b"))
-                {
-                    u += 1;
-                }
-                u
+                let v = self.vn(vnet);
+                lowest_free_unit(|u| {
+                    v.epair_units.contains(&u)
+                        || v.names.contains_key(&format!("epair{u}a"))
+                        || v.names.contains_key(&format!("epair{u}b"))
+                })
             } else {
                 rest.parse::<u32>()
                     .map_err(|_| berr(i, "ifconfig: SIOCIFCREATE2: Invalid argument".into()))?

@@ -11,6 +11,7 @@
 //! - Interface names are unique per vnet (decisions §25): an interface is named by its
 //!   current location and its name.
 
+use crate::engine::kernel::lowest_free_unit;
 use crate::engine::si::Slot;
 use crate::engine::{Command, Driver, Entry, Gateway, IfOp, Prefix, RouteFlag, Scenario};
 use std::collections::BTreeSet;
@@ -157,21 +158,38 @@ fn parent_of(name: &str) -> Loc {
     name.rsplit_once('.').map(|(p, _)| p.to_string())
 }
 
-/// The names an `ifconfig X create` line creates: `epair3` makes `epair3a`/`epair3b`, and
-/// `epair` alone takes the next unit.
-fn created_names(ifname: &str, next_epair: &mut u32) -> Vec<String> {
-    if Driver::from_ifname(ifname) == Some(Driver::Epair) {
-        let unit = ifname.trim_start_matches("epair");
-        let unit: u32 = if unit.is_empty() {
-            *next_epair
-        } else {
-            unit.trim_end_matches(['a', 'b']).parse().unwrap_or(*next_epair)
-        };
-        *next_epair = (*next_epair).max(unit + 1);
-        vec![format!("epair{unit}a"), format!("epair{unit}b")]
-    } else {
-        vec![ifname.to_string()]
+/// The jail whose vnet a location lives in (None = the host): a non-vnet jail shares its
+/// parent's vnet.
+fn vnet_owner(s: &Summary, loc: &Loc) -> Loc {
+    let mut at = loc.clone();
+    while let Some(name) = at.clone() {
+        match s.jails.iter().find(|j| j.name == name) {
+            Some(j) if !j.vnet => at = j.parent.clone(),
+            _ => return at,
+        }
     }
+    None
+}
+
+/// The names an `ifconfig X create` line in `loc` creates: `epair3` makes
+/// `epair3a`/`epair3b`, and `epair` alone takes the lowest unit free in that vnet, by the
+/// engine's rule (`kernel::lowest_free_unit`), so the canvas and the trace agree.
+fn created_names(s: &Summary, loc: &Loc, ifname: &str) -> Vec<String> {
+    if Driver::from_ifname(ifname) != Some(Driver::Epair) {
+        return vec![ifname.to_string()];
+    }
+    let owner = vnet_owner(s, loc);
+    let unit = match ifname.trim_start_matches("epair").trim_end_matches(['a', 'b']) {
+        "" => lowest_free_unit(|u| {
+            let (a, b) = (format!("epair{u}a"), format!("epair{u}b"));
+            s.ifaces.iter().any(|f| {
+                (f.name == a || f.name == b)
+                    && (vnet_owner(s, &f.home) == owner || vnet_owner(s, &f.loc) == owner)
+            })
+        }),
+        digits => digits.parse().unwrap_or(0),
+    };
+    vec![format!("epair{unit}a"), format!("epair{unit}b")]
 }
 
 fn implicit_lo(loc: Loc) -> IfaceNode {
@@ -194,7 +212,6 @@ fn implicit_lo(loc: Loc) -> IfaceNode {
 pub fn summarize(sc: &Scenario) -> Summary {
     let mut s = Summary::default();
     s.ifaces.push(implicit_lo(None));
-    let mut next_epair = 0u32;
     for (i, e) in sc.entries.iter().enumerate() {
         match &e.command {
             Command::KernelOption { name } => {
@@ -217,7 +234,7 @@ pub fn summarize(sc: &Scenario) -> Summary {
             }
             Command::Ifconfig { jail, ifname, op } => match op {
                 IfOp::Create { .. } => {
-                    for name in created_names(ifname, &mut next_epair) {
+                    for name in created_names(&s, jail, ifname) {
                         s.ifaces.push(IfaceNode {
                             driver: Driver::from_ifname(&name),
                             name,
@@ -691,6 +708,25 @@ pub fn set_sysuninit(sc: &mut Scenario, func: &str, slot: Option<Slot>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Automatic epair units are per vnet, as in the engine: the canvas names the same
+    /// interfaces the trace does.
+    #[test]
+    fn automatic_epair_units_agree_with_the_engine() {
+        let sc = crate::engine::script::parse(
+            "ifconfig epair create\njail -c name=j1 vnet persist\njexec j1 ifconfig epair create\n\
+             ifconfig epair create\njexec j1 ifconfig epair create\n",
+        )
+        .expect("parses");
+        let canvas: BTreeSet<(Loc, String)> =
+            summarize(&sc).ifaces.iter().map(|f| (f.loc.clone(), f.name.clone())).collect();
+        let built = crate::engine::summarize(&crate::engine::build(&sc).expect("builds"));
+        let engine: BTreeSet<(Loc, String)> =
+            built.interfaces.iter().map(|f| (f.current.clone(), f.name.clone())).collect();
+        assert_eq!(canvas, engine);
+        assert!(canvas.contains(&(Some("j1".into()), "epair0a".into())));
+        assert!(canvas.contains(&(None, "epair1b".into())));
+    }
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
