@@ -226,3 +226,17 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The sorted-set subset test behind the UI's cycle memo agrees with `BTreeSet`.
+    #[test]
+    fn edge_subset_agrees_with_sets(
+        a in proptest::collection::btree_set(0u32..40, 0..20),
+        b in proptest::collection::btree_set(0u32..40, 0..30),
+    ) {
+        let ids = |s: &BTreeSet<u32>| s.iter().map(|&i| EdgeId(i)).collect::<Vec<_>>();
+        let want = a.is_subset(&b);
+        prop_assert_eq!(graph::is_edge_subset(&ids(&a), &ids(&b)), want);
+        prop_assert!(graph::is_edge_subset(&ids(&a), &ids(&a)));
+    }
+}

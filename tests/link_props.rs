@@ -123,7 +123,7 @@ fn state() -> impl Strategy<Value = LinkState> {
         any::<bool>(),
     )
         .prop_map(|(entries, tail_comments, a, b, step, embed)| LinkState {
-            scenario: Scenario { entries, tail_comments },
+            scenario: Scenario { entries, tail_comments }.into(),
             lanes: [a, b],
             step,
             embed,
@@ -208,26 +208,26 @@ fn lanes(a: StageOrder, b: StageOrder) -> [LaneState; 2] {
 fn golden_states() -> Vec<(&'static str, LinkState)> {
     let parse = |t: &str| script::parse(t).expect("golden scripts parse");
     let mut at_fault = LinkState {
-        scenario: parse(SEED),
+        scenario: parse(SEED).into(),
         lanes: lanes(StageOrder::Legacy, StageOrder::PrisonCleanup),
         step: 17,
         embed: true,
     };
     at_fault.lanes[1].extra.push(("vnet_gif_uninit".into(), Slot::new(0x880_0000, 1)));
     let mut everything = LinkState {
-        scenario: parse(EVERYTHING),
+        scenario: parse(EVERYTHING).into(),
         lanes: lanes(StageOrder::VnetShutdown, StageOrder::Legacy),
         step: 3,
         embed: false,
     };
-    everything.scenario.entries[1].pos = Some((-120, 340));
-    everything.scenario.entries[2].pos = Some((0, 0));
+    std::rc::Rc::make_mut(&mut everything.scenario).entries[1].pos = Some((-120, 340));
+    std::rc::Rc::make_mut(&mut everything.scenario).entries[2].pos = Some((0, 0));
     everything.lanes[0].extra.push(("my_uninit".into(), Slot::new(0xDC0_0000, 0xFFF_FFFF)));
     vec![
         (
             "seed",
             LinkState {
-                scenario: parse(SEED),
+                scenario: parse(SEED).into(),
                 lanes: lanes(StageOrder::Legacy, StageOrder::VnetShutdown),
                 step: 0,
                 embed: false,
@@ -237,7 +237,7 @@ fn golden_states() -> Vec<(&'static str, LinkState)> {
         (
             "issue-3-sample",
             LinkState {
-                scenario: parse(SAMPLE),
+                scenario: parse(SAMPLE).into(),
                 lanes: lanes(StageOrder::Legacy, StageOrder::VnetShutdown),
                 step: 0,
                 embed: false,

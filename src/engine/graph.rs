@@ -53,6 +53,14 @@ pub fn graph_edges(trace: &Trace, view: &View) -> Vec<EdgeId> {
         .collect()
 }
 
+/// Whether the sorted edge set `sub` is a subset of the sorted edge set `of`. Taking
+/// references away never makes a cycle, so a UI that found none in `of` needs no new
+/// search for `sub`.
+pub fn is_edge_subset(sub: &[EdgeId], of: &[EdgeId]) -> bool {
+    let mut rest = of.iter();
+    sub.iter().all(|e| rest.any(|o| o == e))
+}
+
 /// Builds the graph of an already computed view (see `ViewCache`).
 pub fn graph_of(trace: &Trace, view: &View) -> DepGraph {
     let mut graph = StableGraph::new();

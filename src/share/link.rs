@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::IpAddr;
+use std::rc::Rc;
 
 /// The most bytes a link may inflate to (256 KiB).
 pub const MAX_INFLATED: usize = 256 * 1024;
@@ -88,9 +89,10 @@ pub struct LaneState {
 }
 
 /// Everything a link carries.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LinkState {
-    pub scenario: Scenario,
+    /// Shared with the app's state, so building a link state never copies the scenario.
+    pub scenario: Rc<Scenario>,
     pub lanes: [LaneState; 2],
     /// The player's step (0 = before teardown).
     pub step: u32,
@@ -533,7 +535,7 @@ fn from_wire(w: Wire) -> Result<LinkState, LinkError> {
         })
     };
     Ok(LinkState {
-        scenario: Scenario { entries, tail_comments },
+        scenario: Rc::new(Scenario { entries, tail_comments }),
         lanes: [lane(a)?, lane(b)?],
         step: w.step,
         embed: w.embed,
@@ -550,7 +552,7 @@ mod tests {
 
     fn seed_state() -> LinkState {
         LinkState {
-            scenario: script::parse(SEED).unwrap(),
+            scenario: Rc::new(script::parse(SEED).unwrap()),
             lanes: [
                 LaneState { order: StageOrder::Legacy, extra: vec![] },
                 LaneState { order: StageOrder::VnetShutdown, extra: vec![] },
@@ -615,10 +617,10 @@ mod tests {
         assert_eq!(e, LinkError::TooBig);
 
         let mut big = LinkState::default();
-        big.scenario.entries =
+        Rc::make_mut(&mut big.scenario).entries =
             vec![Entry::new(Command::JailRemove { name: "j1".into() }); MAX_ENTRIES + 1];
         assert_eq!(decode(&encode(&big)), Err(LinkError::TooManyEntries(MAX_ENTRIES + 1)));
-        big.scenario.entries.pop();
+        Rc::make_mut(&mut big.scenario).entries.pop();
         assert_eq!(decode(&encode(&big)).unwrap(), big);
 
         let junk = miniz_oxide::deflate::compress_to_vec(&[0xff; 40], 10);

@@ -115,12 +115,18 @@ pub fn view_at(trace: &Rc<Trace>, step: usize) -> Rc<View> {
     })
 }
 
-/// `cycles(trace, step)`, recomputed only when the graph's edge set changes.
+/// `cycles(trace, step)`, recomputed only when the graph's edge set changes, and not even
+/// then when the old set had no cycle and the new one only lost edges.
 pub fn cycles_at(trace: &Rc<Trace>, step: usize) -> Rc<Vec<Cycle>> {
     let view = view_at(trace, step);
     let key = crate::engine::graph::graph_edges(trace, &view);
     with_memo(trace, |m| match &m.cycles {
         Some((k, c)) if *k == key => c.clone(),
+        Some((k, c)) if c.is_empty() && crate::engine::graph::is_edge_subset(&key, k) => {
+            let c = c.clone();
+            m.cycles = Some((key, c.clone()));
+            c
+        }
         _ => {
             let c = Rc::new(crate::engine::graph::graph_of(trace, &view).cycles());
             m.cycles = Some((key, c.clone()));

@@ -193,7 +193,7 @@ fn step(runner: Rc<RefCell<Runner>>, set: Setters) {
 
 #[derive(Properties, PartialEq)]
 pub struct ExplorerProps {
-    pub scenario: Scenario,
+    pub scenario: Rc<Scenario>,
     pub lane_a: LaneSpec,
     pub lane_b: LaneSpec,
     pub dispatch: Callback<Action>,
@@ -225,7 +225,7 @@ pub fn explorer_panel(p: &ExplorerProps) -> Html {
                 {
                     let mut r = runner.borrow_mut();
                     r.explorer = Some(e);
-                    r.input = Some((sc.clone(), lane.clone()));
+                    r.input = Some(((*sc).clone(), lane.clone()));
                     r.started = platform::now_ms();
                     r.busy = 0.0;
                 }
@@ -300,7 +300,7 @@ pub fn explorer_panel(p: &ExplorerProps) -> Html {
                 </p>
             }
             { for report.as_ref().map(|d| {
-                let stale = d.scenario != p.scenario || d.base != p.lane_a;
+                let stale = d.scenario != *p.scenario || d.base != p.lane_a;
                 html! { <ExploreReport data={d.clone()} lane_b={p.lane_b.clone()} {stale} dispatch={p.dispatch.clone()} /> }
             }) }
         </div>

@@ -19,7 +19,9 @@ use crate::engine::{EdgeKind, EventKind, ObjId, ObjKind, Trace};
 use crate::ui::engine_api;
 use crate::ui::graph::GraphLayout;
 use crate::ui::layout::{NODE_H, NODE_W};
+use crate::ui::platform;
 use crate::ui::player::marked;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -35,6 +37,10 @@ pub struct GraphProps {
     pub step: usize,
     /// "a" or "b", to keep marker ids unique per lane.
     pub lane: &'static str,
+    /// Draw only what meets this rectangle of the graph (x0, y0, x1, y1, in layout
+    /// units); None draws everything. See [`GraphFrame`].
+    #[prop_or_default]
+    pub window: Option<Window>,
 }
 
 impl PartialEq for GraphProps {
@@ -43,7 +49,34 @@ impl PartialEq for GraphProps {
             && Rc::ptr_eq(&self.layout, &o.layout)
             && self.step == o.step
             && self.lane == o.lane
+            && self.window == o.window
     }
+}
+
+/// A rectangle of the graph in layout units: x0, y0, x1, y1.
+pub type Window = [i32; 4];
+
+/// The window is kept in whole tiles of this many layout units, so scrolling re-renders
+/// the graph only when it crosses a tile edge, not on every scroll event.
+pub const TILE: i32 = 256;
+
+/// The part of the graph worth drawing for a scroll frame showing `size` (width, height)
+/// at offset `scroll`, at scale 1: the visible rectangle grown to whole tiles, plus one
+/// tile of margin on every side so a short scroll finds the nodes already drawn.
+pub fn window_for(scroll: (f64, f64), size: (f64, f64)) -> Window {
+    let lo = |v: f64| ((v.max(0.0) as i32) / TILE - 1) * TILE;
+    let hi = |v: f64| ((v.max(0.0) as i32) / TILE + 2) * TILE;
+    [lo(scroll.0), lo(scroll.1), hi(scroll.0 + size.0), hi(scroll.1 + size.1)]
+}
+
+/// Whether the box (x0, y0)–(x1, y1) meets the window (None: everything is in).
+fn meets(w: Option<Window>, x0: f32, y0: f32, x1: f32, y1: f32) -> bool {
+    w.is_none_or(|[a, b, c, d]| {
+        x0.min(x1) <= c as f32
+            && x0.max(x1) >= a as f32
+            && y0.min(y1) <= d as f32
+            && y0.max(y1) >= b as f32
+    })
 }
 
 fn kind_label(k: ObjKind) -> String {
@@ -75,25 +108,21 @@ pub fn graph_view(p: &GraphProps) -> Html {
     // cluster of the vnet it was born in; an interface that has since moved to another
     // vnet (a loan, a return home) docks under that vnet's cluster instead, and the CSS
     // transition on `transform` makes it glide there. No re-layout happens.
-    let clusters_by_key: BTreeMap<&str, &crate::ui::layout::ClusterBox> =
-        l.clusters.iter().map(|c| (c.key.as_str(), c)).collect();
-    let mut docked: BTreeMap<&str, usize> = BTreeMap::new();
+    let geo = use_memo(SamePtr(t.clone(), p.layout.clone()), |k| Geometry::new(&k.0, &k.1));
+    let mut docked: BTreeMap<usize, usize> = BTreeMap::new();
     let mut extra_h = 0.0f32;
     let mut pos: BTreeMap<ObjId, (f32, f32)> = BTreeMap::new();
     for (id, st) in &view.objects {
-        let Some(o) = t.objects.get(id.0 as usize) else { continue };
-        let Some(&home_pos) = l.pos.get(&o.key) else { continue };
-        let now = st.vnet.and_then(|v| t.objects.get(v.0 as usize)).map(|v| v.key.as_str());
-        let home = p.layout.home_cluster.get(&o.key).map(String::as_str);
-        let moved = match (now, home) {
-            (Some(n), Some(h)) if n != h && matches!(o.kind, ObjKind::Ifnet(_)) => {
-                clusters_by_key.get(n).copied()
-            }
+        let i = id.0 as usize;
+        let Some(&home_pos) = geo.home.get(i).and_then(Option::as_ref) else { continue };
+        let now = st.vnet.and_then(|v| geo.cluster_of_vnet.get(&v)).copied();
+        let moved = match (now, geo.home_cluster.get(i).copied().flatten()) {
+            (Some(n), Some(h)) if n != h && geo.is_ifnet.get(i) == Some(&true) => Some(n),
             _ => None,
         };
-        let at = match moved {
-            Some(c) => {
-                let k = docked.entry(c.key.as_str()).or_insert(0);
+        let at = match moved.and_then(|n| l.clusters.get(n).map(|c| (n, c))) {
+            Some((n, c)) => {
+                let k = docked.entry(n).or_insert(0);
                 let x = c.x + NODE_W / 2.0 + 10.0 + *k as f32 * (NODE_W + 10.0);
                 let y = c.y + c.h + NODE_H / 2.0 + 8.0;
                 *k += 1;
@@ -117,21 +146,27 @@ pub fn graph_view(p: &GraphProps) -> Html {
         })
         .unwrap_or_default();
 
-    let clusters = l.clusters.iter().map(|c| {
-        let label = p.layout.cluster_labels.get(&c.key).cloned().unwrap_or_else(|| c.key.clone());
-        html! {
-            <g key={format!("c-{}", c.key)} class="cluster">
-                <rect x={px(c.x)} y={px(c.y)} width={px(c.w)} height={px(c.h)} rx="10" />
-                <text x={px(c.x + 10.0)} y={px(c.y + 17.0)}>{label}</text>
-            </g>
-        }
-    });
+    let win = p.window;
+    let clusters =
+        l.clusters.iter().filter(|c| meets(win, c.x, c.y, c.x + c.w, c.y + c.h)).map(|c| {
+            let label =
+                p.layout.cluster_labels.get(&c.key).cloned().unwrap_or_else(|| c.key.clone());
+            html! {
+                <g key={format!("c-{}", c.key)} class="cluster">
+                    <rect x={px(c.x)} y={px(c.y)} width={px(c.w)} height={px(c.h)} rx="10" />
+                    <text x={px(c.x + 10.0)} y={px(c.y + 17.0)}>{label}</text>
+                </g>
+            }
+        });
 
     let edges = view.edges.iter().filter_map(|(id, dangling)| {
         let e = t.edges.get(id.0 as usize)?;
         let from = pos.get(&e.from)?;
         let to = pos.get(&e.to)?;
         let (x0, y0, x1, y1) = anchor(*from, *to);
+        if !meets(win, x0, y0 - 30.0, x1, y1) {
+            return None;
+        }
         let class = classes!(
             "edge",
             match e.kind {
@@ -175,6 +210,10 @@ pub fn graph_view(p: &GraphProps) -> Html {
     let nodes = view.objects.iter().filter_map(|(id, st)| {
         let o = t.objects.get(id.0 as usize)?;
         let &(cx, cy) = pos.get(id)?;
+        let (hw, hh) = (NODE_W / 2.0, NODE_H / 2.0);
+        if !meets(win, cx - hw, cy - hh, cx + hw, cy + hh) {
+            return None;
+        }
         let class = classes!(
             "node",
             format!("k-{}", kind_class(o.kind)),
@@ -218,7 +257,8 @@ pub fn graph_view(p: &GraphProps) -> Html {
     });
     html! {
         <>
-        <svg class={classes!("graph", (view.objects.len() > BIG_GRAPH).then_some("big"))} data-testid={format!("graph-{lane}")} viewBox={format!("0 0 {} {}", r(w), r(h))}
+        <svg class={classes!("graph", (view.objects.len() > BIG_GRAPH).then_some("big"))}
+            data-drawn={win.map(|_| "window").unwrap_or("all")} data-testid={format!("graph-{lane}")} viewBox={format!("0 0 {} {}", r(w), r(h))}
             style={format!("width:{}px", r(w))} preserveAspectRatio="xMidYMin meet" role="group"
             aria-label={format!("Dependency graph of lane {}, step {}", lane.to_ascii_uppercase(), p.step)}>
             <defs>
@@ -242,6 +282,197 @@ pub fn graph_view(p: &GraphProps) -> Html {
         {cycle_list}
         </>
     }
+}
+
+/// Two shared values compared by identity: a memo key for one trace and one layout.
+struct SamePtr(Rc<Trace>, Rc<GraphLayout>);
+
+impl PartialEq for SamePtr {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0) && Rc::ptr_eq(&self.1, &o.1)
+    }
+}
+
+/// What a lane's graph needs from the layout, indexed by `ObjId` and computed once per
+/// trace and layout, so a step looks nothing up by key.
+struct Geometry {
+    /// Each object's position in its home cluster (None: not laid out).
+    home: Vec<Option<(f32, f32)>>,
+    /// Each object's home cluster, an index into `Layout::clusters`; `usize::MAX` when
+    /// the home cluster has no box.
+    home_cluster: Vec<Option<usize>>,
+    /// The cluster each vnet object of the trace heads.
+    cluster_of_vnet: BTreeMap<ObjId, usize>,
+    is_ifnet: Vec<bool>,
+}
+
+impl Geometry {
+    fn new(t: &Trace, g: &GraphLayout) -> Geometry {
+        let cluster_index: BTreeMap<&str, usize> =
+            g.layout.clusters.iter().enumerate().map(|(i, c)| (c.key.as_str(), i)).collect();
+        let cluster_of_vnet = t
+            .objects
+            .iter()
+            .enumerate()
+            .filter_map(|(i, o)| cluster_index.get(o.key.as_str()).map(|&c| (ObjId(i as u32), c)))
+            .collect();
+        Geometry {
+            home: t.objects.iter().map(|o| g.layout.pos.get(&o.key).copied()).collect(),
+            home_cluster: t
+                .objects
+                .iter()
+                .map(|o| {
+                    g.home_cluster
+                        .get(&o.key)
+                        .map(|h| cluster_index.get(h.as_str()).copied().unwrap_or(usize::MAX))
+                })
+                .collect(),
+            cluster_of_vnet,
+            is_ifnet: t.objects.iter().map(|o| matches!(o.kind, ObjKind::Ifnet(_))).collect(),
+        }
+    }
+}
+
+#[derive(Properties)]
+pub struct GraphFrameProps {
+    pub trace: Rc<Trace>,
+    pub layout: Rc<GraphLayout>,
+    pub step: usize,
+    pub lane: &'static str,
+}
+
+impl PartialEq for GraphFrameProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.trace, &o.trace)
+            && Rc::ptr_eq(&self.layout, &o.layout)
+            && self.step == o.step
+            && self.lane == o.lane
+    }
+}
+
+/// What the frame last showed: scroll offset and size, in px.
+#[derive(Clone, Copy)]
+struct Seen {
+    scroll: (f64, f64),
+    size: (f64, f64),
+}
+
+/// Whether a layout is big enough to be drawn windowed (see [`GraphFrame`]).
+pub fn is_big(layout: &GraphLayout) -> bool {
+    layout.layout.pos.len() > BIG_GRAPH
+}
+
+/// The scrollable frame around a lane's graph.
+///
+/// - Small graphs shrink to fit the lane by default; "Actual size" shows them at full
+///   scale, scrollable, for reading labels.
+/// - Big graphs ([`is_big`]) open at actual size and are drawn windowed: only what meets
+///   the visible part of the frame plus a margin ([`window_for`]) is in the DOM, so a step
+///   costs the browser a few dozen nodes, not a thousand. The frame follows the teardown:
+///   when a step touches objects and none of them is in view, it scrolls to the first.
+///   "Fit" still shows the whole graph, drawn in full, as the reader's explicit choice.
+/// - The choice is per lane and is not an edit.
+#[function_component(GraphFrame)]
+pub fn graph_frame(p: &GraphFrameProps) -> Html {
+    let big = is_big(&p.layout);
+    // The reader's choice, and whether the graph was big when it was made: a choice made
+    // for a small graph does not carry over to a big one, or back.
+    let choice = use_state(|| None::<(bool, bool)>);
+    let zoomed = match *choice {
+        Some((for_big, z)) if for_big == big => z,
+        _ => big,
+    };
+    let frame = use_node_ref();
+    let window = use_state_eq(|| window_for((0.0, 0.0), (1600.0, 900.0)));
+    let toggle = {
+        let choice = choice.clone();
+        Callback::from(move |_: MouseEvent| choice.set(Some((big, !zoomed))))
+    };
+    let windowed = big && zoomed;
+    // The frame's scroll offset and size, read on scroll and when windowing starts, so a
+    // step never forces the browser to lay out early just to ask.
+    let seen: Rc<RefCell<Option<Seen>>> = use_mut_ref(|| None);
+    let measure = {
+        let (frame, window, seen) = (frame.clone(), window.clone(), seen.clone());
+        move || {
+            if let Some((_, _, w, h)) = platform::rect(&frame) {
+                let at = platform::scroll(&frame);
+                *seen.borrow_mut() = Some(Seen { scroll: at, size: (w, h) });
+                window.set(window_for(at, (w, h)));
+            }
+        }
+    };
+    let onscroll = {
+        let measure = measure.clone();
+        Callback::from(move |_: Event| measure())
+    };
+    use_effect_with(windowed, move |on| {
+        if *on {
+            measure();
+        }
+    });
+    {
+        // Follow the teardown on big graphs.
+        let (frame, window, seen) = (frame.clone(), window.clone(), seen.clone());
+        let (trace, layout) = (p.trace.clone(), p.layout.clone());
+        use_effect_with((p.step, windowed), move |&(step, on)| {
+            let Some(Seen { scroll, size }) = *seen.borrow() else { return };
+            if !on {
+                return;
+            }
+            let at: Vec<(f32, f32)> = trace
+                .touched(step)
+                .iter()
+                .filter_map(|id| trace.objects.get(id.0 as usize))
+                .filter_map(|o| layout.layout.pos.get(&o.key).copied())
+                .collect();
+            if let Some(to) = follow(&at, scroll, size) {
+                platform::scroll_to(&frame, to);
+                *seen.borrow_mut() = Some(Seen { scroll: to, size });
+                window.set(window_for(to, size));
+            }
+        });
+    }
+    let label = if zoomed { "⤡ Fit" } else { "⤢ Actual size" };
+    let title = match (zoomed, big) {
+        (true, true) => "Show the whole graph, drawn in full (slower on a graph this big)",
+        (true, false) => "Fit the graph to the lane",
+        (false, _) => "Show the graph at actual size",
+    };
+    html! {
+        <div class={classes!("graph-wrap", zoomed.then_some("zoomed"))} ref={frame} {onscroll}>
+            <button class="graph-zoom" data-testid={format!("graph-zoom-{}", p.lane)} onclick={toggle}
+                aria-pressed={zoomed.to_string()} {title}>
+                {label}
+            </button>
+            <GraphView trace={p.trace.clone()} layout={p.layout.clone()} step={p.step} lane={p.lane}
+                window={windowed.then_some(*window)} />
+        </div>
+    }
+}
+
+/// Where to scroll so the teardown stays in view: None when one of the points (object
+/// centres, layout units) is already visible in the frame at `scroll` with `size`, or
+/// when there are none; else the scroll offset that centres the point nearest to the
+/// current view, so the frame moves as little as it can.
+pub fn follow(points: &[(f32, f32)], scroll: (f64, f64), size: (f64, f64)) -> Option<(f64, f64)> {
+    let (hw, hh) = (f64::from(NODE_W) / 2.0, f64::from(NODE_H) / 2.0);
+    let visible = |&(x, y): &(f32, f32)| {
+        let (x, y) = (f64::from(x), f64::from(y));
+        x - hw >= scroll.0
+            && x + hw <= scroll.0 + size.0
+            && y - hh >= scroll.1
+            && y + hh <= scroll.1 + size.1
+    };
+    if points.iter().any(visible) {
+        return None;
+    }
+    let centre = (scroll.0 + size.0 / 2.0, scroll.1 + size.1 / 2.0);
+    let dist = |&(x, y): &(f32, f32)| {
+        (f64::from(x) - centre.0).powi(2) + (f64::from(y) - centre.1).powi(2)
+    };
+    let (x, y) = *points.iter().min_by(|a, b| dist(a).total_cmp(&dist(b)))?;
+    Some(((f64::from(x) - size.0 / 2.0).max(0.0), (f64::from(y) - size.1 / 2.0).max(0.0)))
 }
 
 #[derive(Properties, PartialEq)]

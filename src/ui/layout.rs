@@ -3,7 +3,8 @@
 //! Steps: break cycles (depth-first, dropping back edges), rank by longest path over the
 //! ranking edges (owner and counted references; raw pointers do not rank), order each rank
 //! by barycenter sweeps, then place: clusters (vnets) get side-by-side column blocks, so a
-//! vnet's objects stay together, and each rank is a row.
+//! vnet's objects stay together, and each rank is a row. Blocks that would make the
+//! drawing wider than [`WRAP_W`] wrap into bands of all the ranks.
 //!
 //! Invariants:
 //! - Pure and deterministic: the same input gives the same coordinates (inputs are
@@ -23,6 +24,9 @@ pub const PAD: f32 = 28.0;
 /// Node box size.
 pub const NODE_W: f32 = 128.0;
 pub const NODE_H: f32 = 40.0;
+
+/// Above this width (in layout units) the cluster blocks wrap into bands.
+pub const WRAP_W: f32 = 6000.0;
 
 /// A node to place.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,18 +155,33 @@ pub fn layout(nodes: &[LNode], edges: &[LEdge]) -> Layout {
             width_of[c] = width_of[c].max(count[c]);
         }
     }
-    let mut offset = vec![0f32; nc];
-    let mut x = PAD;
-    for c in 0..nc {
-        offset[c] = x;
-        if width_of[c] > 0 {
-            x += width_of[c] as f32 * DX + if c == 0 { 0.0 } else { PAD };
-            x += PAD;
-        }
-    }
-    let total_w = x;
-    let mut out = Layout::default();
+    // Blocks go left to right. A drawing wider than `WRAP_W` wraps its blocks into bands
+    // (every band has all the ranks), about as wide as the whole is tall, so a big
+    // scenario is a sheet to scroll in two directions, not one very long strip.
     let top = PAD + 24.0;
+    let band_h = top + (max_rank + 1) as f32 * DY;
+    let block_w = |c: usize| {
+        if width_of[c] == 0 {
+            0.0
+        } else {
+            width_of[c] as f32 * DX + if c == 0 { PAD } else { 2.0 * PAD }
+        }
+    };
+    let one_row: f32 = PAD + (0..nc).map(block_w).sum::<f32>();
+    let row_w = if one_row > WRAP_W { WRAP_W.max((one_row * band_h).sqrt()) } else { f32::MAX };
+    let mut offset = vec![0f32; nc];
+    let mut band_of = vec![0usize; nc];
+    let (mut x, mut band, mut total_w) = (PAD, 0usize, PAD);
+    for c in 0..nc {
+        if x > PAD && x + block_w(c) > row_w {
+            (x, band) = (PAD, band + 1);
+        }
+        offset[c] = x;
+        band_of[c] = band;
+        x += block_w(c);
+        total_w = total_w.max(x);
+    }
+    let mut out = Layout::default();
     for (r, layer) in layers.iter().enumerate() {
         for c in 0..nc {
             let members: Vec<usize> =
@@ -171,7 +190,7 @@ pub fn layout(nodes: &[LNode], edges: &[LEdge]) -> Layout {
             let slack = (width_of[c] - members.len()) as f32 * DX / 2.0;
             for (i, v) in members.into_iter().enumerate() {
                 let cx = offset[c] + inset + slack + i as f32 * DX + DX / 2.0;
-                let cy = top + r as f32 * DY + NODE_H / 2.0;
+                let cy = band_of[c] as f32 * band_h + top + r as f32 * DY + NODE_H / 2.0;
                 out.pos.insert(nodes[v].key.clone(), (cx, cy));
             }
         }
@@ -193,7 +212,7 @@ pub fn layout(nodes: &[LNode], edges: &[LEdge]) -> Layout {
         });
     }
     out.width = total_w.max(2.0 * PAD);
-    out.height = top + (max_rank + 1) as f32 * DY + PAD;
+    out.height = (band + 1) as f32 * band_h + PAD;
     out
 }
 
@@ -309,5 +328,40 @@ mod tests {
         let b = layout(&nodes, &edges);
         assert_eq!(a, b);
         assert_eq!(a.pos.len(), 500);
+    }
+
+    #[test]
+    fn a_wide_drawing_wraps_into_bands_without_overlap() {
+        // 80 vnets of 4 objects each, every one owned by a host object: one strip would be
+        // 80 blocks wide.
+        let mut nodes = vec![node("host", None)];
+        let mut edges = Vec::new();
+        for v in 0..80 {
+            for k in 0..4 {
+                nodes.push(node(&format!("v{v}o{k}"), Some(&format!("v{v}"))));
+                let i = nodes.len() - 1;
+                edges.push(LEdge { from: if k == 0 { 0 } else { i - 1 }, to: i, ranks: true });
+            }
+        }
+        let l = layout(&nodes, &edges);
+        assert_eq!(l.pos.len(), nodes.len());
+        assert!(l.width <= WRAP_W.max((l.width * l.height).sqrt()) + 4.0 * DX, "{}", l.width);
+        assert!(l.height > 2.0 * (5.0 * DY), "it wrapped: {}", l.height);
+        for (i, a) in l.clusters.iter().enumerate() {
+            assert!(a.x >= 0.0 && a.y >= 0.0 && a.x + a.w <= l.width && a.y + a.h <= l.height);
+            for b in &l.clusters[i + 1..] {
+                let apart =
+                    a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+                assert!(apart, "{} overlaps {}", a.key, b.key);
+            }
+        }
+        // Every node sits inside its cluster's box.
+        for v in 0..80 {
+            let c = l.clusters.iter().find(|c| c.key == format!("v{v}")).unwrap();
+            for k in 0..4 {
+                let (x, y) = l.pos[&format!("v{v}o{k}")];
+                assert!(x > c.x && x < c.x + c.w && y > c.y && y < c.y + c.h);
+            }
+        }
     }
 }

@@ -27,7 +27,7 @@ pub const URL_KEY: &str = "vnet-playground.url";
 pub const SNAPSHOTS_KEY: &str = "vnet-playground.snapshots";
 /// The most snapshots kept; the oldest go first.
 pub const MAX_SNAPSHOTS: usize = 30;
-/// How long the address bar waits for edits to settle.
+/// How long the address bar, and the autosave of a step alone, wait for things to settle.
 pub const HASH_DEBOUNCE_MS: u32 = 250;
 /// The name prefix of the snapshot taken before a link replaces the work.
 pub const BEFORE_LINK: &str = "Your work before opening a link";
@@ -181,17 +181,24 @@ pub fn use_persistence(state: &State, dispatch: Callback<Action>) -> UseStateHan
     let pending: Rc<RefCell<Option<platform::TimeoutHandle>>> = use_mut_ref(|| None);
     let link_state = state.link_state();
     *current.borrow_mut() = link_state.clone();
+    let saved_work: Rc<RefCell<Option<LinkState>>> = use_mut_ref(|| None);
     {
         let pending = pending.clone();
         use_effect_with(link_state, move |ls| {
-            let fragment = link::encode(ls);
-            if !ls.embed {
-                platform::storage_set(WORK_KEY, &fragment);
+            // A new scenario or new lanes are the reader's work: autosave them at once. A
+            // step alone is only a view of the work: it waits with the address bar until
+            // stepping settles, so a step never pays for encoding the link.
+            let changed_work = !saved_work.borrow().as_ref().is_some_and(|w| same_work(w, ls));
+            if changed_work && !ls.embed {
+                platform::storage_set(WORK_KEY, &link::encode(ls));
             }
-            let embed = ls.embed;
+            *saved_work.borrow_mut() = Some(ls.clone());
+            let ls = ls.clone();
             let write = Callback::from(move |_| {
+                let fragment = link::encode(&ls);
                 platform::replace_hash(&fragment);
-                if !embed {
+                if !ls.embed {
+                    platform::storage_set(WORK_KEY, &fragment);
                     platform::storage_set(URL_KEY, &fragment);
                 }
             });

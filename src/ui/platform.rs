@@ -255,6 +255,17 @@ pub fn scroll(node: &NodeRef) -> (f64, f64) {
     }
 }
 
+/// Scrolls the element to this offset (left, top), at once.
+pub fn scroll_to(node: &NodeRef, to: (f64, f64)) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(el) = node.cast::<web_sys::Element>() {
+        el.set_scroll_left(to.0 as i32);
+        el.set_scroll_top(to.1 as i32);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (node, to);
+}
+
 /// Focuses the element with this data-testid, if there is one.
 pub fn focus_testid(id: &str) {
     #[cfg(target_arch = "wasm32")]

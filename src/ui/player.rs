@@ -10,7 +10,7 @@
 use crate::engine::{FaultKind, Outcome, StageOrder, Trace};
 use crate::ui::engine_api::LaneSpec;
 use crate::ui::graph::{GraphLayout, MarkerKind, Piece, markers, pieces};
-use crate::ui::graph_view::GraphView;
+use crate::ui::graph_view::GraphFrame;
 use crate::ui::platform;
 use crate::ui::state::{Action, Go, Run, SPEEDS};
 use std::rc::Rc;
@@ -320,40 +320,10 @@ fn lane_body(t: &Rc<Trace>, p: &LaneProps, ab: &'static str) -> Html {
             {banner}
             {narration}
             {refcounts(t, step)}
-            <GraphFrame lane={ab}>
-                <GraphView trace={t.clone()} layout={p.graph.clone()} step={step} lane={ab} />
-            </GraphFrame>
+            <GraphFrame trace={t.clone()} layout={p.graph.clone()} step={step} lane={ab} />
             {legend()}
             {notes}
         </>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct GraphFrameProps {
-    pub lane: &'static str,
-    pub children: Html,
-}
-
-/// The scrollable frame around a lane's graph. By default the graph shrinks to fit the
-/// lane; "Actual size" shows it at full scale, scrollable, for reading labels on big
-/// scenarios. The choice is per lane and is not an edit.
-#[function_component(GraphFrame)]
-pub fn graph_frame(p: &GraphFrameProps) -> Html {
-    let zoomed = use_state(|| false);
-    let toggle = {
-        let zoomed = zoomed.clone();
-        Callback::from(move |_: MouseEvent| zoomed.set(!*zoomed))
-    };
-    html! {
-        <div class={classes!("graph-wrap", zoomed.then_some("zoomed"))}>
-            <button class="graph-zoom" data-testid={format!("graph-zoom-{}", p.lane)} onclick={toggle}
-                aria-pressed={zoomed.to_string()}
-                title={if *zoomed { "Fit the graph to the lane" } else { "Show the graph at actual size" }}>
-                { if *zoomed { "⤡ Fit" } else { "⤢ Actual size" } }
-            </button>
-            { p.children.clone() }
-        </div>
     }
 }
 

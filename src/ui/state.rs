@@ -34,7 +34,8 @@ pub const SPEEDS: [u32; 4] = [1600, 900, 450, 200];
 #[derive(Clone, Debug)]
 pub struct State {
     /// The last valid scenario: what the canvas shows and the lanes simulate.
-    pub scenario: crate::engine::Scenario,
+    /// Shared, so cloning the state for a step (the reducer does) never copies it.
+    pub scenario: Rc<crate::engine::Scenario>,
     pub summary: Rc<Summary>,
     /// The script text as the user typed it (may not parse).
     pub script: String,
@@ -65,7 +66,7 @@ pub struct State {
 }
 
 /// What one undo step restores: the scenario and both lanes (stepping is not an edit).
-pub type Undoable = (crate::engine::Scenario, [LaneSpec; 2]);
+pub type Undoable = (Rc<crate::engine::Scenario>, [LaneSpec; 2]);
 
 /// Which way the cursor moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -215,7 +216,7 @@ impl State {
         let graph = graph_layout(&runs);
         State {
             summary: Rc::new(model::summarize(&scenario)),
-            scenario,
+            scenario: Rc::new(scenario),
             script: script.to_string(),
             lines,
             script_error,
@@ -263,11 +264,11 @@ impl State {
     /// Installs a new scenario: re-derives everything and simulates both lanes.
     /// `text` is the script as typed (for script edits) or None to print it.
     fn commit(&mut self, sc: crate::engine::Scenario, text: Option<(String, Vec<usize>)>) {
-        if sc == self.scenario && text.is_none() {
+        if sc == *self.scenario && text.is_none() {
             return;
         }
         self.push_undo();
-        self.scenario = sc;
+        self.scenario = Rc::new(sc);
         self.install(text);
     }
 
@@ -317,7 +318,7 @@ impl State {
 
     /// Applies a canvas edit to a copy of the scenario and commits it.
     fn edit(&mut self, f: impl FnOnce(&mut crate::engine::Scenario)) {
-        let mut sc = self.scenario.clone();
+        let mut sc = (*self.scenario).clone();
         f(&mut sc);
         self.edit_error = None;
         self.preset = None;
@@ -364,7 +365,7 @@ impl Reducible for State {
                     carry_positions(&s.scenario, &mut sc);
                     s.preset = None;
                     s.edit_error = None;
-                    if sc == s.scenario {
+                    if sc == *s.scenario {
                         s.script = text;
                         s.lines = lines;
                         s.script_error = None;
@@ -420,19 +421,19 @@ impl Reducible for State {
             }
             Action::DeleteEntry(i) => s.edit(|sc| model::delete_entry(sc, i)),
             Action::MoveTo { sel, pos } => {
-                let mut sc = s.scenario.clone();
+                let mut sc = (*s.scenario).clone();
                 model::set_pos(&mut sc, &sel, pos);
                 // A move is only a layout hint: no re-simulation; the canvas summary
                 // (which carries positions) is re-derived. One drop (or one arrow key
                 // press) is one undo entry.
-                if sc != s.scenario {
+                if sc != *s.scenario {
                     s.push_undo();
                     s.summary = Rc::new(model::summarize(&sc));
-                    s.scenario = sc;
+                    s.scenario = Rc::new(sc);
                 }
             }
             Action::Reparent { sel, to } => {
-                let mut sc = s.scenario.clone();
+                let mut sc = (*s.scenario).clone();
                 let result = match &sel {
                     Sel::Iface { loc, name } => model::move_iface(&mut sc, loc, name, &to),
                     Sel::Jail(j) => {
@@ -472,7 +473,7 @@ impl Reducible for State {
                 }
             }
             Action::Rename { sel, name } => {
-                let mut sc = s.scenario.clone();
+                let mut sc = (*s.scenario).clone();
                 match model::rename(&mut sc, &sel, &name) {
                     Ok(new_sel) => {
                         s.preset = None;
@@ -624,7 +625,7 @@ impl State {
         }
         self.preset = engine_api::presets()
             .into_iter()
-            .find(|p| engine_api::parse(&p.script).is_ok_and(|(sc, _)| sc == self.scenario))
+            .find(|p| engine_api::parse(&p.script).is_ok_and(|(sc, _)| sc == *self.scenario))
             .map(|p| p.slug);
         self.step = usize::try_from(link.step).unwrap_or(usize::MAX).min(self.len());
         self.playing = false;
