@@ -21,11 +21,11 @@ test('profile step transitions', async ({ page }) => {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
   await cdp.send('Profiler.start');
-  const ms: number[] = await page.evaluate(async () => {
+  const ms: number[] = await page.evaluate(async (n) => {
     const btn = document.querySelector('[data-testid="step-next"]') as HTMLButtonElement;
     const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
     const out: number[] = [];
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < n; i++) {
       await frame();
       const t = performance.now();
       btn.click();
@@ -34,7 +34,7 @@ test('profile step transitions', async ({ page }) => {
       await frame();
     }
     return out;
-  });
+  }, Number(process.env.PROFILE_STEPS ?? 10));
   console.log(`PROFILE step ms ${JSON.stringify(ms)}`);
   const { profile } = await cdp.send('Profiler.stop');
   const dt = new Map<number, number>();
@@ -48,6 +48,23 @@ test('profile step transitions', async ({ page }) => {
     if (n.callFrame.functionName !== '(idle)') total += us;
     self.set(name, (self.get(name) ?? 0) + us);
   }
+  // Inclusive time per function (a function counted once per sample even when recursive).
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const incl = new Map<string, number>();
+  profile.samples!.forEach((id, i) => {
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur)!.callFrame.functionName;
+      if (!f || seen.has(f)) continue;
+      seen.add(f);
+      incl.set(f, (incl.get(f) ?? 0) + (ts[i] ?? 0));
+    }
+  });
+  const topIncl = [...incl.entries()].filter(([n]) => new RegExp(process.env.PROFILE_INCL ?? 'vnet_playground|yew::|link|replaceState|setItem').test(n))
+    .sort((a, b) => b[1] - a[1]).slice(0, 60);
+  for (const [n, us] of topIncl) console.log(`INCL ${(us / 1000).toFixed(1).padStart(8)} ms  ${n.slice(0, 150)}`);
   const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30);
   console.log(`PROFILE total busy ${(total / 1000).toFixed(0)} ms over 10 steps`);
   for (const [n, us] of top) console.log(`${(us / 1000).toFixed(1).padStart(8)} ms  ${n.slice(0, 160)}`);
