@@ -73,3 +73,52 @@ test('a lane graph can be read at actual size and fitted back', async ({ page })
   expect((await graph.boundingBox())!.width).toBeCloseTo(fitted, 0);
   w.check();
 });
+
+test('a big graph is drawn windowed, follows the teardown, draws more on scroll, and can be fitted', async ({ page }) => {
+  const w = watch(page);
+  await openApp(page);
+  // 36 vnet jails with an epair end, a gif and a gre each: well over 300 graph objects.
+  const l: string[] = [];
+  for (let i = 1; i <= 36; i++) {
+    l.push(`jail -c name=j${i} vnet persist`, `ifconfig epair${i} create`, `ifconfig epair${i}b vnet j${i}`,
+      `jexec j${i} ifconfig gif0 create`, `jexec j${i} ifconfig gif0 tunnel 192.0.2.1 192.0.2.2`, `jexec j${i} ifconfig gre0 create`);
+  }
+  for (let i = 1; i <= 36; i++) l.push(`jail -r j${i}`);
+  await page.getByTestId('script').fill(l.join('\n') + '\n');
+  await expect(page.getByTestId('obj-j36/gre0')).toBeVisible({ timeout: 30_000 });
+  const graph = page.getByTestId('graph-a');
+  await expect(graph).toHaveAttribute('data-drawn', 'window');
+  await expect(page.getByTestId('graph-zoom-a')).toHaveAttribute('aria-pressed', 'true');
+  const drawn = () => graph.locator('.node').count();
+  const first = await drawn();
+  expect(first).toBeGreaterThan(0);
+  expect(first).toBeLessThan(150);
+
+  // Step well into the teardown: the frame keeps one of the step's objects in view.
+  const frame = graph.locator('xpath=..');
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  for (let i = 0; i < 160; i++) await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('step-counter')).toHaveText(/^160 \//);
+  const inView = async () => page.evaluate(() => {
+    const g = document.querySelector('[data-testid="graph-a"]')!;
+    const f = g.parentElement!.getBoundingClientRect();
+    return [...g.querySelectorAll('.node.touched')].some((n) => {
+      const r = n.getBoundingClientRect();
+      return r.left >= f.left - 1 && r.right <= f.right + 1 && r.top >= f.top - 1 && r.bottom <= f.bottom + 1;
+    });
+  });
+  await expect.poll(inView).toBe(true);
+
+  // Scrolling to the far corner draws the nodes there.
+  const before = await graph.locator('.node').evaluateAll((ns) => ns.map((n) => n.getAttribute('aria-label')).join('|'));
+  await frame.evaluate((f) => { f.scrollLeft = f.scrollWidth; f.scrollTop = f.scrollHeight; });
+  await expect.poll(async () => graph.locator('.node').evaluateAll((ns) => ns.map((n) => n.getAttribute('aria-label')).join('|')))
+    .not.toBe(before);
+  expect(await drawn()).toBeLessThan(150);
+
+  // Fit draws everything.
+  await page.getByTestId('graph-zoom-a').click();
+  await expect(graph).toHaveAttribute('data-drawn', 'all');
+  expect(await drawn()).toBeGreaterThan(300);
+  w.check();
+});

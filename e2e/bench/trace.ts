@@ -85,9 +85,13 @@ export async function measureSteps(page: Page, n: number, action: string): Promi
       total += Math.min(e, t1) - Math.max(s, t0);
     }
     const parts: Record<string, number> = {};
+    const until: Record<string, number> = {};
     for (const ev of main) {
       const part = PARTS[ev.name];
       if (!part || ev.ts < t0 || ev.ts >= t1) continue;
+      // A slice nested in one of the same part (Paint inside Paint) is counted once.
+      if (ev.ts < (until[part] ?? 0)) continue;
+      until[part] = ev.ts + (ev.dur ?? 0);
       parts[part] = (parts[part] ?? 0) + (ev.dur ?? 0) / 1000;
     }
     // Nested script slices (a FunctionCall inside an EventDispatch) would count twice; keep
