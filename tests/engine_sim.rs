@@ -181,3 +181,35 @@ fn the_scale_scenario_behaves_like_the_seed() {
     assert_eq!(shutdown.outcome, Outcome::Clean);
     assert!(shutdown.objects.len() > 3 * 15);
 }
+
+/// The UI's incremental cycle search (`graph::cycles_since`) gives exactly the full
+/// search's cycles at every step of every preset and of a scaled scenario, in every order.
+#[test]
+fn incremental_cycles_equal_the_full_search() {
+    use vnet_playground::engine::graph::{cycles_since, graph_edges, graph_of};
+    let mut scripts: Vec<String> = presets().iter().map(|p| p.script.to_string()).collect();
+    scripts.push(vnet_playground::engine::presets::scale_script(6));
+    let (mut derived, mut inside) = (0, 0);
+    for script in &scripts {
+        let sc = parse(script).expect("parses");
+        for order in StageOrder::ALL {
+            let Ok(t) = simulate(&sc, &Lane { order, extra: Vec::new() }) else { continue };
+            let mut before: Option<(Vec<EdgeId>, Vec<Cycle>)> = None;
+            for step in 0..=t.steps.len() {
+                let view = t.view_at(step);
+                let key = graph_edges(&t, &view);
+                let full = graph_of(&t, &view).cycles();
+                if let Some((k, c)) = &before
+                    && let Some(inc) = cycles_since(&t, &view, &key, k, c)
+                {
+                    assert_eq!(inc, full, "step {step} of {order:?}");
+                    derived += 1;
+                    inside += usize::from(!c.is_empty());
+                }
+                before = Some((key, full));
+            }
+        }
+    }
+    assert!(derived > 100, "the incremental path was taken {derived} times");
+    assert!(inside > 10, "searches inside earlier cycles: {inside}");
+}

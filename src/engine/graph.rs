@@ -63,12 +63,21 @@ pub fn is_edge_subset(sub: &[EdgeId], of: &[EdgeId]) -> bool {
 
 /// Builds the graph of an already computed view (see `ViewCache`).
 pub fn graph_of(trace: &Trace, view: &View) -> DepGraph {
+    graph_where(trace, view, |_| true)
+}
+
+/// The graph of `view` restricted to the objects in `keep` and the references among them.
+pub fn graph_within(trace: &Trace, view: &View, keep: &BTreeSet<ObjId>) -> DepGraph {
+    graph_where(trace, view, |o| keep.contains(&o))
+}
+
+fn graph_where(trace: &Trace, view: &View, keep: impl Fn(ObjId) -> bool) -> DepGraph {
     let mut graph = StableGraph::new();
     let mut nodes = BTreeMap::new();
     let mut names = BTreeMap::new();
     let mut kinds = BTreeMap::new();
     for (id, st) in &view.objects {
-        if !st.freed {
+        if !st.freed && keep(*id) {
             nodes.insert(*id, graph.add_node(*id));
             names.insert(*id, trace.object(*id).name.clone());
             kinds.insert(*id, trace.object(*id).kind);
@@ -89,6 +98,29 @@ pub fn graph_of(trace: &Trace, view: &View) -> DepGraph {
         }
     }
     DepGraph { graph, nodes, names, kinds, edges }
+}
+
+/// The cycles of `view`, whose graph edges (`graph_edges`) are `now`, derived from an
+/// earlier view's edges `before` and cycles, when `now` only lost references: a cycle of
+/// the smaller graph is strongly connected in the bigger one too, so it lies inside one
+/// of the earlier cycles, and the search runs over those objects alone. None when `now`
+/// is not a subset of `before` (the caller then searches the whole graph).
+pub fn cycles_since(
+    trace: &Trace,
+    view: &View,
+    now: &[EdgeId],
+    before: &[EdgeId],
+    cycles_before: &[Cycle],
+) -> Option<Vec<Cycle>> {
+    if !is_edge_subset(now, before) {
+        return None;
+    }
+    let inside: BTreeSet<ObjId> =
+        cycles_before.iter().flat_map(|c| c.objects.iter().copied()).collect();
+    if inside.is_empty() {
+        return Some(Vec::new());
+    }
+    Some(graph_within(trace, view, &inside).cycles())
 }
 
 impl DepGraph {

@@ -75,7 +75,6 @@ pub fn cycles(trace: &Trace, step: usize) -> Vec<crate::engine::Cycle> {
 struct Memo {
     trace: Weak<Trace>,
     cache: ViewCache,
-    last: Option<(usize, Rc<View>)>,
     cycles: Option<(Vec<EdgeId>, Rc<Vec<Cycle>>)>,
 }
 
@@ -93,7 +92,6 @@ fn with_memo<R>(trace: &Rc<Trace>, f: impl FnOnce(&mut Memo) -> R) -> R {
                 m.push(Memo {
                     trace: Rc::downgrade(trace),
                     cache: ViewCache::default(),
-                    last: None,
                     cycles: None,
                 });
                 m.len() - 1
@@ -103,35 +101,31 @@ fn with_memo<R>(trace: &Rc<Trace>, f: impl FnOnce(&mut Memo) -> R) -> R {
     })
 }
 
-/// The object graph after `step` steps; equal to `trace.view_at(step)`, but incremental.
-pub fn view_at(trace: &Rc<Trace>, step: usize) -> Rc<View> {
-    with_memo(trace, |m| match &m.last {
-        Some((s, v)) if *s == step => v.clone(),
-        _ => {
-            let v = Rc::new(m.cache.view_at(trace, step).clone());
-            m.last = Some((step, v.clone()));
-            v
-        }
-    })
+/// Runs `f` on the object graph after `step` steps: equal to `trace.view_at(step)`, but
+/// incremental, and borrowed from the memo rather than copied. `f` must not call back
+/// into this module.
+pub fn with_view<R>(trace: &Rc<Trace>, step: usize, f: impl FnOnce(&View) -> R) -> R {
+    with_memo(trace, |m| f(m.cache.view_at(trace, step)))
 }
 
-/// `cycles(trace, step)`, recomputed only when the graph's edge set changes, and not even
-/// then when the old set had no cycle and the new one only lost edges.
+/// `cycles(trace, step)`, recomputed only when the graph's edge set changes; when it only
+/// lost edges, the search runs inside the earlier cycles alone (`graph::cycles_since`).
 pub fn cycles_at(trace: &Rc<Trace>, step: usize) -> Rc<Vec<Cycle>> {
-    let view = view_at(trace, step);
-    let key = crate::engine::graph::graph_edges(trace, &view);
-    with_memo(trace, |m| match &m.cycles {
-        Some((k, c)) if *k == key => c.clone(),
-        Some((k, c)) if c.is_empty() && crate::engine::graph::is_edge_subset(&key, k) => {
-            let c = c.clone();
-            m.cycles = Some((key, c.clone()));
-            c
-        }
-        _ => {
-            let c = Rc::new(crate::engine::graph::graph_of(trace, &view).cycles());
-            m.cycles = Some((key, c.clone()));
-            c
-        }
+    use crate::engine::graph;
+    with_memo(trace, |m| {
+        let view = m.cache.view_at(trace, step);
+        let key = graph::graph_edges(trace, view);
+        let c = match &m.cycles {
+            Some((k, c)) if *k == key => return c.clone(),
+            Some((k, c)) => match graph::cycles_since(trace, view, &key, k, c) {
+                Some(now) if now == **c => c.clone(),
+                Some(now) => Rc::new(now),
+                None => Rc::new(graph::graph_of(trace, view).cycles()),
+            },
+            None => Rc::new(graph::graph_of(trace, view).cycles()),
+        };
+        m.cycles = Some((key, c.clone()));
+        c
     })
 }
 

@@ -38,7 +38,8 @@ pub struct GraphProps {
     /// "a" or "b", to keep marker ids unique per lane.
     pub lane: &'static str,
     /// Draw only what meets this rectangle of the graph (x0, y0, x1, y1, in layout
-    /// units); None draws everything. See [`GraphFrame`].
+    /// units): objects and clusters that meet it, and references with an end that does;
+    /// None draws everything. See [`GraphFrame`].
     #[prop_or_default]
     pub window: Option<Window>,
 }
@@ -93,7 +94,6 @@ fn kind_label(k: ObjKind) -> String {
 #[function_component(GraphView)]
 pub fn graph_view(p: &GraphProps) -> Html {
     let t = &p.trace;
-    let view = engine_api::view_at(t, p.step);
     let touched = t.touched(p.step);
     let l = &p.layout.layout;
     let lane = p.lane;
@@ -109,30 +109,6 @@ pub fn graph_view(p: &GraphProps) -> Html {
     // vnet (a loan, a return home) docks under that vnet's cluster instead, and the CSS
     // transition on `transform` makes it glide there. No re-layout happens.
     let geo = use_memo(SamePtr(t.clone(), p.layout.clone()), |k| Geometry::new(&k.0, &k.1));
-    let mut docked: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut extra_h = 0.0f32;
-    let mut pos: BTreeMap<ObjId, (f32, f32)> = BTreeMap::new();
-    for (id, st) in &view.objects {
-        let i = id.0 as usize;
-        let Some(&home_pos) = geo.home.get(i).and_then(Option::as_ref) else { continue };
-        let now = st.vnet.and_then(|v| geo.cluster_of_vnet.get(&v)).copied();
-        let moved = match (now, geo.home_cluster.get(i).copied().flatten()) {
-            (Some(n), Some(h)) if n != h && geo.is_ifnet.get(i) == Some(&true) => Some(n),
-            _ => None,
-        };
-        let at = match moved.and_then(|n| l.clusters.get(n).map(|c| (n, c))) {
-            Some((n, c)) => {
-                let k = docked.entry(n).or_insert(0);
-                let x = c.x + NODE_W / 2.0 + 10.0 + *k as f32 * (NODE_W + 10.0);
-                let y = c.y + c.h + NODE_H / 2.0 + 8.0;
-                *k += 1;
-                extra_h = extra_h.max(y + NODE_H / 2.0 + 8.0);
-                (x, y)
-            }
-            None => home_pos,
-        };
-        pos.insert(*id, at);
-    }
     // The faulting reference of this step, if any: it pulses.
     let fault_edges: BTreeSet<u32> = t
         .steps
@@ -145,7 +121,6 @@ pub fn graph_view(p: &GraphProps) -> Html {
                 .collect()
         })
         .unwrap_or_default();
-
     let win = p.window;
     let clusters =
         l.clusters.iter().filter(|c| meets(win, c.x, c.y, c.x + c.w, c.y + c.h)).map(|c| {
@@ -158,58 +133,91 @@ pub fn graph_view(p: &GraphProps) -> Html {
                 </g>
             }
         });
-
-    let edges = view.edges.iter().filter_map(|(id, dangling)| {
-        let e = t.edges.get(id.0 as usize)?;
-        let from = pos.get(&e.from)?;
-        let to = pos.get(&e.to)?;
-        let (x0, y0, x1, y1) = anchor(*from, *to);
-        if !meets(win, x0, y0 - 30.0, x1, y1) {
-            return None;
-        }
-        let class = classes!(
-            "edge",
-            match e.kind {
-                EdgeKind::Owner => "owner",
-                EdgeKind::Counted => "counted",
-                EdgeKind::Raw => "raw",
-            },
-            dangling.then_some("dangling"),
-            fault_edges.contains(&id.0).then_some("faulting"),
-            (!*dangling && in_cycle.get(&e.from).is_some_and(|c| in_cycle.get(&e.to) == Some(c)))
-                .then_some("in-cycle"),
-        );
-        let (start, end) = match (e.kind, *dangling) {
-            (_, true) => (String::new(), format!("url(#x-{lane})")),
-            (EdgeKind::Owner, _) => {
-                (format!("url(#diamond-{lane})"), format!("url(#arrow-open-{lane})"))
+    // The view is borrowed from the engine's memo for the rest, never copied.
+    let (count, extra_h, edges, nodes) = engine_api::with_view(t, p.step, |view| {
+        let mut docked: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut extra_h = 0.0f32;
+        let mut pos: Vec<Option<(f32, f32)>> = vec![None; t.objects.len()];
+        for (id, st) in &view.objects {
+            let i = id.0 as usize;
+            let Some(&home_pos) = geo.home.get(i).and_then(Option::as_ref) else { continue };
+            let now = st.vnet.and_then(|v| geo.cluster_of_vnet.get(&v)).copied();
+            let moved = match (now, geo.home_cluster.get(i).copied().flatten()) {
+                (Some(n), Some(h)) if n != h && geo.is_ifnet.get(i) == Some(&true) => Some(n),
+                _ => None,
+            };
+            let at = match moved.and_then(|n| l.clusters.get(n).map(|c| (n, c))) {
+                Some((n, c)) => {
+                    let k = docked.entry(n).or_insert(0);
+                    let x = c.x + NODE_W / 2.0 + 10.0 + *k as f32 * (NODE_W + 10.0);
+                    let y = c.y + c.h + NODE_H / 2.0 + 8.0;
+                    *k += 1;
+                    extra_h = extra_h.max(y + NODE_H / 2.0 + 8.0);
+                    (x, y)
+                }
+                None => home_pos,
+            };
+            if let Some(slot) = pos.get_mut(i) {
+                *slot = Some(at);
             }
-            (EdgeKind::Counted, _) => (String::new(), format!("url(#arrow-{lane})")),
-            (EdgeKind::Raw, _) => (String::new(), format!("url(#arrow-open-{lane})")),
-        };
-        let title = format!(
-            "{} → {} ({}, {:?}{})",
-            t.object(e.from).name,
-            t.object(e.to).name,
-            e.label,
-            e.kind,
-            if *dangling { ", dangling" } else { "" }
-        )
-        .to_ascii_lowercase();
-        let (ix0, iy0, ix1, iy1) = (r(x0), r(y0), r(x1), r(y1));
-        let d = if (y1 - y0).abs() < 1.0 {
-            format!("M{ix0},{iy0} Q{},{} {ix1},{iy1}", r((x0 + x1) / 2.0), r(y0 - 30.0))
-        } else {
-            format!("M{ix0},{iy0} L{ix1},{iy1}")
-        };
-        Some(html! {
-            <GraphEdge key={format!("e{}", id.0)} {class} {d} {start} {end} {title} />
-        })
-    });
+        }
+        let pos_of = |o: ObjId| pos.get(o.0 as usize).copied().flatten();
+        let edges = view.edges.iter().filter_map(|(id, dangling)| {
+            let e = t.edges.get(id.0 as usize)?;
+            let from = pos_of(e.from)?;
+            let to = pos_of(e.to)?;
+            // Windowed, a reference is drawn when one of its ends is (as React Flow's
+            // onlyRenderVisibleElements does); lines merely passing through are left out.
+            let (hw, hh) = (NODE_W / 2.0, NODE_H / 2.0);
+            let shown = |(x, y): (f32, f32)| meets(win, x - hw, y - hh, x + hw, y + hh);
+            if !shown(from) && !shown(to) {
+                return None;
+            }
+            let (x0, y0, x1, y1) = anchor(from, to);
+            let class = classes!(
+                "edge",
+                match e.kind {
+                    EdgeKind::Owner => "owner",
+                    EdgeKind::Counted => "counted",
+                    EdgeKind::Raw => "raw",
+                },
+                dangling.then_some("dangling"),
+                fault_edges.contains(&id.0).then_some("faulting"),
+                (!*dangling
+                    && in_cycle.get(&e.from).is_some_and(|c| in_cycle.get(&e.to) == Some(c)))
+                .then_some("in-cycle"),
+            );
+            let (start, end) = match (e.kind, *dangling) {
+                (_, true) => (String::new(), format!("url(#x-{lane})")),
+                (EdgeKind::Owner, _) => {
+                    (format!("url(#diamond-{lane})"), format!("url(#arrow-open-{lane})"))
+                }
+                (EdgeKind::Counted, _) => (String::new(), format!("url(#arrow-{lane})")),
+                (EdgeKind::Raw, _) => (String::new(), format!("url(#arrow-open-{lane})")),
+            };
+            let title = format!(
+                "{} → {} ({}, {:?}{})",
+                t.object(e.from).name,
+                t.object(e.to).name,
+                e.label,
+                e.kind,
+                if *dangling { ", dangling" } else { "" }
+            )
+            .to_ascii_lowercase();
+            let (ix0, iy0, ix1, iy1) = (r(x0), r(y0), r(x1), r(y1));
+            let d = if (y1 - y0).abs() < 1.0 {
+                format!("M{ix0},{iy0} Q{},{} {ix1},{iy1}", r((x0 + x1) / 2.0), r(y0 - 30.0))
+            } else {
+                format!("M{ix0},{iy0} L{ix1},{iy1}")
+            };
+            Some(html! {
+                <GraphEdge key={format!("e{}", id.0)} {class} {d} {start} {end} {title} />
+            })
+        });
 
-    let nodes = view.objects.iter().filter_map(|(id, st)| {
+        let nodes = view.objects.iter().filter_map(|(id, st)| {
         let o = t.objects.get(id.0 as usize)?;
-        let &(cx, cy) = pos.get(id)?;
+        let (cx, cy) = pos_of(*id)?;
         let (hw, hh) = (NODE_W / 2.0, NODE_H / 2.0);
         if !meets(win, cx - hw, cy - hh, cx + hw, cy + hh) {
             return None;
@@ -244,6 +252,8 @@ pub fn graph_view(p: &GraphProps) -> Html {
         })
     });
 
+        (view.objects.len(), extra_h, edges.collect::<Html>(), nodes.collect::<Html>())
+    });
     let w = l.width.max(200.0);
     let h = l.height.max(120.0).max(extra_h);
     let cycle_list = (!cycles.is_empty()).then(|| {
@@ -257,7 +267,7 @@ pub fn graph_view(p: &GraphProps) -> Html {
     });
     html! {
         <>
-        <svg class={classes!("graph", (view.objects.len() > BIG_GRAPH).then_some("big"))}
+        <svg class={classes!("graph", (count > BIG_GRAPH).then_some("big"))}
             data-drawn={win.map(|_| "window").unwrap_or("all")} data-testid={format!("graph-{lane}")} viewBox={format!("0 0 {} {}", r(w), r(h))}
             style={format!("width:{}px", r(w))} preserveAspectRatio="xMidYMin meet" role="group"
             aria-label={format!("Dependency graph of lane {}, step {}", lane.to_ascii_uppercase(), p.step)}>
@@ -276,8 +286,8 @@ pub fn graph_view(p: &GraphProps) -> Html {
                 </marker>
             </defs>
             <g class="clusters">{ for clusters }</g>
-            <g class="edges">{ for edges }</g>
-            <g class="nodes">{ for nodes }</g>
+            <g class="edges">{ edges }</g>
+            <g class="nodes">{ nodes }</g>
         </svg>
         {cycle_list}
         </>

@@ -396,32 +396,36 @@ fn refcounts(t: &Rc<Trace>, step: usize) -> Html {
     if touched.is_empty() {
         return html! {};
     }
-    let view = crate::ui::engine_api::view_at(t, step);
-    let rows = touched.iter().filter_map(|id| {
-        let o = t.objects.get(id.0 as usize)?;
-        let st = view.objects.get(id);
-        let count = st.and_then(|s| s.refcount).map(|r| match r.uref {
-            Some(u) => format!("{} (uref {u})", r.count),
-            None => r.count.to_string(),
-        });
-        let state = match st {
-            Some(s) if s.faulted => "faulted",
-            Some(s) if s.freed => "freed",
-            Some(_) => "live",
-            None => "—",
-        };
-        Some(html! {
-            <tr key={o.key.clone()} class={format!("st-{state}")}>
-                <td><code>{&o.name}</code></td>
-                <td>{count.unwrap_or_else(|| "—".into())}</td>
-                <td><span class={format!("state s-{state}")}>{state}</span></td>
-            </tr>
-        })
+    let rows = crate::ui::engine_api::with_view(t, step, |view| {
+        touched
+            .iter()
+            .filter_map(|id| {
+                let o = t.objects.get(id.0 as usize)?;
+                let st = view.objects.get(id);
+                let count = st.and_then(|s| s.refcount).map(|r| match r.uref {
+                    Some(u) => format!("{} (uref {u})", r.count),
+                    None => r.count.to_string(),
+                });
+                let state = match st {
+                    Some(s) if s.faulted => "faulted",
+                    Some(s) if s.freed => "freed",
+                    Some(_) => "live",
+                    None => "—",
+                };
+                Some(html! {
+                    <tr key={o.key.clone()} class={format!("st-{state}")}>
+                        <td><code>{&o.name}</code></td>
+                        <td>{count.unwrap_or_else(|| "—".into())}</td>
+                        <td><span class={format!("state s-{state}")}>{state}</span></td>
+                    </tr>
+                })
+            })
+            .collect::<Html>()
     });
     html! {
         <table class="refcounts" aria-label="Objects this step touched">
             <thead><tr><th>{"object"}</th><th>{"refcount"}</th><th>{"state"}</th></tr></thead>
-            <tbody>{ for rows }</tbody>
+            <tbody>{ rows }</tbody>
         </table>
     }
 }
