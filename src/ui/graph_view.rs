@@ -450,7 +450,8 @@ pub fn graph_frame(p: &GraphFrameProps) -> Html {
         (false, _) => "Show the graph at actual size",
     };
     html! {
-        <div class={classes!("graph-wrap", zoomed.then_some("zoomed"))} ref={frame} {onscroll}>
+        <div class={classes!("graph-wrap", zoomed.then_some("zoomed"), windowed.then_some("windowed"))}
+            ref={frame} {onscroll}>
             <button class="graph-zoom" data-testid={format!("graph-zoom-{}", p.lane)} onclick={toggle}
                 aria-pressed={zoomed.to_string()} {title}>
                 {label}
