@@ -27,6 +27,7 @@
 
 use crate::engine::graph::graph_at;
 use crate::engine::kernel::{BuildError, Data, World, stop_err};
+use crate::engine::order;
 use crate::engine::registry::{self, Action, Registry};
 use crate::engine::scenario::{Command, Scenario};
 use crate::engine::si::*;
@@ -125,7 +126,7 @@ impl ExploreResult {
 
     /// Every destructor's safe slots.
     pub fn safe_sets(&self) -> BTreeMap<String, Vec<Slot>> {
-        self.rows.iter().map(|r| (r.func.clone(), self.safe_slots(&r.func))).collect()
+        order::map_of(self.rows.iter().map(|r| (r.func.clone(), self.safe_slots(&r.func))))
     }
 
     /// The cell for `func` at `slot`.
@@ -143,7 +144,7 @@ impl ExploreResult {
 
 /// The explorer's slots, descending (see the module comment).
 pub fn slots() -> Vec<Slot> {
-    let mut v: BTreeSet<Slot> = registry::builtin_slots().into_iter().collect();
+    let mut v = order::set_of(registry::builtin_slots());
     v.insert(Slot::new(SI_SUB_VNET_DONE, SI_ORDER_ANY));
     v.extend(EXTRA_SLOTS.iter().copied());
     v.into_iter().rev().collect()
@@ -171,13 +172,13 @@ pub fn cell_of(trace: &Trace) -> Cell {
 
 /// The network destructors that matter for a built world (see the module comment).
 fn destructors(w: &World) -> Vec<String> {
-    let jail_vnets: BTreeSet<_> = w
-        .prisons
-        .values()
-        .filter(|p| w.pr(**p).vnet_flag)
-        .map(|p| w.pr(*p).vnet)
-        .filter(|v| *v != w.vnet0)
-        .collect();
+    let jail_vnets = order::set_of(
+        w.prisons
+            .values()
+            .filter(|p| w.pr(**p).vnet_flag)
+            .map(|p| w.pr(*p).vnet)
+            .filter(|v| *v != w.vnet0),
+    );
     let mut drivers = BTreeSet::new();
     for o in w.objs.iter().filter(|o| !o.freed) {
         if let Data::Ifnet(i) = &o.data
@@ -483,10 +484,10 @@ pub fn suggestions(
     result: &ExploreResult,
 ) -> Result<Vec<Suggestion>, BuildError> {
     let trace = simulate(scenario, lane)?;
-    let builtin: BTreeSet<Slot> = registry::builtin_slots().into_iter().collect();
+    let builtin = order::set_of(registry::builtin_slots());
     let mut out = Vec::new();
     for cyc in graph_at(&trace, 0).cycles() {
-        let members: BTreeSet<ObjId> = cyc.objects.iter().copied().collect();
+        let members = order::set_of(cyc.objects.iter().copied());
         let ifnet = cyc.objects.iter().copied().find_map(|o| match trace.object(o).kind {
             ObjKind::Ifnet(d) => Some((o, d)),
             _ => None,

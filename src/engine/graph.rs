@@ -6,6 +6,7 @@
 //! left out. A cycle is a strongly connected component with more than one object (tarjan),
 //! explained in one sentence built from the edge labels and kinds.
 
+use crate::engine::order;
 use crate::engine::trace::*;
 use petgraph::algo::tarjan_scc;
 use petgraph::stable_graph::{NodeIndex, StableGraph};
@@ -96,7 +97,7 @@ impl DepGraph {
     pub fn out_edges(&self, obj: ObjId) -> Vec<(EdgeId, ObjId)> {
         let mut v: Vec<(EdgeId, ObjId)> =
             self.edges.iter().filter(|(_, e)| e.0 == obj).map(|(id, e)| (*id, e.1)).collect();
-        v.sort();
+        order::sort(&mut v);
         v
     }
 
@@ -110,8 +111,8 @@ impl DepGraph {
             }
             let mut objs: Vec<ObjId> =
                 scc.iter().filter_map(|n| self.graph.node_weight(*n).copied()).collect();
-            objs.sort();
-            let set: BTreeSet<ObjId> = objs.iter().copied().collect();
+            order::sort(&mut objs);
+            let set = order::set_of(objs.iter().copied());
             let start = objs
                 .iter()
                 .copied()
@@ -121,7 +122,7 @@ impl DepGraph {
             let sentence = self.sentence(&hops);
             out.push(Cycle { objects: objs, sentence });
         }
-        out.sort_by(|a, b| a.objects.cmp(&b.objects));
+        order::sort_by(&mut out, |a, b| a.objects.cmp(&b.objects));
         out
     }
 

@@ -22,7 +22,7 @@ pub enum Json {
 impl Json {
     /// An object from key/value pairs.
     pub fn obj<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Json)>) -> Json {
-        Json::Obj(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+        Json::Obj(crate::engine::order::map_of(pairs.into_iter().map(|(k, v)| (k.into(), v))))
     }
 
     /// A string value.

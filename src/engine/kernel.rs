@@ -805,7 +805,9 @@ impl World {
             let mut batch = std::mem::take(&mut self.epoch);
             // if_free_deferred runs after the address and nexthop callbacks queued with it,
             // so that no ifaddr briefly points at a freed ifnet [I].
-            batch.sort_by_key(|d| matches!(self.o(d.obj).kind, ObjKind::Ifnet(_)));
+            crate::engine::order::sort_by_key(&mut batch, |d| {
+                matches!(self.o(d.obj).kind, ObjKind::Ifnet(_))
+            });
             for d in batch {
                 if self.o(d.obj).freed {
                     return Err(Stop::Internal(format!("{} queued twice", self.o(d.obj).name)));

@@ -13,6 +13,7 @@ pub mod explore_render;
 pub mod graph;
 pub mod json;
 pub mod kernel;
+pub mod order;
 pub mod presets;
 pub mod registry;
 pub mod render;

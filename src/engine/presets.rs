@@ -38,7 +38,7 @@ const GMSHAKE: (&str, &str) = (
 const D6747: (&str, &str) = ("D6747: top-down VNET teardown", "https://reviews.freebsd.org/D6747");
 
 fn all(o: Outcome) -> BTreeMap<StageOrder, Outcome> {
-    StageOrder::ALL.into_iter().map(|s| (s, o)).collect()
+    crate::engine::order::map_of(StageOrder::ALL.map(|s| (s, o)))
 }
 
 fn legacy_then_clean(o: Outcome) -> BTreeMap<StageOrder, Outcome> {

@@ -7,6 +7,7 @@
 //! so output is deterministic.
 
 use crate::engine::json::Json;
+use crate::engine::order;
 use crate::engine::trace::{Edge, EdgeId, Event, EventKind, FaultKind, ObjId, ObjectInfo, Trace};
 use std::collections::BTreeMap;
 
@@ -260,13 +261,13 @@ pub fn json_value(trace: &Trace) -> Json {
         .steps
         .iter()
         .map(|s| {
-            let refcounts: BTreeMap<String, Json> =
-                s.refcounts.iter().map(|r| (key(trace, r.obj), Json::int(r.count))).collect();
-            let urefs: BTreeMap<String, Json> = s
-                .refcounts
-                .iter()
-                .filter_map(|r| r.uref.map(|u| (key(trace, r.obj), Json::int(u))))
-                .collect();
+            let refcounts =
+                order::map_of(s.refcounts.iter().map(|r| (key(trace, r.obj), Json::int(r.count))));
+            let urefs = order::map_of(
+                s.refcounts
+                    .iter()
+                    .filter_map(|r| r.uref.map(|u| (key(trace, r.obj), Json::int(u)))),
+            );
             let mut m = BTreeMap::new();
             m.insert("index".to_string(), Json::int(s.index));
             m.insert("stage".to_string(), Json::str(s.stage.name()));

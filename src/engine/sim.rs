@@ -722,7 +722,7 @@ impl World {
             }
             clones.extend(l.values().copied());
         }
-        clones.sort_by_key(|c| self.ifn(*c).clone_seq);
+        crate::engine::order::sort_by_key(&mut clones, |c| self.ifn(*c).clone_seq);
         if clones.is_empty() {
             self.phase_step(stage, top, &path0, &["if_clone_destroyif"], v);
             let an = alive_note();
@@ -1267,13 +1267,9 @@ impl World {
                 Some(f)
             })
             .collect::<Vec<_>>();
-        let leaked: std::collections::BTreeSet<ObjId> = self
-            .rec
-            .faults
-            .iter()
-            .filter(|f| f.kind == FaultKind::Leak)
-            .map(|f| f.object)
-            .collect();
+        let leaked = crate::engine::order::set_of(
+            self.rec.faults.iter().filter(|f| f.kind == FaultKind::Leak).map(|f| f.object),
+        );
         let survivors = (0..n)
             .map(|i| ObjId(i as u32))
             .filter(|x| !self.o(*x).freed && !leaked.contains(x) && self.is_host(*x))

@@ -500,7 +500,7 @@ impl Trace {
     pub fn touched(&self, step: usize) -> BTreeSet<ObjId> {
         self.steps
             .get(step.wrapping_sub(1))
-            .map(|s| s.events.iter().map(|e| e.obj).collect())
+            .map(|s| crate::engine::order::set_of(s.events.iter().map(|e| e.obj)))
             .unwrap_or_default()
     }
 }
