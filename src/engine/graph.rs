@@ -6,11 +6,12 @@
 //! left out. A cycle is a strongly connected component with more than one object (tarjan),
 //! explained in one sentence built from the edge labels and kinds.
 
+use crate::engine::idmap::IdMap;
 use crate::engine::order;
 use crate::engine::trace::*;
 use petgraph::algo::tarjan_scc;
 use petgraph::stable_graph::{NodeIndex, StableGraph};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
 /// Back pointers to a container that every contained object has (an ifnet's vnet, an
 /// address's ifnet, a nexthop's vnet, a jail's shared vnet). They would join every object
@@ -29,10 +30,10 @@ pub struct Cycle {
 /// The object graph at one step.
 pub struct DepGraph {
     graph: StableGraph<ObjId, EdgeId>,
-    nodes: BTreeMap<ObjId, NodeIndex>,
-    names: BTreeMap<ObjId, String>,
-    kinds: BTreeMap<ObjId, ObjKind>,
-    edges: BTreeMap<EdgeId, (ObjId, ObjId, EdgeKind, String)>,
+    nodes: IdMap<ObjId, NodeIndex>,
+    names: IdMap<ObjId, String>,
+    kinds: IdMap<ObjId, ObjKind>,
+    edges: IdMap<EdgeId, (ObjId, ObjId, EdgeKind, String)>,
 }
 
 /// Builds the graph after `step` steps (0 = before teardown).
@@ -57,9 +58,9 @@ pub fn graph_edges(trace: &Trace, view: &View) -> Vec<EdgeId> {
 /// Builds the graph of an already computed view (see `ViewCache`).
 pub fn graph_of(trace: &Trace, view: &View) -> DepGraph {
     let mut graph = StableGraph::new();
-    let mut nodes = BTreeMap::new();
-    let mut names = BTreeMap::new();
-    let mut kinds = BTreeMap::new();
+    let mut nodes = IdMap::new();
+    let mut names = IdMap::new();
+    let mut kinds = IdMap::new();
     for (id, st) in &view.objects {
         if !st.freed {
             nodes.insert(*id, graph.add_node(*id));
@@ -67,7 +68,7 @@ pub fn graph_of(trace: &Trace, view: &View) -> DepGraph {
             kinds.insert(*id, trace.object(*id).kind);
         }
     }
-    let mut edges = BTreeMap::new();
+    let mut edges = IdMap::new();
     for (eid, dangling) in &view.edges {
         if *dangling {
             continue;
@@ -128,7 +129,7 @@ impl DepGraph {
 
     /// Breadth-first search for the shortest way from `start` back to itself.
     fn shortest_cycle(&self, start: ObjId, set: &BTreeSet<ObjId>) -> Vec<EdgeId> {
-        let mut prev: BTreeMap<ObjId, EdgeId> = BTreeMap::new();
+        let mut prev: IdMap<ObjId, EdgeId> = IdMap::new();
         let mut queue = VecDeque::from([start]);
         let mut seen = BTreeSet::from([start]);
         while let Some(cur) = queue.pop_front() {

@@ -11,6 +11,7 @@
 pub mod explore;
 pub mod explore_render;
 pub mod graph;
+pub mod idmap;
 pub mod json;
 pub mod kernel;
 pub mod order;
