@@ -24,6 +24,7 @@ pub mod si;
 pub mod sim;
 pub mod summary;
 pub mod trace;
+pub mod vecmap;
 
 pub use explore::{ExploreResult, Explorer, explore, shrink};
 pub use graph::{Cycle, DepGraph, graph_at};
