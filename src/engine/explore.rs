@@ -33,8 +33,9 @@ use crate::engine::scenario::{Command, Scenario};
 use crate::engine::si::*;
 use crate::engine::sim::{Lane, simulate};
 use crate::engine::trace::*;
+use crate::engine::vecmap::VecSet;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// At most this many simulations per run (decisions §30).
 pub const CAP: usize = 10_000;
@@ -144,10 +145,13 @@ impl ExploreResult {
 
 /// The explorer's slots, descending (see the module comment).
 pub fn slots() -> Vec<Slot> {
-    let mut v = order::set_of(registry::builtin_slots());
-    v.insert(Slot::new(SI_SUB_VNET_DONE, SI_ORDER_ANY));
+    let mut v = registry::builtin_slots();
+    v.push(Slot::new(SI_SUB_VNET_DONE, SI_ORDER_ANY));
     v.extend(EXTRA_SLOTS.iter().copied());
-    v.into_iter().rev().collect()
+    order::sort(&mut v);
+    v.dedup();
+    v.reverse();
+    v
 }
 
 /// The decisive fault in decisions §14 order: use-after-free, panic, stuck, leak.
@@ -179,7 +183,7 @@ fn destructors(w: &World) -> Vec<String> {
             .map(|p| w.pr(*p).vnet)
             .filter(|v| *v != w.vnet0),
     );
-    let mut drivers = BTreeSet::new();
+    let mut drivers = VecSet::new();
     for o in w.objs.iter().filter(|o| !o.freed) {
         if let Data::Ifnet(i) = &o.data
             && i.driver != Driver::Lo
@@ -484,7 +488,8 @@ pub fn suggestions(
     result: &ExploreResult,
 ) -> Result<Vec<Suggestion>, BuildError> {
     let trace = simulate(scenario, lane)?;
-    let builtin = order::set_of(registry::builtin_slots());
+    // Sorted and distinct: `binary_search` is the set's `contains`.
+    let builtin = registry::builtin_slots();
     let mut out = Vec::new();
     for cyc in graph_at(&trace, 0).cycles() {
         let members = order::set_of(cyc.objects.iter().copied());
@@ -564,10 +569,10 @@ pub fn suggestions(
         let pick = safe.iter().copied().min_by_key(|s| {
             let dist = s.sub.abs_diff(row.home.sub) as u64 * (1 << 32)
                 + s.order.abs_diff(row.home.order) as u64;
-            (builtin.contains(s), dist)
+            (builtin.binary_search(s).is_ok(), dist)
         });
         let Some(slot) = pick else { continue };
-        let ties = if builtin.contains(&slot) {
+        let ties = if builtin.binary_search(&slot).is_ok() {
             " (it shares the slot with a built-in and runs first by the tie rule, decisions §7)"
         } else {
             ""
@@ -592,6 +597,7 @@ mod tests {
     use super::*;
     use crate::engine::presets::{SEED, preset};
     use crate::engine::script::{parse, print};
+    use std::collections::BTreeSet;
 
     fn sc(slug: &str) -> Scenario {
         parse(preset(slug).map(|p| p.script).unwrap_or_default()).expect("preset parses")

@@ -34,6 +34,20 @@ impl<K: Ord, V> VecMap<K, V> {
         VecMap::default()
     }
 
+    /// The map of `pairs` in one sort, O(n log n); for a repeated key the last value
+    /// wins, as with `collect()` into a `BTreeMap`.
+    pub fn from_pairs(mut pairs: Vec<(K, V)>) -> Self {
+        crate::engine::order::sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(K, V)> = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            match out.last_mut() {
+                Some(last) if last.0 == k => last.1 = v,
+                _ => out.push((k, v)),
+            }
+        }
+        VecMap(out)
+    }
+
     fn find<Q: Ord + ?Sized>(&self, k: &Q) -> Result<usize, usize>
     where
         K: Borrow<Q>,
@@ -215,6 +229,14 @@ impl<'a, T: Ord> IntoIterator for &'a VecSet<T> {
     }
 }
 
+impl<T: Ord> Extend<T> for VecSet<T> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, items: I) {
+        for x in items {
+            self.insert(x);
+        }
+    }
+}
+
 impl<T: Ord + fmt::Debug> fmt::Debug for VecSet<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set().entries(self.iter()).finish()
@@ -250,5 +272,8 @@ mod tests {
         *names.get_or_default("b".into()) += 1;
         assert_eq!(names.get("b"), Some(&3));
         assert!(names.contains_key("b") && !names.contains_key("a"));
+        let pairs = vec![(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd'), (1, 'e')];
+        let want: BTreeMap<_, _> = pairs.iter().copied().collect();
+        assert!(VecMap::from_pairs(pairs).iter().eq(want.iter()));
     }
 }
