@@ -176,13 +176,13 @@ pub fn cell_of(trace: &Trace) -> Cell {
 
 /// The network destructors that matter for a built world (see the module comment).
 fn destructors(w: &World) -> Vec<String> {
-    let jail_vnets = order::set_of(
-        w.prisons
-            .values()
-            .filter(|p| w.pr(**p).vnet_flag)
-            .map(|p| w.pr(*p).vnet)
-            .filter(|v| *v != w.vnet0),
-    );
+    let jail_vnets: VecSet<ObjId> = w
+        .prisons
+        .values()
+        .filter(|p| w.pr(**p).vnet_flag)
+        .map(|p| w.pr(*p).vnet)
+        .filter(|v| *v != w.vnet0)
+        .collect();
     let mut drivers = VecSet::new();
     for o in w.objs.iter().filter(|o| !o.freed) {
         if let Data::Ifnet(i) = &o.data
@@ -492,7 +492,7 @@ pub fn suggestions(
     let builtin = registry::builtin_slots();
     let mut out = Vec::new();
     for cyc in graph_at(&trace, 0).cycles() {
-        let members = order::set_of(cyc.objects.iter().copied());
+        let members: VecSet<ObjId> = cyc.objects.iter().copied().collect();
         let ifnet = cyc.objects.iter().copied().find_map(|o| match trace.object(o).kind {
             ObjKind::Ifnet(d) => Some((o, d)),
             _ => None,

@@ -9,9 +9,10 @@
 use crate::engine::idmap::IdMap;
 use crate::engine::order;
 use crate::engine::trace::*;
+use crate::engine::vecmap::VecSet;
 use petgraph::algo::tarjan_scc;
 use petgraph::stable_graph::{NodeIndex, StableGraph};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 /// Back pointers to a container that every contained object has (an ifnet's vnet, an
 /// address's ifnet, a nexthop's vnet, a jail's shared vnet). They would join every object
@@ -113,7 +114,7 @@ impl DepGraph {
             let mut objs: Vec<ObjId> =
                 scc.iter().filter_map(|n| self.graph.node_weight(*n).copied()).collect();
             order::sort(&mut objs);
-            let set = order::set_of(objs.iter().copied());
+            let set: VecSet<ObjId> = objs.iter().copied().collect();
             let start = objs
                 .iter()
                 .copied()
@@ -128,10 +129,11 @@ impl DepGraph {
     }
 
     /// Breadth-first search for the shortest way from `start` back to itself.
-    fn shortest_cycle(&self, start: ObjId, set: &BTreeSet<ObjId>) -> Vec<EdgeId> {
+    fn shortest_cycle(&self, start: ObjId, set: &VecSet<ObjId>) -> Vec<EdgeId> {
         let mut prev: IdMap<ObjId, EdgeId> = IdMap::new();
         let mut queue = VecDeque::from([start]);
-        let mut seen = BTreeSet::from([start]);
+        let mut seen = VecSet::new();
+        seen.insert(start);
         while let Some(cur) = queue.pop_front() {
             for (eid, to) in self.out_edges(cur) {
                 if !set.contains(&to) {

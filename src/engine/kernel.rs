@@ -354,7 +354,9 @@ pub struct Rec {
     pub on: bool,
     pub steps: Vec<Step>,
     pub cur: Option<Step>,
-    pub changed: std::collections::BTreeSet<ObjId>,
+    /// Objects touched in the open step, with repeats (sorted and deduplicated when
+    /// the step ends).
+    pub changed: Vec<ObjId>,
     pub faults: Vec<Fault>,
     pub notes: Vec<String>,
     /// Steps begun so far (counted even when not recording).
@@ -541,7 +543,7 @@ impl World {
 
     fn touch(&mut self, obj: ObjId) {
         if self.rec.on && !self.building {
-            self.rec.changed.insert(obj);
+            self.rec.changed.push(obj);
         }
     }
 

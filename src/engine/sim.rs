@@ -210,7 +210,9 @@ impl World {
         if let Some(v) = s.vnet {
             s.vnet_state = Some(sub_display(self.vn(v).state));
         }
-        let changed = std::mem::take(&mut self.rec.changed);
+        let mut changed = std::mem::take(&mut self.rec.changed);
+        crate::engine::order::sort(&mut changed);
+        changed.dedup();
         s.refcounts = changed
             .into_iter()
             .map(|o| RefCount {
@@ -249,7 +251,7 @@ impl World {
         };
         self.prm(p).uref = nu;
         if self.rec.on {
-            self.rec.changed.insert(p);
+            self.rec.changed.push(p);
         }
         Ok(nu)
     }
@@ -1267,9 +1269,13 @@ impl World {
                 Some(f)
             })
             .collect::<Vec<_>>();
-        let leaked = crate::engine::order::set_of(
-            self.rec.faults.iter().filter(|f| f.kind == FaultKind::Leak).map(|f| f.object),
-        );
+        let leaked: crate::engine::vecmap::VecSet<ObjId> = self
+            .rec
+            .faults
+            .iter()
+            .filter(|f| f.kind == FaultKind::Leak)
+            .map(|f| f.object)
+            .collect();
         let survivors = (0..n)
             .map(|i| ObjId(i as u32))
             .filter(|x| !self.o(*x).freed && !leaked.contains(x) && self.is_host(*x))

@@ -12,8 +12,8 @@
 //! - A fault is its own step, and the first use-after-free or panic ends the trace.
 
 use crate::engine::idmap::{DenseId, IdMap};
+use crate::engine::vecmap::VecSet;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// Which stage order a lane simulates.
 #[derive(
@@ -510,10 +510,10 @@ impl Trace {
     }
 
     /// Objects touched by a step's events.
-    pub fn touched(&self, step: usize) -> BTreeSet<ObjId> {
+    pub fn touched(&self, step: usize) -> VecSet<ObjId> {
         self.steps
             .get(step.wrapping_sub(1))
-            .map(|s| crate::engine::order::set_of(s.events.iter().map(|e| e.obj)))
+            .map(|s| s.events.iter().map(|e| e.obj).collect())
             .unwrap_or_default()
     }
 }

@@ -229,6 +229,16 @@ impl<'a, T: Ord> IntoIterator for &'a VecSet<T> {
     }
 }
 
+impl<T: Ord> FromIterator<T> for VecSet<T> {
+    /// In one sort, O(n log n).
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        let mut v: Vec<T> = items.into_iter().collect();
+        crate::engine::order::sort(&mut v);
+        v.dedup();
+        VecSet(v)
+    }
+}
+
 impl<T: Ord> Extend<T> for VecSet<T> {
     fn extend<I: IntoIterator<Item = T>>(&mut self, items: I) {
         for x in items {
@@ -275,5 +285,7 @@ mod tests {
         let pairs = vec![(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd'), (1, 'e')];
         let want: BTreeMap<_, _> = pairs.iter().copied().collect();
         assert!(VecMap::from_pairs(pairs).iter().eq(want.iter()));
+        let both: VecSet<u8> = [3, 1, 3, 2].into_iter().collect();
+        assert!(both.iter().eq(BTreeSet::from([1, 2, 3]).iter()));
     }
 }
