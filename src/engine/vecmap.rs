@@ -108,10 +108,15 @@ impl<K: Ord, V> VecMap<K, V> {
     where
         V: Default,
     {
+        self.get_or_insert(k, V::default())
+    }
+
+    /// The value at `k`, inserted as `v` first if missing (`entry(k).or_insert(v)`).
+    pub fn get_or_insert(&mut self, k: K, v: V) -> &mut V {
         let i = match self.find(&k) {
             Ok(i) => i,
             Err(i) => {
-                self.0.insert(i, (k, V::default()));
+                self.0.insert(i, (k, v));
                 i
             }
         };
