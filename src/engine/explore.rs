@@ -27,13 +27,15 @@
 
 use crate::engine::graph::graph_at;
 use crate::engine::kernel::{BuildError, Data, World, stop_err};
+use crate::engine::order;
 use crate::engine::registry::{self, Action, Registry};
 use crate::engine::scenario::{Command, Scenario};
 use crate::engine::si::*;
 use crate::engine::sim::{Lane, simulate};
 use crate::engine::trace::*;
+use crate::engine::vecmap::VecSet;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// At most this many simulations per run (decisions §30).
 pub const CAP: usize = 10_000;
@@ -125,7 +127,7 @@ impl ExploreResult {
 
     /// Every destructor's safe slots.
     pub fn safe_sets(&self) -> BTreeMap<String, Vec<Slot>> {
-        self.rows.iter().map(|r| (r.func.clone(), self.safe_slots(&r.func))).collect()
+        order::map_of(self.rows.iter().map(|r| (r.func.clone(), self.safe_slots(&r.func))))
     }
 
     /// The cell for `func` at `slot`.
@@ -143,10 +145,13 @@ impl ExploreResult {
 
 /// The explorer's slots, descending (see the module comment).
 pub fn slots() -> Vec<Slot> {
-    let mut v: BTreeSet<Slot> = registry::builtin_slots().into_iter().collect();
-    v.insert(Slot::new(SI_SUB_VNET_DONE, SI_ORDER_ANY));
+    let mut v = registry::builtin_slots();
+    v.push(Slot::new(SI_SUB_VNET_DONE, SI_ORDER_ANY));
     v.extend(EXTRA_SLOTS.iter().copied());
-    v.into_iter().rev().collect()
+    order::sort(&mut v);
+    v.dedup();
+    v.reverse();
+    v
 }
 
 /// The decisive fault in decisions §14 order: use-after-free, panic, stuck, leak.
@@ -171,14 +176,14 @@ pub fn cell_of(trace: &Trace) -> Cell {
 
 /// The network destructors that matter for a built world (see the module comment).
 fn destructors(w: &World) -> Vec<String> {
-    let jail_vnets: BTreeSet<_> = w
+    let jail_vnets: VecSet<ObjId> = w
         .prisons
         .values()
         .filter(|p| w.pr(**p).vnet_flag)
         .map(|p| w.pr(*p).vnet)
         .filter(|v| *v != w.vnet0)
         .collect();
-    let mut drivers = BTreeSet::new();
+    let mut drivers = VecSet::new();
     for o in w.objs.iter().filter(|o| !o.freed) {
         if let Data::Ifnet(i) = &o.data
             && i.driver != Driver::Lo
@@ -483,10 +488,11 @@ pub fn suggestions(
     result: &ExploreResult,
 ) -> Result<Vec<Suggestion>, BuildError> {
     let trace = simulate(scenario, lane)?;
-    let builtin: BTreeSet<Slot> = registry::builtin_slots().into_iter().collect();
+    // Sorted and distinct: `binary_search` is the set's `contains`.
+    let builtin = registry::builtin_slots();
     let mut out = Vec::new();
     for cyc in graph_at(&trace, 0).cycles() {
-        let members: BTreeSet<ObjId> = cyc.objects.iter().copied().collect();
+        let members: VecSet<ObjId> = cyc.objects.iter().copied().collect();
         let ifnet = cyc.objects.iter().copied().find_map(|o| match trace.object(o).kind {
             ObjKind::Ifnet(d) => Some((o, d)),
             _ => None,
@@ -563,10 +569,10 @@ pub fn suggestions(
         let pick = safe.iter().copied().min_by_key(|s| {
             let dist = s.sub.abs_diff(row.home.sub) as u64 * (1 << 32)
                 + s.order.abs_diff(row.home.order) as u64;
-            (builtin.contains(s), dist)
+            (builtin.binary_search(s).is_ok(), dist)
         });
         let Some(slot) = pick else { continue };
-        let ties = if builtin.contains(&slot) {
+        let ties = if builtin.binary_search(&slot).is_ok() {
             " (it shares the slot with a built-in and runs first by the tie rule, decisions §7)"
         } else {
             ""
@@ -591,6 +597,7 @@ mod tests {
     use super::*;
     use crate::engine::presets::{SEED, preset};
     use crate::engine::script::{parse, print};
+    use std::collections::BTreeSet;
 
     fn sc(slug: &str) -> Scenario {
         parse(preset(slug).map(|p| p.script).unwrap_or_default()).expect("preset parses")

@@ -6,10 +6,13 @@
 //! left out. A cycle is a strongly connected component with more than one object (tarjan),
 //! explained in one sentence built from the edge labels and kinds.
 
+use crate::engine::idmap::IdMap;
+use crate::engine::order;
 use crate::engine::trace::*;
+use crate::engine::vecmap::VecSet;
 use petgraph::algo::tarjan_scc;
 use petgraph::stable_graph::{NodeIndex, StableGraph};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 /// Back pointers to a container that every contained object has (an ifnet's vnet, an
 /// address's ifnet, a nexthop's vnet, a jail's shared vnet). They would join every object
@@ -28,10 +31,10 @@ pub struct Cycle {
 /// The object graph at one step.
 pub struct DepGraph {
     graph: StableGraph<ObjId, EdgeId>,
-    nodes: BTreeMap<ObjId, NodeIndex>,
-    names: BTreeMap<ObjId, String>,
-    kinds: BTreeMap<ObjId, ObjKind>,
-    edges: BTreeMap<EdgeId, (ObjId, ObjId, EdgeKind, String)>,
+    nodes: IdMap<ObjId, NodeIndex>,
+    names: IdMap<ObjId, String>,
+    kinds: IdMap<ObjId, ObjKind>,
+    edges: IdMap<EdgeId, (ObjId, ObjId, EdgeKind, String)>,
 }
 
 /// Builds the graph after `step` steps (0 = before teardown).
@@ -67,15 +70,15 @@ pub fn graph_of(trace: &Trace, view: &View) -> DepGraph {
 }
 
 /// The graph of `view` restricted to the objects in `keep` and the references among them.
-pub fn graph_within(trace: &Trace, view: &View, keep: &BTreeSet<ObjId>) -> DepGraph {
+pub fn graph_within(trace: &Trace, view: &View, keep: &VecSet<ObjId>) -> DepGraph {
     graph_where(trace, view, |o| keep.contains(&o))
 }
 
 fn graph_where(trace: &Trace, view: &View, keep: impl Fn(ObjId) -> bool) -> DepGraph {
     let mut graph = StableGraph::new();
-    let mut nodes = BTreeMap::new();
-    let mut names = BTreeMap::new();
-    let mut kinds = BTreeMap::new();
+    let mut nodes = IdMap::new();
+    let mut names = IdMap::new();
+    let mut kinds = IdMap::new();
     for (id, st) in &view.objects {
         if !st.freed && keep(*id) {
             nodes.insert(*id, graph.add_node(*id));
@@ -83,7 +86,7 @@ fn graph_where(trace: &Trace, view: &View, keep: impl Fn(ObjId) -> bool) -> DepG
             kinds.insert(*id, trace.object(*id).kind);
         }
     }
-    let mut edges = BTreeMap::new();
+    let mut edges = IdMap::new();
     for (eid, dangling) in &view.edges {
         if *dangling {
             continue;
@@ -115,7 +118,7 @@ pub fn cycles_since(
     if !is_edge_subset(now, before) {
         return None;
     }
-    let inside: BTreeSet<ObjId> =
+    let inside: VecSet<ObjId> =
         cycles_before.iter().flat_map(|c| c.objects.iter().copied()).collect();
     if inside.is_empty() {
         return Some(Vec::new());
@@ -136,7 +139,7 @@ impl DepGraph {
     pub fn out_edges(&self, obj: ObjId) -> Vec<(EdgeId, ObjId)> {
         let mut v: Vec<(EdgeId, ObjId)> =
             self.edges.iter().filter(|(_, e)| e.0 == obj).map(|(id, e)| (*id, e.1)).collect();
-        v.sort();
+        order::sort(&mut v);
         v
     }
 
@@ -150,8 +153,8 @@ impl DepGraph {
             }
             let mut objs: Vec<ObjId> =
                 scc.iter().filter_map(|n| self.graph.node_weight(*n).copied()).collect();
-            objs.sort();
-            let set: BTreeSet<ObjId> = objs.iter().copied().collect();
+            order::sort(&mut objs);
+            let set: VecSet<ObjId> = objs.iter().copied().collect();
             let start = objs
                 .iter()
                 .copied()
@@ -161,15 +164,16 @@ impl DepGraph {
             let sentence = self.sentence(&hops);
             out.push(Cycle { objects: objs, sentence });
         }
-        out.sort_by(|a, b| a.objects.cmp(&b.objects));
+        order::sort_by(&mut out, |a, b| a.objects.cmp(&b.objects));
         out
     }
 
     /// Breadth-first search for the shortest way from `start` back to itself.
-    fn shortest_cycle(&self, start: ObjId, set: &BTreeSet<ObjId>) -> Vec<EdgeId> {
-        let mut prev: BTreeMap<ObjId, EdgeId> = BTreeMap::new();
+    fn shortest_cycle(&self, start: ObjId, set: &VecSet<ObjId>) -> Vec<EdgeId> {
+        let mut prev: IdMap<ObjId, EdgeId> = IdMap::new();
         let mut queue = VecDeque::from([start]);
-        let mut seen = BTreeSet::from([start]);
+        let mut seen = VecSet::new();
+        seen.insert(start);
         while let Some(cur) = queue.pop_front() {
             for (eid, to) in self.out_edges(cur) {
                 if !set.contains(&to) {

@@ -4,9 +4,9 @@
 //! serde_json's value machinery and float formatting cost about 20 KB of gzipped wasm.
 //! Invariants: output is valid JSON (RFC 8259) laid out like serde_json's pretty printer
 //! (two-space indent, `"key": value`, `[]`/`{}` when empty); object keys come out sorted,
-//! because objects are `BTreeMap`s; only integers, never floats.
+//! because objects are sorted `VecMap`s; only integers, never floats.
 
-use std::collections::BTreeMap;
+use crate::engine::vecmap::VecMap;
 
 /// A JSON value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,13 +16,13 @@ pub enum Json {
     Int(i64),
     Str(String),
     Arr(Vec<Json>),
-    Obj(BTreeMap<String, Json>),
+    Obj(VecMap<String, Json>),
 }
 
 impl Json {
     /// An object from key/value pairs.
     pub fn obj<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Json)>) -> Json {
-        Json::Obj(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+        Json::Obj(VecMap::from_pairs(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect()))
     }
 
     /// A string value.

@@ -11,7 +11,7 @@
 //!   a prison's creation, persist and temporary holds.
 //! - Freeing an object removes its owner in-edges and all its out-edges (releasing
 //!   counted ones); raw in-edges stay and become dangling.
-//! - All containers are ordered (BTreeMap/Vec), so a run is deterministic.
+//! - All containers are ordered (sorted `VecMap`/`VecSet`, Vec), so a run is deterministic.
 //!
 //! Facts checked in FreeBSD sources [V]: every vnet gets lo0 from vnet_loif_init (if_loop.c)
 //! and the kernel gives it no address (127.0.0.1 comes from userland, which the model does
@@ -31,7 +31,7 @@ use crate::engine::registry::{self, Registry};
 use crate::engine::scenario::*;
 use crate::engine::si::*;
 use crate::engine::trace::*;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::engine::vecmap::{VecMap, VecSet};
 use std::net::IpAddr;
 
 /// `format!` for an object's display name or key, or an empty string (no allocation) when
@@ -159,9 +159,9 @@ pub struct Prison {
     pub vnet: ObjId,
     pub parent: Option<ObjId>,
     /// Live children, in creation order (ids grow with creation).
-    pub children: BTreeSet<ObjId>,
+    pub children: VecSet<ObjId>,
     /// Its processes not yet exited, in creation order.
-    pub procs: BTreeSet<ObjId>,
+    pub procs: VecSet<ObjId>,
     /// The scenario entry that created it (for errors).
     pub entry: usize,
 }
@@ -177,17 +177,17 @@ pub struct Vnet {
     /// Whether rtables_destroy freed V_rt_tables.
     pub rt_tables_freed: bool,
     /// V_ifnet in arrival order.
-    pub ifnets: BTreeMap<u64, ObjId>,
-    pub names: BTreeMap<String, ObjId>,
+    pub ifnets: VecMap<u64, ObjId>,
+    pub names: VecMap<String, ObjId>,
     /// Per-driver cloner lists: the clones this vnet's cloners created.
-    pub clones: BTreeMap<Driver, BTreeMap<u64, ObjId>>,
-    pub ribs: BTreeMap<(u32, Fam), ObjId>,
+    pub clones: VecMap<Driver, VecMap<u64, ObjId>>,
+    pub ribs: VecMap<(u32, Fam), ObjId>,
     /// The inet/inet6 address hashes.
-    pub hash: BTreeMap<Fam, BTreeSet<ObjId>>,
-    pub epair_units: BTreeSet<u32>,
+    pub hash: VecMap<Fam, VecSet<ObjId>>,
+    pub epair_units: VecSet<u32>,
     /// Routes in `ribs` by transmit interface, as (ifp, rib key, route key, rtentry):
     /// `routes_via` reads one range, in the same (rib, route) order as a full walk.
-    pub routes_by_ifp: BTreeSet<RouteByIfp>,
+    pub routes_by_ifp: VecSet<RouteByIfp>,
     /// The first rib_head this vnet created (what V_rt_tables points at first).
     pub first_rib: Option<ObjId>,
 }
@@ -239,10 +239,10 @@ pub struct Rib {
     pub vnet: ObjId,
     pub fib: u32,
     pub fam: Fam,
-    pub routes: BTreeMap<(u128, u8), ObjId>,
-    pub subs: BTreeMap<u64, ObjId>,
+    pub routes: VecMap<(u128, u8), ObjId>,
+    pub subs: VecMap<u64, ObjId>,
     pub ctl: ObjId,
-    pub nhops: BTreeMap<NhKey, ObjId>,
+    pub nhops: VecMap<NhKey, ObjId>,
 }
 
 /// A `routes_by_ifp` entry: (transmit ifnet, (fib, family), (masked dest, len), rtentry).
@@ -354,7 +354,9 @@ pub struct Rec {
     pub on: bool,
     pub steps: Vec<Step>,
     pub cur: Option<Step>,
-    pub changed: BTreeSet<ObjId>,
+    /// Objects touched in the open step, with repeats (sorted and deduplicated when
+    /// the step ends).
+    pub changed: Vec<ObjId>,
     pub faults: Vec<Fault>,
     pub notes: Vec<String>,
     /// Steps begun so far (counted even when not recording).
@@ -368,10 +370,10 @@ pub struct Rec {
 pub struct World {
     pub objs: Vec<Obj>,
     pub edges: Vec<E>,
-    pub prisons: BTreeMap<String, ObjId>,
+    pub prisons: VecMap<String, ObjId>,
     pub prison0: ObjId,
     pub vnet0: ObjId,
-    pub options: BTreeSet<String>,
+    pub options: VecSet<String>,
     pub registry: Registry,
     pub moves: Vec<(String, Slot)>,
     pub epoch: Vec<Deferred>,
@@ -541,7 +543,7 @@ impl World {
 
     fn touch(&mut self, obj: ObjId) {
         if self.rec.on && !self.building {
-            self.rec.changed.insert(obj);
+            self.rec.changed.push(obj);
         }
     }
 
@@ -805,7 +807,9 @@ impl World {
             let mut batch = std::mem::take(&mut self.epoch);
             // if_free_deferred runs after the address and nexthop callbacks queued with it,
             // so that no ifaddr briefly points at a freed ifnet [I].
-            batch.sort_by_key(|d| matches!(self.o(d.obj).kind, ObjKind::Ifnet(_)));
+            crate::engine::order::sort_by_key(&mut batch, |d| {
+                matches!(self.o(d.obj).kind, ObjKind::Ifnet(_))
+            });
             for d in batch {
                 if self.o(d.obj).freed {
                     return Err(Stop::Internal(format!("{} queued twice", self.o(d.obj).name)));
@@ -871,10 +875,10 @@ impl World {
             vnet,
             fib,
             fam,
-            routes: BTreeMap::new(),
-            subs: BTreeMap::new(),
+            routes: VecMap::new(),
+            subs: VecMap::new(),
             ctl,
-            nhops: BTreeMap::new(),
+            nhops: VecMap::new(),
         }));
         self.add_edge(vnet, rib, EdgeKind::Owner, "V_rt_tables");
         if self.vn(vnet).first_rib.is_none() {
@@ -1127,7 +1131,7 @@ impl World {
         );
         let cs = self.next_seq();
         self.ifm(ifp).clone_seq = cs;
-        self.vnm(vnet).clones.entry(driver).or_default().insert(cs, ifp);
+        self.vnm(vnet).clones.get_or_default(driver).insert(cs, ifp);
         self.add_edge(vnet, ifp, EdgeKind::Owner, "ifc_iflist");
         self.add_edge(ifp, vnet, EdgeKind::Raw, "if_vnet");
         self.add_edge(ifp, vnet, EdgeKind::Raw, "if_home_vnet");
@@ -1207,7 +1211,7 @@ impl World {
         self.add_edge(ifp, a, EdgeKind::Counted, "if_addrhead");
         self.add_edge(a, ifp, EdgeKind::Raw, "ifa_ifp");
         self.add_edge(vnet, a, EdgeKind::Raw, hash_label(fam));
-        self.vnm(vnet).hash.entry(fam).or_default().insert(a);
+        self.vnm(vnet).hash.get_or_default(fam).insert(a);
         self.ifm(ifp).addrs.push(a);
         let nh = self.nexthop(rib, ifp, Some(a), None);
         let rt = self.add_route(rib, rdest, rlen, nh);
@@ -1351,10 +1355,10 @@ impl World {
         let mut w = World {
             objs: Vec::new(),
             edges: Vec::new(),
-            prisons: BTreeMap::new(),
+            prisons: VecMap::new(),
             prison0: ObjId(0),
             vnet0: ObjId(1),
-            options: BTreeSet::new(),
+            options: VecSet::new(),
             registry: Registry { teardown: Vec::new() },
             moves: Vec::new(),
             epoch: Vec::new(),
@@ -1384,8 +1388,8 @@ impl World {
                 vnet_flag: true,
                 vnet: ObjId(1),
                 parent: None,
-                children: BTreeSet::new(),
-                procs: BTreeSet::new(),
+                children: VecSet::new(),
+                procs: VecSet::new(),
                 entry: 0,
             }),
         );
@@ -1592,8 +1596,8 @@ impl World {
                 vnet_flag: vnet,
                 vnet: pvnet,
                 parent: Some(parent),
-                children: BTreeSet::new(),
-                procs: BTreeSet::new(),
+                children: VecSet::new(),
+                procs: VecSet::new(),
                 entry: i,
             }),
         );

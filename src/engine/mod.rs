@@ -11,8 +11,10 @@
 pub mod explore;
 pub mod explore_render;
 pub mod graph;
+pub mod idmap;
 pub mod json;
 pub mod kernel;
+pub mod order;
 pub mod presets;
 pub mod registry;
 pub mod render;
@@ -22,6 +24,7 @@ pub mod si;
 pub mod sim;
 pub mod summary;
 pub mod trace;
+pub mod vecmap;
 
 pub use explore::{ExploreResult, Explorer, explore, shrink};
 pub use graph::{Cycle, DepGraph, graph_at};

@@ -7,7 +7,7 @@
 //! the general mechanism.
 
 use crate::engine::trace::{Outcome, StageOrder};
-use std::collections::BTreeMap;
+use crate::engine::vecmap::VecMap;
 
 /// One gallery entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,7 +18,7 @@ pub struct Preset {
     pub story: &'static str,
     pub sources: Vec<(&'static str, &'static str)>,
     pub script: &'static str,
-    pub expect: BTreeMap<StageOrder, Outcome>,
+    pub expect: VecMap<StageOrder, Outcome>,
 }
 
 const THREAD: (&str, &str) = (
@@ -37,11 +37,11 @@ const GMSHAKE: (&str, &str) = (
 );
 const D6747: (&str, &str) = ("D6747: top-down VNET teardown", "https://reviews.freebsd.org/D6747");
 
-fn all(o: Outcome) -> BTreeMap<StageOrder, Outcome> {
-    StageOrder::ALL.into_iter().map(|s| (s, o)).collect()
+fn all(o: Outcome) -> VecMap<StageOrder, Outcome> {
+    VecMap::from_pairs(StageOrder::ALL.map(|s| (s, o)).to_vec())
 }
 
-fn legacy_then_clean(o: Outcome) -> BTreeMap<StageOrder, Outcome> {
+fn legacy_then_clean(o: Outcome) -> VecMap<StageOrder, Outcome> {
     let mut m = all(Outcome::Clean);
     m.insert(StageOrder::Legacy, o);
     m

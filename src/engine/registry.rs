@@ -248,7 +248,7 @@ pub fn builtin(func: &str) -> Option<Handler> {
 /// The distinct built-in destructor slots, ascending.
 pub fn builtin_slots() -> Vec<Slot> {
     let mut v: Vec<Slot> = BUILTINS.iter().map(|b| b.1).collect();
-    v.sort();
+    crate::engine::order::sort(&mut v);
     v.dedup();
     v
 }
@@ -269,7 +269,7 @@ impl Registry {
             e.moved = true;
             list.push(e);
         }
-        list.sort_by_key(|h| std::cmp::Reverse((h.slot, h.seq)));
+        crate::engine::order::sort_by(&mut list, |a, b| (b.slot, b.seq).cmp(&(a.slot, a.seq)));
         Ok(Registry { teardown: list })
     }
 }

@@ -3,12 +3,12 @@
 //!
 //! Invariants: pure functions of the trace; objects are named by their stable keys
 //! (e.g. `j1/gif0`) in JSON and by their display names in text; an id that points
-//! outside the trace is shown as `?N`, never a panic; JSON maps are ordered (BTreeMap),
+//! outside the trace is shown as `?N`, never a panic; JSON maps are ordered (sorted VecMap),
 //! so output is deterministic.
 
 use crate::engine::json::Json;
 use crate::engine::trace::{Edge, EdgeId, Event, EventKind, FaultKind, ObjId, ObjectInfo, Trace};
-use std::collections::BTreeMap;
+use crate::engine::vecmap::VecMap;
 
 /// The widest line of the text rendering.
 pub const TEXT_WIDTH: usize = 72;
@@ -229,7 +229,7 @@ pub fn markdown(trace: &Trace) -> String {
 }
 
 fn event_json(trace: &Trace, ev: &Event) -> Json {
-    let mut m = BTreeMap::new();
+    let mut m = VecMap::new();
     m.insert("kind".to_string(), Json::str(kind_name(ev.kind)));
     m.insert("object".to_string(), Json::str(key(trace, ev.obj)));
     if let Some(e) = ev.edge {
@@ -260,14 +260,16 @@ pub fn json_value(trace: &Trace) -> Json {
         .steps
         .iter()
         .map(|s| {
-            let refcounts: BTreeMap<String, Json> =
-                s.refcounts.iter().map(|r| (key(trace, r.obj), Json::int(r.count))).collect();
-            let urefs: BTreeMap<String, Json> = s
-                .refcounts
-                .iter()
-                .filter_map(|r| r.uref.map(|u| (key(trace, r.obj), Json::int(u))))
-                .collect();
-            let mut m = BTreeMap::new();
+            let refcounts = VecMap::from_pairs(
+                s.refcounts.iter().map(|r| (key(trace, r.obj), Json::int(r.count))).collect(),
+            );
+            let urefs = VecMap::from_pairs(
+                s.refcounts
+                    .iter()
+                    .filter_map(|r| r.uref.map(|u| (key(trace, r.obj), Json::int(u))))
+                    .collect(),
+            );
+            let mut m = VecMap::new();
             m.insert("index".to_string(), Json::int(s.index));
             m.insert("stage".to_string(), Json::str(s.stage.name()));
             m.insert("function".to_string(), Json::str(s.function.as_str()));

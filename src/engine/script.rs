@@ -20,7 +20,7 @@ use crate::engine::scenario::{
 };
 use crate::engine::si::{self, Slot};
 use crate::engine::trace::Driver;
-use std::collections::BTreeMap;
+use crate::engine::vecmap::VecMap;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -72,7 +72,7 @@ pub fn parse_with_lines(text: &str) -> Result<(Scenario, Vec<usize>), ScriptErro
     let mut pending: Vec<String> = Vec::new();
     let mut removing = false;
     // Jails declared so far, and whether each has its own vnet.
-    let mut jails: BTreeMap<String, bool> = BTreeMap::new();
+    let mut jails: VecMap<String, bool> = VecMap::new();
     for (i, raw) in text.lines().enumerate() {
         let lineno = i + 1;
         if lineno > MAX_LINES {
@@ -481,7 +481,7 @@ const COMMANDS: &str = "`options`, `jail`, `ifconfig`, `route`, `jexec` or `sysu
 
 fn parse_command(
     c: &mut Cur<'_, '_>,
-    jails: &BTreeMap<String, bool>,
+    jails: &VecMap<String, bool>,
 ) -> Result<Command, ScriptError> {
     let first = c.expect(&format!("a command ({COMMANDS})"))?;
     match first.text {
@@ -608,7 +608,7 @@ const OPS: &str = "`create`, `tunnel`, `inet`, `inet6`, `up`, `fib`, `vnet`, `-v
 fn ifconfig(
     c: &mut Cur<'_, '_>,
     mut jail: Option<String>,
-    jails: &BTreeMap<String, bool>,
+    jails: &VecMap<String, bool>,
 ) -> Result<Command, ScriptError> {
     if let Some(t) = c.peek().filter(|t| t.text == "-j") {
         if jail.is_some() {

@@ -210,7 +210,9 @@ impl World {
         if let Some(v) = s.vnet {
             s.vnet_state = Some(sub_display(self.vn(v).state));
         }
-        let changed = std::mem::take(&mut self.rec.changed);
+        let mut changed = std::mem::take(&mut self.rec.changed);
+        crate::engine::order::sort(&mut changed);
+        changed.dedup();
         s.refcounts = changed
             .into_iter()
             .map(|o| RefCount {
@@ -249,7 +251,7 @@ impl World {
         };
         self.prm(p).uref = nu;
         if self.rec.on {
-            self.rec.changed.insert(p);
+            self.rec.changed.push(p);
         }
         Ok(nu)
     }
@@ -722,7 +724,7 @@ impl World {
             }
             clones.extend(l.values().copied());
         }
-        clones.sort_by_key(|c| self.ifn(*c).clone_seq);
+        crate::engine::order::sort_by_key(&mut clones, |c| self.ifn(*c).clone_seq);
         if clones.is_empty() {
             self.phase_step(stage, top, &path0, &["if_clone_destroyif"], v);
             let an = alive_note();
@@ -1267,7 +1269,7 @@ impl World {
                 Some(f)
             })
             .collect::<Vec<_>>();
-        let leaked: std::collections::BTreeSet<ObjId> = self
+        let leaked: crate::engine::vecmap::VecSet<ObjId> = self
             .rec
             .faults
             .iter()

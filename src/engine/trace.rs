@@ -11,8 +11,9 @@
 //! - Steps are numbered from 1; "step 0" is the built scenario before teardown.
 //! - A fault is its own step, and the first use-after-free or panic ends the trace.
 
+use crate::engine::idmap::{DenseId, IdMap};
+use crate::engine::vecmap::VecSet;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Which stage order a lane simulates.
 #[derive(
@@ -63,6 +64,18 @@ pub struct ObjId(pub u32);
 /// A stable id of one reference within one trace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct EdgeId(pub u32);
+
+impl DenseId for ObjId {
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl DenseId for EdgeId {
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// Interface drivers the model knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -340,9 +353,9 @@ pub struct Trace {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct View {
     /// Every object that exists or existed by this step, with whether it is freed.
-    pub objects: BTreeMap<ObjId, ObjState>,
+    pub objects: IdMap<ObjId, ObjState>,
     /// Every reference present at this step, with whether it dangles.
-    pub edges: BTreeMap<EdgeId, bool>,
+    pub edges: IdMap<EdgeId, bool>,
 }
 
 impl View {
@@ -497,7 +510,7 @@ impl Trace {
     }
 
     /// Objects touched by a step's events.
-    pub fn touched(&self, step: usize) -> BTreeSet<ObjId> {
+    pub fn touched(&self, step: usize) -> VecSet<ObjId> {
         self.steps
             .get(step.wrapping_sub(1))
             .map(|s| s.events.iter().map(|e| e.obj).collect())

@@ -208,10 +208,9 @@ impl std::error::Error for LinkError {}
 /// The fragment (without `#`) for a state.
 pub fn encode(state: &LinkState) -> String {
     let wire = to_wire(state);
-    // Serializing into a Vec cannot fail for these types; an empty payload would only
-    // make the link decode as damaged, never panic.
-    let bytes = postcard::to_allocvec(&wire).unwrap_or_default();
-    let packed = miniz_oxide::deflate::compress_to_vec(&bytes, 10);
+    let mut out = Out::default();
+    wire.write(&mut out);
+    let packed = miniz_oxide::deflate::compress_to_vec(&out.0, 10);
     format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(packed))
 }
 
@@ -260,9 +259,9 @@ pub fn decode(fragment: &str) -> Result<LinkState, LinkError> {
                 _ => LinkError::Damaged("the compressed data is corrupt"),
             }
         })?;
-    let (wire, rest) = postcard::take_from_bytes::<Wire>(&bytes)
-        .map_err(|_| LinkError::Damaged("the data is not a v1 scenario"))?;
-    if !rest.is_empty() {
+    let mut input = In(&bytes);
+    let wire = Wire::read(&mut input).ok_or(LinkError::Damaged("the data is not a v1 scenario"))?;
+    if !input.0.is_empty() {
         return Err(LinkError::Damaged("there is data after the end of the scenario"));
     }
     from_wire(wire)
@@ -276,9 +275,12 @@ pub fn wrap_link_for_mail(url: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------
-// The v1 wire form. Frozen: field order and variant order are the format.
+// The v1 wire form. Frozen: field order and variant order are the format. Its bytes are
+// postcard's encoding of these types (as serde's derive would write them), written and
+// read by hand below: the derive cost about 25 KB of wasm. A unit test checks the bytes
+// against postcard itself.
 
-#[derive(Serialize, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 struct Wire {
     strings: Vec<String>,
     cmds: Vec<WCmd>,
@@ -290,7 +292,7 @@ struct Wire {
 }
 
 /// Comments, trailing comment and position of one entry (only for entries with any).
-#[derive(Serialize, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 struct WNote {
     entry: u32,
     comments: Vec<u32>,
@@ -298,7 +300,7 @@ struct WNote {
     pos: Option<(i16, i16)>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 struct WLane {
     order: StageOrder,
     extra: Vec<(u32, Slot)>,
@@ -307,7 +309,7 @@ struct WLane {
 /// A jail reference: 0 is the host, n is string n - 1.
 type WJail = u32;
 
-#[derive(Serialize, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 enum WCmd {
     Opt(u32),
     /// bit 0: vnet, bit 1: persist.
@@ -320,7 +322,7 @@ enum WCmd {
     Remove(u32),
 }
 
-#[derive(Serialize, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 enum WOp {
     Create,
     Vxlan(u32, Option<IpAddr>, Option<IpAddr>, Option<u32>),
@@ -333,10 +335,323 @@ enum WOp {
     Destroy,
 }
 
-#[derive(Serialize, Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 enum WGw {
     Addr(IpAddr),
     Iface(u32),
+}
+
+/// Postcard output: varints for `u32`/lengths/variant indexes, zigzag varints for `i16`,
+/// one byte for `u8`, `bool` and an `Option`'s tag, length-prefixed UTF-8 for strings.
+#[derive(Default)]
+struct Out(Vec<u8>);
+
+impl Out {
+    fn u8(&mut self, b: u8) {
+        self.0.push(b);
+    }
+
+    fn u32(&mut self, mut n: u32) {
+        while n >= 0x80 {
+            self.0.push(n as u8 | 0x80);
+            n >>= 7;
+        }
+        self.0.push(n as u8);
+    }
+
+    fn str(&mut self, s: &str) {
+        self.u32(s.len() as u32);
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn ids(&mut self, v: &[u32]) {
+        self.u32(v.len() as u32);
+        v.iter().for_each(|x| self.u32(*x));
+    }
+
+    fn opt_u32(&mut self, v: Option<u32>) {
+        self.u8(u8::from(v.is_some()));
+        v.into_iter().for_each(|x| self.u32(x));
+    }
+
+    fn ip(&mut self, a: IpAddr) {
+        match a {
+            IpAddr::V4(a) => {
+                self.u8(0);
+                self.0.extend_from_slice(&a.octets());
+            }
+            IpAddr::V6(a) => {
+                self.u8(1);
+                self.0.extend_from_slice(&a.octets());
+            }
+        }
+    }
+
+    fn opt_ip(&mut self, v: Option<IpAddr>) {
+        self.u8(u8::from(v.is_some()));
+        v.into_iter().for_each(|x| self.ip(x));
+    }
+
+    fn slot(&mut self, s: Slot) {
+        self.u32(s.sub);
+        self.u32(s.order);
+    }
+}
+
+/// Postcard input, read as strictly as postcard reads it; `None` means "not a v1 state".
+struct In<'a>(&'a [u8]);
+
+impl In<'_> {
+    fn u8(&mut self) -> Option<u8> {
+        let (b, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(*b)
+    }
+
+    /// A varint of a `bits`-wide integer: at most `ceil(bits / 7)` bytes, and no bits
+    /// beyond the width in the last one.
+    fn varint(&mut self, bits: u32) -> Option<u64> {
+        let max = bits.div_ceil(7);
+        let mut out = 0u64;
+        for i in 0..max {
+            let b = self.u8()?;
+            out |= u64::from(b & 0x7f) << (7 * i);
+            if b & 0x80 == 0 {
+                return (i + 1 < max || u64::from(b) < 1 << (bits % 7)).then_some(out);
+            }
+        }
+        None
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        self.varint(32).map(|n| n as u32)
+    }
+
+    fn len(&mut self) -> Option<usize> {
+        self.varint(usize::BITS).map(|n| n as usize)
+    }
+
+    fn i16(&mut self) -> Option<i16> {
+        let n = self.varint(16)? as u16;
+        Some((n >> 1) as i16 ^ -((n & 1) as i16))
+    }
+
+    fn bool(&mut self) -> Option<bool> {
+        match self.u8()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        if self.bool()? { f(self).map(Some) } else { Some(None) }
+    }
+
+    fn seq<T>(&mut self, mut f: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        let n = self.len()?;
+        // Every element takes at least a byte: never reserve more than what is left.
+        let mut v = Vec::with_capacity(n.min(self.0.len()));
+        for _ in 0..n {
+            v.push(f(self)?);
+        }
+        Some(v)
+    }
+
+    fn str(&mut self) -> Option<String> {
+        let n = self.len()?;
+        let s = self.0.get(..n)?;
+        self.0 = &self.0[n..];
+        std::str::from_utf8(s).ok().map(str::to_string)
+    }
+
+    fn bytes<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (a, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*a)
+    }
+
+    fn ip(&mut self) -> Option<IpAddr> {
+        match self.u32()? {
+            0 => Some(IpAddr::from(self.bytes::<4>()?)),
+            1 => Some(IpAddr::from(self.bytes::<16>()?)),
+            _ => None,
+        }
+    }
+
+    fn slot(&mut self) -> Option<Slot> {
+        Some(Slot::new(self.u32()?, self.u32()?))
+    }
+}
+
+impl Wire {
+    fn write(&self, o: &mut Out) {
+        o.u32(self.strings.len() as u32);
+        self.strings.iter().for_each(|s| o.str(s));
+        o.u32(self.cmds.len() as u32);
+        for c in &self.cmds {
+            match c {
+                WCmd::Opt(n) => {
+                    o.u8(0);
+                    o.u32(*n);
+                }
+                WCmd::Jail(n, flags, children_max) => {
+                    o.u8(1);
+                    o.u32(*n);
+                    o.u8(*flags);
+                    o.opt_u32(*children_max);
+                }
+                WCmd::If(j, n, op) => {
+                    o.u8(2);
+                    o.u32(*j);
+                    o.u32(*n);
+                    match op {
+                        WOp::Create => o.u8(0),
+                        WOp::Vxlan(id, local, remote, dev) => {
+                            o.u8(1);
+                            o.u32(*id);
+                            o.opt_ip(*local);
+                            o.opt_ip(*remote);
+                            o.opt_u32(*dev);
+                        }
+                        WOp::Tunnel(src, dst) => {
+                            o.u8(2);
+                            o.ip(*src);
+                            o.ip(*dst);
+                        }
+                        WOp::Addr(addr, len, dst) => {
+                            o.u8(3);
+                            o.ip(*addr);
+                            o.u8(*len);
+                            o.opt_ip(*dst);
+                        }
+                        WOp::Up => o.u8(4),
+                        WOp::Fib(n) => {
+                            o.u8(5);
+                            o.u32(*n);
+                        }
+                        WOp::Vnet(j) => {
+                            o.u8(6);
+                            o.u32(*j);
+                        }
+                        WOp::Reclaim(j) => {
+                            o.u8(7);
+                            o.u32(*j);
+                        }
+                        WOp::Destroy => o.u8(8),
+                    }
+                }
+                WCmd::Route(j, flag, dest, len, gw) => {
+                    o.u8(3);
+                    o.u32(*j);
+                    o.u8(*flag);
+                    o.ip(*dest);
+                    o.u8(*len);
+                    match gw {
+                        WGw::Addr(a) => {
+                            o.u8(0);
+                            o.ip(*a);
+                        }
+                        WGw::Iface(i) => {
+                            o.u8(1);
+                            o.u32(*i);
+                        }
+                    }
+                }
+                WCmd::Proc(j, argv) => {
+                    o.u8(4);
+                    o.u32(*j);
+                    o.u32(*argv);
+                }
+                WCmd::Sysuninit(f, slot) => {
+                    o.u8(5);
+                    o.u32(*f);
+                    o.slot(*slot);
+                }
+                WCmd::Remove(n) => {
+                    o.u8(6);
+                    o.u32(*n);
+                }
+            }
+        }
+        o.u32(self.notes.len() as u32);
+        for n in &self.notes {
+            o.u32(n.entry);
+            o.ids(&n.comments);
+            o.opt_u32(n.trailing);
+            o.u8(u8::from(n.pos.is_some()));
+            if let Some((x, y)) = n.pos {
+                for v in [x, y] {
+                    o.u32(u32::from(((v << 1) ^ (v >> 15)) as u16));
+                }
+            }
+        }
+        o.ids(&self.tail);
+        for l in &self.lanes {
+            o.u8(l.order as u8);
+            o.u32(l.extra.len() as u32);
+            for (f, slot) in &l.extra {
+                o.u32(*f);
+                o.slot(*slot);
+            }
+        }
+        o.u32(self.step);
+        o.u8(u8::from(self.embed));
+    }
+
+    fn read(i: &mut In) -> Option<Wire> {
+        let strings = i.seq(In::str)?;
+        let cmds = i.seq(|i| {
+            Some(match i.u32()? {
+                0 => WCmd::Opt(i.u32()?),
+                1 => WCmd::Jail(i.u32()?, i.u8()?, i.opt(In::u32)?),
+                2 => {
+                    let (j, n) = (i.u32()?, i.u32()?);
+                    let op = match i.u32()? {
+                        0 => WOp::Create,
+                        1 => WOp::Vxlan(i.u32()?, i.opt(In::ip)?, i.opt(In::ip)?, i.opt(In::u32)?),
+                        2 => WOp::Tunnel(i.ip()?, i.ip()?),
+                        3 => WOp::Addr(i.ip()?, i.u8()?, i.opt(In::ip)?),
+                        4 => WOp::Up,
+                        5 => WOp::Fib(i.u32()?),
+                        6 => WOp::Vnet(i.u32()?),
+                        7 => WOp::Reclaim(i.u32()?),
+                        8 => WOp::Destroy,
+                        _ => return None,
+                    };
+                    WCmd::If(j, n, op)
+                }
+                3 => {
+                    let (j, flag, dest, len) = (i.u32()?, i.u8()?, i.ip()?, i.u8()?);
+                    let gw = match i.u32()? {
+                        0 => WGw::Addr(i.ip()?),
+                        1 => WGw::Iface(i.u32()?),
+                        _ => return None,
+                    };
+                    WCmd::Route(j, flag, dest, len, gw)
+                }
+                4 => WCmd::Proc(i.u32()?, i.u32()?),
+                5 => WCmd::Sysuninit(i.u32()?, i.slot()?),
+                6 => WCmd::Remove(i.u32()?),
+                _ => return None,
+            })
+        })?;
+        let notes = i.seq(|i| {
+            Some(WNote {
+                entry: i.u32()?,
+                comments: i.seq(In::u32)?,
+                trailing: i.opt(In::u32)?,
+                pos: i.opt(|i| Some((i.i16()?, i.i16()?)))?,
+            })
+        })?;
+        let tail = i.seq(In::u32)?;
+        let mut lane = || {
+            let order = *StageOrder::ALL.get(i.u32()? as usize)?;
+            Some(WLane { order, extra: i.seq(|i| Some((i.u32()?, i.slot()?)))? })
+        };
+        let lanes = [lane()?, lane()?];
+        Some(Wire { strings, cmds, notes, tail, lanes, step: i.u32()?, embed: i.bool()? })
+    }
 }
 
 #[derive(Default)]
@@ -607,6 +922,121 @@ mod tests {
         let e = decode(cut).unwrap_err();
         assert!(matches!(e, LinkError::Truncated { .. }), "{e:?}");
         assert!(e.to_string().contains(&format!("it has {} characters", cut.len())), "{e}");
+    }
+
+    /// A state that uses every wire variant, with values at the edges of each type.
+    fn every_variant() -> LinkState {
+        use std::net::{Ipv4Addr, Ipv6Addr};
+        let v4 = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 255));
+        let v6 = IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0xffff, 1));
+        let ifc = |op| Command::Ifconfig { jail: Some("jé".into()), ifname: "gif0".into(), op };
+        let cmds = vec![
+            Command::KernelOption { name: "VIMAGE".into() },
+            Command::JailCreate {
+                name: "j1".into(),
+                vnet: true,
+                persist: false,
+                children_max: None,
+            },
+            Command::JailCreate {
+                name: "x".into(),
+                vnet: false,
+                persist: true,
+                children_max: Some(u32::MAX),
+            },
+            ifc(IfOp::Create { vxlan: None }),
+            ifc(IfOp::Create {
+                vxlan: Some(VxlanArgs {
+                    id: 300,
+                    local: Some(v4),
+                    remote: None,
+                    dev: Some("em0".into()),
+                }),
+            }),
+            ifc(IfOp::Create {
+                vxlan: Some(VxlanArgs { id: 0, local: None, remote: Some(v6), dev: None }),
+            }),
+            ifc(IfOp::Tunnel { src: v6, dst: v4 }),
+            ifc(IfOp::Addr { addr: v4, len: 255, dst: Some(v6) }),
+            ifc(IfOp::Addr { addr: v6, len: 64, dst: None }),
+            ifc(IfOp::Up),
+            ifc(IfOp::Fib(128)),
+            ifc(IfOp::Vnet { jail: "j1".into() }),
+            ifc(IfOp::Reclaim { jail: "j2".into() }),
+            ifc(IfOp::Destroy),
+            Command::RouteAdd {
+                jail: None,
+                flag: Some(RouteFlag::Host),
+                dest: Prefix { addr: v6, len: 128 },
+                gateway: Gateway::Interface("lo0".into()),
+            },
+            Command::RouteAdd {
+                jail: Some("j1".into()),
+                flag: None,
+                dest: Prefix { addr: v4, len: 0 },
+                gateway: Gateway::Addr(v6),
+            },
+            Command::Process { jail: "j1".into(), argv: "sleep 1000".into() },
+            Command::Sysuninit { func: "ip_destroy".into(), slot: Slot::new(u32::MAX, 1 << 21) },
+            Command::JailRemove { name: "j1".into() },
+        ];
+        let mut entries: Vec<Entry> = cmds.into_iter().map(Entry::new).collect();
+        entries[1].comments = vec!["a".into(), "".into()];
+        entries[2].trailing = Some("t".into());
+        entries[3].pos = Some((i16::MIN, i16::MAX));
+        entries[4].pos = Some((-1, 64));
+        LinkState {
+            scenario: Scenario { entries, tail_comments: vec!["end".into()] }.into(),
+            lanes: [
+                LaneState {
+                    order: StageOrder::PrisonCleanup,
+                    extra: vec![("ip_destroy".into(), Slot::new(7, 0))],
+                },
+                LaneState { order: StageOrder::VnetShutdown, extra: vec![] },
+            ],
+            step: 70_000,
+            embed: true,
+        }
+    }
+
+    #[test]
+    fn the_hand_written_wire_bytes_are_postcards() {
+        let mut states = vec![seed_state(), every_variant(), LinkState::default()];
+        for p in crate::engine::presets::presets() {
+            let mut s = seed_state();
+            s.scenario = script::parse(p.script).unwrap().into();
+            states.push(s);
+        }
+        for state in states {
+            let wire = to_wire(&state);
+            let mut out = Out::default();
+            wire.write(&mut out);
+            assert_eq!(out.0, postcard::to_allocvec(&wire).unwrap());
+            let mut input = In(&out.0);
+            let back = Wire::read(&mut input).unwrap();
+            assert!(input.0.is_empty());
+            assert_eq!(from_wire(back).unwrap(), state);
+        }
+    }
+
+    #[test]
+    fn the_reader_is_as_strict_as_postcard() {
+        let mut i = In(&[0x80, 0x80, 0x80, 0x80, 0x0f]);
+        assert_eq!(i.u32(), Some(0xf000_0000));
+        assert_eq!(In(&[0x80, 0x80, 0x80, 0x80, 0x10]).u32(), None);
+        assert_eq!(In(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x00]).u32(), None);
+        assert_eq!(In(&[0xff, 0xff, 0x03]).i16(), Some(i16::MIN));
+        assert_eq!(In(&[0xff, 0xff, 0x04]).i16(), None);
+        assert_eq!(In(&[2]).bool(), None);
+        assert_eq!(In(&[2, 0xff, 0xfe]).str(), None);
+        assert_eq!(In(&[5, 1]).str(), None);
+        for bytes in [&[0xff; 40][..], &[1, 0, 1, 9][..], &[0, 1, 0, 0x80][..]] {
+            assert_eq!(
+                Wire::read(&mut In(bytes)).is_some(),
+                postcard::take_from_bytes::<Wire>(bytes).is_ok(),
+                "{bytes:?}"
+            );
+        }
     }
 
     #[test]

@@ -155,7 +155,7 @@ pub fn presets() -> Vec<PresetInfo> {
             script: p.script.to_string(),
         })
         .collect();
-    all.sort_by_key(|p| p.slug != SEED);
+    crate::engine::order::sort_by_key(&mut all, |p| p.slug != SEED);
     all
 }
 

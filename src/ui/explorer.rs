@@ -14,6 +14,7 @@
 //! - The engine is reached only through `engine_api`; timing only through `platform`.
 
 use crate::engine::si::Slot;
+use crate::engine::vecmap::VecMap;
 use crate::engine::{Outcome, Scenario};
 use crate::ui::engine_api::{
     self, BuildError, Cell, ExploreResult, Explorer, LaneSpec, Suggestion,
@@ -21,7 +22,6 @@ use crate::ui::engine_api::{
 use crate::ui::platform;
 use crate::ui::state::Action;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -382,9 +382,9 @@ pub fn explore_report(p: &ReportProps) -> Html {
     });
     let safe = r.rows.iter().map(|row| {
         let safe: Vec<String> = r.safe_slots(&row.func).iter().map(|s| s.short()).collect();
-        let mut fails: BTreeMap<String, usize> = BTreeMap::new();
+        let mut fails: VecMap<String, usize> = VecMap::new();
         for c in row.cells.iter().filter(|c| !c.is_clean()) {
-            *fails.entry(cell_words(c)).or_default() += 1;
+            *fails.get_or_default(cell_words(c)) += 1;
         }
         html! {
             <li>

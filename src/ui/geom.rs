@@ -8,8 +8,8 @@
 //! - A jail box always encloses its children, so hit-testing the deepest box under a
 //!   point finds the container a drop goes into.
 
+use crate::engine::vecmap::VecMap;
 use crate::ui::model::{Loc, Sel, Summary};
-use std::collections::BTreeMap;
 
 pub const CHIP_W: i32 = 104;
 pub const CHIP_H: i32 = 32;
@@ -116,7 +116,7 @@ fn clamp(p: (i16, i16)) -> (i32, i32) {
     (i32::from(p.0).max(0), i32::from(p.1).max(0))
 }
 
-fn place(s: &Summary, loc: &Loc, sizes: &mut BTreeMap<String, (i32, i32)>) -> Tree {
+fn place(s: &Summary, loc: &Loc, sizes: &mut VecMap<String, (i32, i32)>) -> Tree {
     let head = if loc.is_none() { HOST_HEAD } else { HEAD };
     let mut rel = Vec::new();
     let mut max_x = 0;
@@ -167,7 +167,7 @@ fn absolute(
     loc: &Loc,
     origin: (i32, i32),
     depth: usize,
-    sizes: &mut BTreeMap<String, (i32, i32)>,
+    sizes: &mut VecMap<String, (i32, i32)>,
     out: &mut Vec<Placed>,
     chips: &mut Vec<Placed>,
 ) {
@@ -187,7 +187,7 @@ fn absolute(
 
 /// Places everything.
 pub fn geometry(s: &Summary) -> Geometry {
-    let mut sizes = BTreeMap::new();
+    let mut sizes = VecMap::new();
     let mut items = Vec::new();
     let mut chips = Vec::new();
     absolute(s, &None, (0, 0), 0, &mut sizes, &mut items, &mut chips);

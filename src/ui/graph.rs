@@ -6,6 +6,7 @@
 //!   so both lanes share one layout and nothing moves between steps.
 //! - The layout is computed once per pair of traces (the reducer calls it on simulate).
 
+use crate::engine::vecmap::VecMap;
 use crate::engine::{EdgeKind, EventKind, ObjKind, Trace};
 use crate::ui::layout::{LEdge, LNode, Layout, layout};
 use crate::ui::state::Run;
@@ -16,17 +17,18 @@ use std::collections::BTreeMap;
 pub struct GraphLayout {
     pub layout: Layout,
     /// Cluster key → label (the vnet's name).
-    pub cluster_labels: BTreeMap<String, String>,
+    pub cluster_labels: VecMap<String, String>,
     /// Object key → the cluster (vnet key) the layout placed it in.
-    pub home_cluster: BTreeMap<String, String>,
+    pub home_cluster: VecMap<String, String>,
 }
 
 /// Lays out the union of both lanes' objects and references.
 pub fn graph_layout(runs: &[Run; 2]) -> GraphLayout {
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     let mut nodes: Vec<LNode> = Vec::new();
-    let mut labels = BTreeMap::new();
-    let mut homes = BTreeMap::new();
+    // Keys are unique (`index` guards them): built as lists, sorted once at the end.
+    let mut labels = Vec::new();
+    let mut homes = Vec::new();
     let mut edges: Vec<LEdge> = Vec::new();
     for t in runs.iter().filter_map(|r| r.as_ref().ok()) {
         for o in &t.objects {
@@ -39,10 +41,10 @@ pub fn graph_layout(runs: &[Run; 2]) -> GraphLayout {
                 o.vnet.map(|v| t.object(v).key.clone())
             };
             if o.kind == ObjKind::Vnet {
-                labels.insert(o.key.clone(), o.name.clone());
+                labels.push((o.key.clone(), o.name.clone()));
             }
             if let Some(c) = &cluster {
-                homes.insert(o.key.clone(), c.clone());
+                homes.push((o.key.clone(), c.clone()));
             }
             index.insert(o.key.clone(), nodes.len());
             nodes.push(LNode { key: o.key.clone(), cluster });
@@ -59,7 +61,11 @@ pub fn graph_layout(runs: &[Run; 2]) -> GraphLayout {
             }
         }
     }
-    GraphLayout { layout: layout(&nodes, &edges), cluster_labels: labels, home_cluster: homes }
+    GraphLayout {
+        layout: layout(&nodes, &edges),
+        cluster_labels: VecMap::from_pairs(labels),
+        home_cluster: VecMap::from_pairs(homes),
+    }
 }
 
 /// The first step (1-based) at which the lanes' step function or events differ

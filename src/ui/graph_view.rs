@@ -15,6 +15,7 @@
 //! - An interface that moved to another vnet since birth docks under that vnet's cluster
 //!   (no re-layout); the transition on `transform` makes it glide.
 
+use crate::engine::order;
 use crate::engine::{EdgeKind, EventKind, ObjId, ObjKind, Trace};
 use crate::ui::engine_api;
 use crate::ui::graph::GraphLayout;
@@ -99,11 +100,9 @@ pub fn graph_view(p: &GraphProps) -> Html {
     let lane = p.lane;
     // Dependency cycles at this step, from the engine (objects and sentences).
     let cycles = engine_api::cycles_at(t, p.step);
-    let in_cycle: BTreeMap<ObjId, usize> = cycles
-        .iter()
-        .enumerate()
-        .flat_map(|(i, c)| c.objects.iter().map(move |o| (*o, i)))
-        .collect();
+    let in_cycle: BTreeMap<ObjId, usize> = order::map_of(
+        cycles.iter().enumerate().flat_map(|(i, c)| c.objects.iter().map(move |o| (*o, i))),
+    );
     // Where each object is drawn now. The layout fixes a position per object in the
     // cluster of the vnet it was born in; an interface that has since moved to another
     // vnet (a loan, a return home) docks under that vnet's cluster instead, and the CSS
@@ -114,11 +113,12 @@ pub fn graph_view(p: &GraphProps) -> Html {
         .steps
         .get(p.step.wrapping_sub(1))
         .map(|s| {
-            s.events
+            let hits = s
+                .events
                 .iter()
                 .filter(|e| matches!(e.kind, EventKind::Fault | EventKind::Dangling))
-                .filter_map(|e| e.edge.map(|x| x.0))
-                .collect()
+                .filter_map(|e| e.edge.map(|x| x.0));
+            order::set_of(hits)
         })
         .unwrap_or_default();
     let win = p.window;

@@ -13,6 +13,7 @@
 //!   stable key, so nothing moves between steps or between lanes.
 //! - Every input node gets a position; coordinates are non-negative.
 
+use crate::engine::order;
 use std::collections::BTreeMap;
 
 /// Horizontal distance between node centres.
@@ -91,7 +92,7 @@ pub fn layout(nodes: &[LNode], edges: &[LEdge]) -> Layout {
     // Initial order: by cluster, then input order.
     let mut layers: Vec<Vec<usize>> = vec![Vec::new(); max_rank + 1];
     let mut idx: Vec<usize> = (0..n).collect();
-    idx.sort_by_key(|&v| (cluster_of[v], v));
+    order::sort_by_key(&mut idx, |&v| (cluster_of[v], v));
     for v in idx {
         layers[rank[v]].push(v);
     }
@@ -135,7 +136,9 @@ pub fn layout(nodes: &[LNode], edges: &[LEdge]) -> Layout {
                     (cluster_of[v], bary, v)
                 })
                 .collect();
-            keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+            order::sort_by(&mut keyed, |a, b| {
+                a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2))
+            });
             layers[r] = keyed.into_iter().map(|(_, _, v)| v).collect();
             for (i, &v) in layers[r].iter().enumerate() {
                 position[v] = i;

@@ -13,7 +13,9 @@
 
 use crate::engine::kernel::lowest_free_unit;
 use crate::engine::si::Slot;
+use crate::engine::vecmap::VecSet;
 use crate::engine::{Command, Driver, Entry, Gateway, IfOp, Prefix, RouteFlag, Scenario};
+#[cfg(test)]
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -105,7 +107,7 @@ pub struct Summary {
     pub jails: Vec<JailNode>,
     pub ifaces: Vec<IfaceNode>,
     pub routes: Vec<RouteNode>,
-    pub options: BTreeSet<String>,
+    pub options: VecSet<String>,
     /// `sysuninit FUNC SLOT` lines, with their entry.
     pub sysuninits: Vec<(String, Slot, usize)>,
 }
@@ -405,7 +407,7 @@ pub fn set_pos(sc: &mut Scenario, sel: &Sel, pos: (i16, i16)) {
 /// interfaces, routes and processes with it). The implicit `lo0` cannot be deleted.
 pub fn delete(sc: &mut Scenario, sel: &Sel) {
     let s = summarize(sc);
-    let mut doomed: BTreeSet<usize> = BTreeSet::new();
+    let mut doomed: VecSet<usize> = VecSet::new();
     match sel {
         Sel::Jail(j) => {
             let inside = |name: &str| name == j || name.starts_with(&format!("{j}."));

@@ -666,7 +666,7 @@ const SVG_PROPS: &[&str] = &[
 pub fn graph_svg(graphs: &[(&str, &str)]) -> Option<(String, f64, f64)> {
     #[cfg(target_arch = "wasm32")]
     {
-        use std::collections::BTreeMap;
+        use crate::engine::vecmap::VecMap;
         use wasm_bindgen::JsCast;
         const NS: &str = "http://www.w3.org/2000/svg";
         const LABEL_H: i64 = 26;
@@ -674,7 +674,7 @@ pub fn graph_svg(graphs: &[(&str, &str)]) -> Option<(String, f64, f64)> {
         let win = gloo::utils::window();
         let out = doc.create_element_ns(Some(NS), "svg").ok()?;
         let body = doc.create_element_ns(Some(NS), "g").ok()?;
-        let mut classes: BTreeMap<String, String> = BTreeMap::new();
+        let mut classes: VecMap<String, String> = VecMap::new();
         // Integers only: no float formatter in the wasm.
         let (mut width, mut y) = (0i64, 0i64);
         let mut background = String::from("#ffffff");
@@ -713,7 +713,7 @@ pub fn graph_svg(graphs: &[(&str, &str)]) -> Option<(String, f64, f64)> {
                     }
                 }
                 let next = format!("s{}", classes.len());
-                let class = classes.entry(decl).or_insert(next).clone();
+                let class = classes.get_or_insert(decl, next).clone();
                 let _ = b.set_attribute("class", &class);
             }
             let vb = src.get_attribute("viewBox").unwrap_or_default();
