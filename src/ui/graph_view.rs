@@ -15,7 +15,7 @@
 //! - An interface that moved to another vnet since birth docks under that vnet's cluster
 //!   (no re-layout); the transition on `transform` makes it glide.
 
-use crate::engine::order;
+use crate::engine::vecmap::VecMap;
 use crate::engine::{EdgeKind, EventKind, ObjId, ObjKind, Trace};
 use crate::ui::engine_api;
 use crate::ui::graph::GraphLayout;
@@ -23,7 +23,6 @@ use crate::ui::layout::{NODE_H, NODE_W};
 use crate::ui::platform;
 use crate::ui::player::marked;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -100,16 +99,23 @@ pub fn graph_view(p: &GraphProps) -> Html {
     let lane = p.lane;
     // Dependency cycles at this step, from the engine (objects and sentences).
     let cycles = engine_api::cycles_at(t, p.step);
-    let in_cycle: BTreeMap<ObjId, usize> = order::map_of(
-        cycles.iter().enumerate().flat_map(|(i, c)| c.objects.iter().map(move |o| (*o, i))),
-    );
+    // The cycle each object is in, indexed by ObjId.
+    let mut in_cycle: Vec<Option<usize>> = vec![None; t.objects.len()];
+    for (i, c) in cycles.iter().enumerate() {
+        for o in &c.objects {
+            if let Some(slot) = in_cycle.get_mut(o.0 as usize) {
+                *slot = Some(i);
+            }
+        }
+    }
+    let cycle_of = |o: ObjId| in_cycle.get(o.0 as usize).copied().flatten();
     // Where each object is drawn now. The layout fixes a position per object in the
     // cluster of the vnet it was born in; an interface that has since moved to another
     // vnet (a loan, a return home) docks under that vnet's cluster instead, and the CSS
     // transition on `transform` makes it glide there. No re-layout happens.
     let geo = use_memo(SamePtr(t.clone(), p.layout.clone()), |k| Geometry::new(&k.0, &k.1));
     // The faulting reference of this step, if any: it pulses.
-    let fault_edges: BTreeSet<u32> = t
+    let fault_edges: Vec<u32> = t
         .steps
         .get(p.step.wrapping_sub(1))
         .map(|s| {
@@ -118,7 +124,7 @@ pub fn graph_view(p: &GraphProps) -> Html {
                 .iter()
                 .filter(|e| matches!(e.kind, EventKind::Fault | EventKind::Dangling))
                 .filter_map(|e| e.edge.map(|x| x.0));
-            order::set_of(hits)
+            hits.collect()
         })
         .unwrap_or_default();
     let win = p.window;
@@ -135,20 +141,22 @@ pub fn graph_view(p: &GraphProps) -> Html {
         });
     // The view is borrowed from the engine's memo for the rest, never copied.
     let (count, extra_h, edges, nodes) = engine_api::with_view(t, p.step, |view| {
-        let mut docked: BTreeMap<usize, usize> = BTreeMap::new();
+        // How many interfaces have docked under each cluster so far.
+        let mut docked: Vec<usize> = vec![0; l.clusters.len()];
         let mut extra_h = 0.0f32;
         let mut pos: Vec<Option<(f32, f32)>> = vec![None; t.objects.len()];
         for (id, st) in &view.objects {
             let i = id.0 as usize;
             let Some(&home_pos) = geo.home.get(i).and_then(Option::as_ref) else { continue };
-            let now = st.vnet.and_then(|v| geo.cluster_of_vnet.get(&v)).copied();
+            let now =
+                st.vnet.and_then(|v| geo.cluster_of_vnet.get(v.0 as usize).copied().flatten());
             let moved = match (now, geo.home_cluster.get(i).copied().flatten()) {
                 (Some(n), Some(h)) if n != h && geo.is_ifnet.get(i) == Some(&true) => Some(n),
                 _ => None,
             };
             let at = match moved.and_then(|n| l.clusters.get(n).map(|c| (n, c))) {
                 Some((n, c)) => {
-                    let k = docked.entry(n).or_insert(0);
+                    let Some(k) = docked.get_mut(n) else { continue };
                     let x = c.x + NODE_W / 2.0 + 10.0 + *k as f32 * (NODE_W + 10.0);
                     let y = c.y + c.h + NODE_H / 2.0 + 8.0;
                     *k += 1;
@@ -183,9 +191,8 @@ pub fn graph_view(p: &GraphProps) -> Html {
                 },
                 dangling.then_some("dangling"),
                 fault_edges.contains(&id.0).then_some("faulting"),
-                (!*dangling
-                    && in_cycle.get(&e.from).is_some_and(|c| in_cycle.get(&e.to) == Some(c)))
-                .then_some("in-cycle"),
+                (!*dangling && cycle_of(e.from).is_some_and(|c| cycle_of(e.to) == Some(c)))
+                    .then_some("in-cycle"),
             );
             let (start, end) = match (e.kind, *dangling) {
                 (_, true) => (String::new(), format!("url(#x-{lane})")),
@@ -228,7 +235,7 @@ pub fn graph_view(p: &GraphProps) -> Html {
             st.freed.then_some("ghost"),
             st.faulted.then_some("faulted"),
             touched.contains(id).then_some("touched"),
-            in_cycle.contains_key(id).then_some("in-cycle"),
+            cycle_of(*id).is_some().then_some("in-cycle"),
         );
         let count = st.refcount.map(|r| match r.uref {
             Some(u) => format!("{}/{u}", r.count),
@@ -312,20 +319,17 @@ struct Geometry {
     /// the home cluster has no box.
     home_cluster: Vec<Option<usize>>,
     /// The cluster each vnet object of the trace heads.
-    cluster_of_vnet: BTreeMap<ObjId, usize>,
+    cluster_of_vnet: Vec<Option<usize>>,
     is_ifnet: Vec<bool>,
 }
 
 impl Geometry {
     fn new(t: &Trace, g: &GraphLayout) -> Geometry {
-        let cluster_index: BTreeMap<&str, usize> =
-            g.layout.clusters.iter().enumerate().map(|(i, c)| (c.key.as_str(), i)).collect();
-        let cluster_of_vnet = t
-            .objects
-            .iter()
-            .enumerate()
-            .filter_map(|(i, o)| cluster_index.get(o.key.as_str()).map(|&c| (ObjId(i as u32), c)))
-            .collect();
+        let cluster_index: VecMap<&str, usize> = VecMap::from_pairs(
+            g.layout.clusters.iter().enumerate().map(|(i, c)| (c.key.as_str(), i)).collect(),
+        );
+        let cluster_of_vnet =
+            t.objects.iter().map(|o| cluster_index.get(o.key.as_str()).copied()).collect();
         Geometry {
             home: t.objects.iter().map(|o| g.layout.pos.get(&o.key).copied()).collect(),
             home_cluster: t
