@@ -1,6 +1,7 @@
 // The player's keys, the `?` overlay, the script editor both ways, and the presets gallery.
 import { test, expect } from '@playwright/test';
 import { watch, openApp } from './helpers';
+import { readFileSync } from 'node:fs';
 
 test('player keys: → ← Home End Space, and the ? overlay', async ({ page }) => {
   const w = watch(page);
@@ -115,6 +116,13 @@ test('a big graph is drawn windowed, follows the teardown, draws more on scroll,
   await expect.poll(async () => graph.locator('.node').evaluateAll((ns) => ns.map((n) => n.getAttribute('aria-label')).join('|')))
     .not.toBe(before);
   expect(await drawn()).toBeLessThan(150);
+
+  // The SVG export holds the whole graph, and the frame is windowed again after.
+  await page.getByTestId('export-button').click();
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
+  const svg = readFileSync((await dl.path())!).toString('utf8');
+  expect((svg.match(/role="img"/g) ?? []).length).toBeGreaterThan(600);
+  await expect(graph).toHaveAttribute('data-drawn', 'window');
 
   // Fit draws everything.
   await page.getByTestId('graph-zoom-a').click();

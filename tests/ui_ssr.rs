@@ -95,6 +95,7 @@ async fn player_at_the_fault() {
         speed: s.speed,
         lines: Rc::new(s.lines.clone()),
         dispatch: Callback::noop(),
+        draw_all: false,
     };
     let html = LocalServerRenderer::<Player>::with_props(props).hydratable(false).render().await;
     for id in [

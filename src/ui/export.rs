@@ -6,12 +6,15 @@
 //! - The SVG is standalone: its styles are resolved and inlined in a `<style>` inside the
 //!   `<svg>` (`platform::graph_svg`); the PNG is that SVG drawn into a canvas.
 //! - Downloads go through `platform` (Blob + object URL + `<a download>`).
+//! - An image export holds the whole graph: windowed graphs are drawn in full for it
+//!   (the player's `draw_all`) and windowed again after.
 
 use crate::engine::Trace;
 use crate::engine::json::Json;
 use crate::engine::render;
 use crate::ui::platform;
 use crate::ui::state::Run;
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -61,6 +64,8 @@ pub struct ExportProps {
     pub script: String,
     pub preset: Option<String>,
     pub step: usize,
+    /// Asks the graph frames to draw in full (true) and back (false), around an export.
+    pub draw_all: Callback<bool>,
 }
 
 /// The Export menu.
@@ -81,21 +86,40 @@ pub fn export_menu(p: &ExportProps) -> Html {
         html! { <li><button data-testid={id} {onclick} role="menuitem">{label}</button></li> }
     };
     let graphs = [("graph-a", "Lane A"), ("graph-b", "Lane B")];
+    // A windowed graph holds only the part in view: an image export first asks every
+    // frame to draw in full, waits two frames for that render, exports, and asks back.
+    let pending: Rc<RefCell<Option<platform::Frame>>> = use_mut_ref(|| None);
+    let in_full = |job: Rc<dyn Fn()>| -> Rc<dyn Fn()> {
+        let (pending, draw_all) = (pending.clone(), p.draw_all.clone());
+        Rc::new(move || {
+            draw_all.emit(true);
+            let (later, draw_all, job) = (pending.clone(), draw_all.clone(), job.clone());
+            let first = platform::next_frame(Callback::from(move |_| {
+                let (draw_all, job) = (draw_all.clone(), job.clone());
+                let second = platform::next_frame(Callback::from(move |_| {
+                    job();
+                    draw_all.emit(false);
+                }));
+                *later.borrow_mut() = Some(second);
+            }));
+            *pending.borrow_mut() = Some(first);
+        })
+    };
     let svg = {
         let stem = stem.clone();
-        Rc::new(move || {
+        in_full(Rc::new(move || {
             if let Some((svg, _, _)) = platform::graph_svg(&graphs) {
                 platform::download_text(&format!("{stem}.svg"), "image/svg+xml", &svg);
             }
-        })
+        }))
     };
     let png = {
         let stem = stem.clone();
-        Rc::new(move || {
+        in_full(Rc::new(move || {
             if let Some((svg, w, h)) = platform::graph_svg(&graphs) {
                 platform::download_png(&svg, w, h, &format!("{stem}.png"));
             }
-        })
+        }))
     };
     let runs = p.runs.clone();
     let text_file =

@@ -353,6 +353,9 @@ pub struct GraphFrameProps {
     pub layout: Rc<GraphLayout>,
     pub step: usize,
     pub lane: &'static str,
+    /// Draw in full even when big, so an image export holds every object.
+    #[prop_or_default]
+    pub draw_all: bool,
 }
 
 impl PartialEq for GraphFrameProps {
@@ -361,6 +364,7 @@ impl PartialEq for GraphFrameProps {
             && Rc::ptr_eq(&self.layout, &o.layout)
             && self.step == o.step
             && self.lane == o.lane
+            && self.draw_all == o.draw_all
     }
 }
 
@@ -402,7 +406,7 @@ pub fn graph_frame(p: &GraphFrameProps) -> Html {
         let choice = choice.clone();
         Callback::from(move |_: MouseEvent| choice.set(Some((big, !zoomed))))
     };
-    let windowed = big && zoomed;
+    let windowed = big && zoomed && !p.draw_all;
     // The frame's scroll offset and size, read on scroll and when windowing starts, so a
     // step never forces the browser to lay out early just to ask.
     let seen: Rc<RefCell<Option<Seen>>> = use_mut_ref(|| None);

@@ -95,6 +95,7 @@ pub fn app() -> Html {
     let lines = use_memo(state.lines.clone(), |l| l.clone());
     let snapshots = persist::use_persistence(&state, dispatch.clone());
     let share_open = use_state(|| false);
+    let draw_all = use_state(|| false);
     let exploring = use_state(|| false);
     let link = std::rc::Rc::new(state.link_state());
     if state.embed {
@@ -124,7 +125,8 @@ pub fn app() -> Html {
                     <button class="icon-button" data-testid="undo" onclick={undo} disabled={state.undo.is_empty()} title="Undo (Ctrl+Z)" aria-label="Undo">{"↶"}</button>
                     <button class="icon-button" data-testid="redo" onclick={redo} disabled={state.redo.is_empty()} title="Redo (Ctrl+Shift+Z)" aria-label="Redo">{"↷"}</button>
                     <persist::SnapshotsMenu snapshots={snapshots} work={link.clone()} dispatch={dispatch.clone()} />
-                    <export::ExportMenu runs={state.runs.clone()} script={state.script.clone()} preset={state.preset.clone()} step={state.step} />
+                    <export::ExportMenu runs={state.runs.clone()} script={state.script.clone()} preset={state.preset.clone()} step={state.step}
+                        draw_all={ let d = draw_all.clone(); Callback::from(move |b: bool| d.set(b)) } />
                     <button class="top-button primary" data-testid="share-button" onclick={open_share}>{"Share"}</button>
                     <button class="top-tab" data-testid="explorer-tab" onclick={toggle_explorer} aria-pressed={exploring.to_string()}
                         title="Which stage orders are safe for this scenario?">{"▦ Order explorer"}</button>
@@ -155,7 +157,7 @@ pub fn app() -> Html {
                 <section class="player" data-testid="player" aria-label="Teardown player">
                     <Player runs={state.runs.clone()} lanes={state.lanes.clone()} graph={state.graph.clone()}
                         step={state.step} len={state.len()} playing={state.playing} speed={state.speed}
-                        lines={lines} dispatch={dispatch.clone()} />
+                        lines={lines} dispatch={dispatch.clone()} draw_all={*draw_all} />
                 </section>
             </main>
             if state.shortcuts_open { <Shortcuts dispatch={dispatch.clone()} /> }

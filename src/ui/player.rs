@@ -28,6 +28,9 @@ pub struct PlayerProps {
     /// Script line of each scenario entry, to place build errors.
     pub lines: Rc<Vec<usize>>,
     pub dispatch: Callback<Action>,
+    /// Draw every graph in full, windowed or not (around an image export).
+    #[prop_or_default]
+    pub draw_all: bool,
 }
 
 impl PartialEq for PlayerProps {
@@ -41,6 +44,7 @@ impl PartialEq for PlayerProps {
             && self.speed == o.speed
             && self.lines == o.lines
             && self.dispatch == o.dispatch
+            && self.draw_all == o.draw_all
     }
 }
 
@@ -95,7 +99,7 @@ pub fn player(p: &PlayerProps) -> Html {
     let lanes = (0..2).map(|i| {
         html! {
             <LaneView key={i} index={i} run={p.runs[i].clone()} order={p.lanes[i].order} extra={p.lanes[i].extra.clone()}
-                graph={p.graph.clone()} step={p.step} lines={p.lines.clone()} dispatch={p.dispatch.clone()} />
+                graph={p.graph.clone()} step={p.step} lines={p.lines.clone()} dispatch={p.dispatch.clone()} draw_all={p.draw_all} />
         }
     });
     let html = html! {
@@ -160,6 +164,8 @@ pub struct LaneProps {
     pub step: usize,
     pub lines: Rc<Vec<usize>>,
     pub dispatch: Callback<Action>,
+    #[prop_or_default]
+    pub draw_all: bool,
 }
 
 impl PartialEq for LaneProps {
@@ -177,6 +183,7 @@ impl PartialEq for LaneProps {
             && self.step == o.step
             && self.lines == o.lines
             && self.dispatch == o.dispatch
+            && self.draw_all == o.draw_all
     }
 }
 
@@ -320,7 +327,7 @@ fn lane_body(t: &Rc<Trace>, p: &LaneProps, ab: &'static str) -> Html {
             {banner}
             {narration}
             {refcounts(t, step)}
-            <GraphFrame trace={t.clone()} layout={p.graph.clone()} step={step} lane={ab} />
+            <GraphFrame trace={t.clone()} layout={p.graph.clone()} step={step} lane={ab} draw_all={p.draw_all} />
             {legend()}
             {notes}
         </>
