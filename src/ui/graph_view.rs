@@ -70,6 +70,12 @@ pub fn window_for(scroll: (f64, f64), size: (f64, f64)) -> Window {
     [lo(scroll.0), lo(scroll.1), hi(scroll.0 + size.0), hi(scroll.1 + size.1)]
 }
 
+/// Whether the box of a node centred at `at` meets the window.
+fn node_meets(w: Option<Window>, at: (f32, f32)) -> bool {
+    let (hw, hh) = (NODE_W / 2.0, NODE_H / 2.0);
+    meets(w, at.0 - hw, at.1 - hh, at.0 + hw, at.1 + hh)
+}
+
 /// Whether the box (x0, y0)–(x1, y1) meets the window (None: everything is in).
 fn meets(w: Option<Window>, x0: f32, y0: f32, x1: f32, y1: f32) -> bool {
     w.is_none_or(|[a, b, c, d]| {
@@ -119,12 +125,11 @@ pub fn graph_view(p: &GraphProps) -> Html {
         .steps
         .get(p.step.wrapping_sub(1))
         .map(|s| {
-            let hits = s
-                .events
+            s.events
                 .iter()
                 .filter(|e| matches!(e.kind, EventKind::Fault | EventKind::Dangling))
-                .filter_map(|e| e.edge.map(|x| x.0));
-            hits.collect()
+                .filter_map(|e| e.edge.map(|x| x.0))
+                .collect()
         })
         .unwrap_or_default();
     let win = p.window;
@@ -176,9 +181,7 @@ pub fn graph_view(p: &GraphProps) -> Html {
             let to = pos_of(e.to)?;
             // Windowed, a reference is drawn when one of its ends is (as React Flow's
             // onlyRenderVisibleElements does); lines merely passing through are left out.
-            let (hw, hh) = (NODE_W / 2.0, NODE_H / 2.0);
-            let shown = |(x, y): (f32, f32)| meets(win, x - hw, y - hh, x + hw, y + hh);
-            if !shown(from) && !shown(to) {
+            if !node_meets(win, from) && !node_meets(win, to) {
                 return None;
             }
             let (x0, y0, x1, y1) = anchor(from, to);
@@ -223,41 +226,40 @@ pub fn graph_view(p: &GraphProps) -> Html {
         });
 
         let nodes = view.objects.iter().filter_map(|(id, st)| {
-        let o = t.objects.get(id.0 as usize)?;
-        let (cx, cy) = pos_of(*id)?;
-        let (hw, hh) = (NODE_W / 2.0, NODE_H / 2.0);
-        if !meets(win, cx - hw, cy - hh, cx + hw, cy + hh) {
-            return None;
-        }
-        let class = classes!(
-            "node",
-            format!("k-{}", kind_class(o.kind)),
-            st.freed.then_some("ghost"),
-            st.faulted.then_some("faulted"),
-            touched.contains(id).then_some("touched"),
-            cycle_of(*id).is_some().then_some("in-cycle"),
-        );
-        let count = st.refcount.map(|r| match r.uref {
-            Some(u) => format!("{}/{u}", r.count),
-            None => r.count.to_string(),
+            let o = t.objects.get(id.0 as usize)?;
+            let (cx, cy) = pos_of(*id)?;
+            if !node_meets(win, (cx, cy)) {
+                return None;
+            }
+            let class = classes!(
+                "node",
+                format!("k-{}", kind_class(o.kind)),
+                st.freed.then_some("ghost"),
+                st.faulted.then_some("faulted"),
+                touched.contains(id).then_some("touched"),
+                cycle_of(*id).is_some().then_some("in-cycle"),
+            );
+            let count = st.refcount.map(|r| match r.uref {
+                Some(u) => format!("{}/{u}", r.count),
+                None => r.count.to_string(),
+            });
+            let label = format!(
+                "{} ({}){}{}",
+                o.name,
+                kind_label(o.kind),
+                if st.freed { ", freed" } else { "" },
+                count.as_ref().map(|c| format!(", refcount {c}")).unwrap_or_default()
+            );
+            let name = if o.name.chars().count() > 18 {
+                format!("{}…", o.name.chars().take(17).collect::<String>())
+            } else {
+                o.name.clone()
+            };
+            Some(html! {
+                <GraphNode key={o.key.clone()} class={class} x={r(cx - NODE_W / 2.0)} y={r(cy - NODE_H / 2.0)}
+                    label={label} name={name} freed={st.freed} kind={kind_label(o.kind)} count={count} faulted={st.faulted} />
+            })
         });
-        let label = format!(
-            "{} ({}){}{}",
-            o.name,
-            kind_label(o.kind),
-            if st.freed { ", freed" } else { "" },
-            count.as_ref().map(|c| format!(", refcount {c}")).unwrap_or_default()
-        );
-        let name = if o.name.chars().count() > 18 {
-            format!("{}…", o.name.chars().take(17).collect::<String>())
-        } else {
-            o.name.clone()
-        };
-        Some(html! {
-            <GraphNode key={o.key.clone()} class={class} x={r(cx - NODE_W / 2.0)} y={r(cy - NODE_H / 2.0)}
-                label={label} name={name} freed={st.freed} kind={kind_label(o.kind)} count={count} faulted={st.faulted} />
-        })
-    });
 
         (view.objects.len(), extra_h, edges.collect::<Html>(), nodes.collect::<Html>())
     });
@@ -387,7 +389,8 @@ pub fn is_big(layout: &GraphLayout) -> bool {
 /// - Big graphs ([`is_big`]) open at actual size and are drawn windowed: only what meets
 ///   the visible part of the frame plus a margin ([`window_for`]) is in the DOM, so a step
 ///   costs the browser a few dozen nodes, not a thousand. The frame follows the teardown:
-///   when a step touches objects and none of them is in view, it scrolls to the first.
+///   when a step touches objects and none of them is in view, it scrolls to the nearest
+///   ([`follow`]).
 ///   "Fit" still shows the whole graph, drawn in full, as the reader's explicit choice.
 /// - The choice is per lane and is not an edit.
 #[function_component(GraphFrame)]
