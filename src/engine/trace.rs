@@ -455,7 +455,7 @@ impl ViewCache {
 }
 
 /// An object's state in a `View`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ObjState {
     pub freed: bool,
     /// The vnet it lives in now (interfaces move).

@@ -16,7 +16,7 @@
 //!   (no re-layout); the transition on `transform` makes it glide.
 
 use crate::engine::vecmap::VecMap;
-use crate::engine::{EdgeKind, EventKind, ObjId, ObjKind, Trace};
+use crate::engine::{Cycle, EdgeId, EdgeKind, EventKind, ObjId, ObjKind, ObjState, Trace};
 use crate::ui::engine_api;
 use crate::ui::graph::GraphLayout;
 use crate::ui::layout::{NODE_H, NODE_W};
@@ -184,44 +184,11 @@ pub fn graph_view(p: &GraphProps) -> Html {
             if !node_meets(win, from) && !node_meets(win, to) {
                 return None;
             }
-            let (x0, y0, x1, y1) = anchor(from, to);
-            let class = classes!(
-                "edge",
-                match e.kind {
-                    EdgeKind::Owner => "owner",
-                    EdgeKind::Counted => "counted",
-                    EdgeKind::Raw => "raw",
-                },
-                dangling.then_some("dangling"),
-                fault_edges.contains(&id.0).then_some("faulting"),
-                (!*dangling && cycle_of(e.from).is_some_and(|c| cycle_of(e.to) == Some(c)))
-                    .then_some("in-cycle"),
-            );
-            let (start, end) = match (e.kind, *dangling) {
-                (_, true) => (String::new(), format!("url(#x-{lane})")),
-                (EdgeKind::Owner, _) => {
-                    (format!("url(#diamond-{lane})"), format!("url(#arrow-open-{lane})"))
-                }
-                (EdgeKind::Counted, _) => (String::new(), format!("url(#arrow-{lane})")),
-                (EdgeKind::Raw, _) => (String::new(), format!("url(#arrow-open-{lane})")),
-            };
-            let title = format!(
-                "{} → {} ({}, {:?}{})",
-                t.object(e.from).name,
-                t.object(e.to).name,
-                e.label,
-                e.kind,
-                if *dangling { ", dangling" } else { "" }
-            )
-            .to_ascii_lowercase();
-            let (ix0, iy0, ix1, iy1) = (r(x0), r(y0), r(x1), r(y1));
-            let d = if (y1 - y0).abs() < 1.0 {
-                format!("M{ix0},{iy0} Q{},{} {ix1},{iy1}", r((x0 + x1) / 2.0), r(y0 - 30.0))
-            } else {
-                format!("M{ix0},{iy0} L{ix1},{iy1}")
-            };
+            let in_cycle =
+                !*dangling && cycle_of(e.from).is_some_and(|c| cycle_of(e.to) == Some(c));
             Some(html! {
-                <GraphEdge key={format!("e{}", id.0)} {class} {d} {start} {end} {title} />
+                <GraphEdge key={id.0} trace={t.clone()} id={*id} {lane} {from} {to} dangling={*dangling}
+                    faulting={fault_edges.contains(&id.0)} {in_cycle} />
             })
         });
 
@@ -231,33 +198,9 @@ pub fn graph_view(p: &GraphProps) -> Html {
             if !node_meets(win, (cx, cy)) {
                 return None;
             }
-            let class = classes!(
-                "node",
-                format!("k-{}", kind_class(o.kind)),
-                st.freed.then_some("ghost"),
-                st.faulted.then_some("faulted"),
-                touched.contains(id).then_some("touched"),
-                cycle_of(*id).is_some().then_some("in-cycle"),
-            );
-            let count = st.refcount.map(|r| match r.uref {
-                Some(u) => format!("{}/{u}", r.count),
-                None => r.count.to_string(),
-            });
-            let label = format!(
-                "{} ({}){}{}",
-                o.name,
-                kind_label(o.kind),
-                if st.freed { ", freed" } else { "" },
-                count.as_ref().map(|c| format!(", refcount {c}")).unwrap_or_default()
-            );
-            let name = if o.name.chars().count() > 18 {
-                format!("{}…", o.name.chars().take(17).collect::<String>())
-            } else {
-                o.name.clone()
-            };
             Some(html! {
-                <GraphNode key={o.key.clone()} class={class} x={r(cx - NODE_W / 2.0)} y={r(cy - NODE_H / 2.0)}
-                    label={label} name={name} freed={st.freed} kind={kind_label(o.kind)} count={count} faulted={st.faulted} />
+                <GraphNode key={o.key.as_str()} trace={t.clone()} id={*id} x={r(cx - NODE_W / 2.0)} y={r(cy - NODE_H / 2.0)}
+                    state={*st} touched={touched.contains(id)} in_cycle={cycle_of(*id).is_some()} />
             })
         });
 
@@ -265,15 +208,6 @@ pub fn graph_view(p: &GraphProps) -> Html {
     });
     let w = l.width.max(200.0);
     let h = l.height.max(120.0).max(extra_h);
-    let cycle_list = (!cycles.is_empty()).then(|| {
-        html! {
-            <ul class="cycles" data-testid={format!("cycles-{lane}")} aria-label="Dependency cycles at this step">
-                { for cycles.iter().map(|c| html! {
-                    <li><span class="cycle-icon" aria-hidden="true">{"⟳"}</span>{marked(&c.sentence)}</li>
-                }) }
-            </ul>
-        }
-    });
     html! {
         <>
         <svg class={classes!("graph", (count > BIG_GRAPH).then_some("big"))}
@@ -298,8 +232,37 @@ pub fn graph_view(p: &GraphProps) -> Html {
             <g class="edges">{ edges }</g>
             <g class="nodes">{ nodes }</g>
         </svg>
-        {cycle_list}
+        <CycleList {cycles} {lane} />
         </>
+    }
+}
+
+#[derive(Properties)]
+struct CycleListProps {
+    cycles: Rc<Vec<Cycle>>,
+    lane: &'static str,
+}
+
+impl PartialEq for CycleListProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.cycles, &o.cycles) && self.lane == o.lane
+    }
+}
+
+/// The sentences of the dependency cycles under a graph. `cycles_at` hands out the same
+/// `Rc` while the cycles stay the same, so a step re-renders this list only when a cycle
+/// appears or goes; items are keyed by their first object, so the others stay put.
+#[function_component(CycleList)]
+fn cycle_list(p: &CycleListProps) -> Html {
+    if p.cycles.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="cycles" data-testid={format!("cycles-{}", p.lane)} aria-label="Dependency cycles at this step">
+            { for p.cycles.iter().map(|c| html! {
+                <li key={c.objects.first().map_or(0, |o| o.0)}><span class="cycle-icon" aria-hidden="true">{"⟳"}</span>{marked(&c.sentence)}</li>
+            }) }
+        </ul>
     }
 }
 
@@ -497,58 +460,145 @@ pub fn follow(points: &[(f32, f32)], scroll: (f64, f64), size: (f64, f64)) -> Op
     Some(((f64::from(x) - size.0 / 2.0).max(0.0), (f64::from(y) - size.1 / 2.0).max(0.0)))
 }
 
-#[derive(Properties, PartialEq)]
+/// One object as the graph draws it at a step: only ids and small values, so the graph
+/// compares a node's props in a few word compares and builds its strings only when the
+/// node itself changed.
+#[derive(Properties)]
 struct NodeProps {
-    class: Classes,
+    trace: Rc<Trace>,
+    id: ObjId,
     x: i32,
     y: i32,
-    label: String,
-    name: String,
-    freed: bool,
-    kind: String,
-    count: Option<String>,
-    faulted: bool,
+    state: ObjState,
+    touched: bool,
+    in_cycle: bool,
 }
 
-/// One object of the graph. A component with `PartialEq` props, so a step re-renders only
-/// the nodes whose state changed.
+impl PartialEq for NodeProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.trace, &o.trace)
+            && self.id == o.id
+            && (self.x, self.y) == (o.x, o.y)
+            && self.state == o.state
+            && (self.touched, self.in_cycle) == (o.touched, o.in_cycle)
+    }
+}
+
+/// One object of the graph. A component with cheap `PartialEq` props, so a step
+/// re-renders only the nodes whose state changed.
 #[function_component(GraphNode)]
 fn graph_node(p: &NodeProps) -> Html {
+    let o = p.trace.object(p.id);
+    let st = &p.state;
+    let class = classes!(
+        "node",
+        format!("k-{}", kind_class(o.kind)),
+        st.freed.then_some("ghost"),
+        st.faulted.then_some("faulted"),
+        p.touched.then_some("touched"),
+        p.in_cycle.then_some("in-cycle"),
+    );
+    let count = st.refcount.map(|r| match r.uref {
+        Some(u) => format!("{}/{u}", r.count),
+        None => r.count.to_string(),
+    });
+    let label = format!(
+        "{} ({}){}{}",
+        o.name,
+        kind_label(o.kind),
+        if st.freed { ", freed" } else { "" },
+        count.as_ref().map(|c| format!(", refcount {c}")).unwrap_or_default()
+    );
+    let name = if o.name.chars().count() > 18 {
+        format!("{}…", o.name.chars().take(17).collect::<String>())
+    } else {
+        o.name.clone()
+    };
     html! {
-        <g class={p.class.clone()} style={format!("transform:translate({}px,{}px)", p.x, p.y)}
-            role="img" aria-label={p.label.clone()}>
-            <title>{&p.label}</title>
+        <g {class} style={format!("transform:translate({}px,{}px)", p.x, p.y)}
+            role="img" aria-label={label.clone()}>
+            <title>{label}</title>
             <rect width={px(NODE_W)} height={px(NODE_H)} rx="7" />
-            <text class="n-name" x="10" y="17">{&p.name}</text>
-            <text class="n-kind" x="10" y="31">{ if p.freed { "freed".to_string() } else { p.kind.clone() } }</text>
-            if let Some(c) = &p.count {
+            <text class="n-name" x="10" y="17">{name}</text>
+            <text class="n-kind" x="10" y="31">{ if st.freed { "freed".to_string() } else { kind_label(o.kind) } }</text>
+            if let Some(c) = count {
                 <g class="badge" style={format!("transform:translate({}px,-8px)", r(NODE_W - 14.0))}>
                     <circle r="10" cx="0" cy="0" />
                     <text x="0" y="4" text-anchor="middle">{c}</text>
                 </g>
             }
-            if p.faulted {
+            if st.faulted {
                 <text class="fault-mark" x={px(NODE_W - 18.0)} y="32">{"⚡"}</text>
             }
         </g>
     }
 }
 
-#[derive(Properties, PartialEq)]
+/// One reference as the graph draws it at a step (see [`NodeProps`]).
+#[derive(Properties)]
 struct EdgeProps {
-    class: Classes,
-    d: String,
-    start: String,
-    end: String,
-    title: String,
+    trace: Rc<Trace>,
+    id: EdgeId,
+    lane: &'static str,
+    /// Where its two ends' boxes are centred now (layout units).
+    from: (f32, f32),
+    to: (f32, f32),
+    dangling: bool,
+    faulting: bool,
+    in_cycle: bool,
+}
+
+impl PartialEq for EdgeProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.trace, &o.trace)
+            && self.id == o.id
+            && self.lane == o.lane
+            && (self.from, self.to) == (o.from, o.to)
+            && (self.dangling, self.faulting, self.in_cycle) == (o.dangling, o.faulting, o.in_cycle)
+    }
 }
 
 /// One reference of the graph; re-renders only when it changes.
 #[function_component(GraphEdge)]
 fn graph_edge(p: &EdgeProps) -> Html {
+    let (t, lane, dangling) = (&p.trace, p.lane, p.dangling);
+    let e = t.edge(p.id);
+    let (x0, y0, x1, y1) = anchor(p.from, p.to);
+    let class = classes!(
+        "edge",
+        match e.kind {
+            EdgeKind::Owner => "owner",
+            EdgeKind::Counted => "counted",
+            EdgeKind::Raw => "raw",
+        },
+        dangling.then_some("dangling"),
+        p.faulting.then_some("faulting"),
+        p.in_cycle.then_some("in-cycle"),
+    );
+    let (start, end) = match (e.kind, dangling) {
+        (_, true) => (String::new(), format!("url(#x-{lane})")),
+        (EdgeKind::Owner, _) => (format!("url(#diamond-{lane})"), format!("url(#arrow-open-{lane})")),
+        (EdgeKind::Counted, _) => (String::new(), format!("url(#arrow-{lane})")),
+        (EdgeKind::Raw, _) => (String::new(), format!("url(#arrow-open-{lane})")),
+    };
+    let title = format!(
+        "{} → {} ({}, {:?}{})",
+        t.object(e.from).name,
+        t.object(e.to).name,
+        e.label,
+        e.kind,
+        if dangling { ", dangling" } else { "" }
+    )
+    .to_ascii_lowercase();
+    let (ix0, iy0, ix1, iy1) = (r(x0), r(y0), r(x1), r(y1));
+    let d = if (y1 - y0).abs() < 1.0 {
+        format!("M{ix0},{iy0} Q{},{} {ix1},{iy1}", r((x0 + x1) / 2.0), r(y0 - 30.0))
+    } else {
+        format!("M{ix0},{iy0} L{ix1},{iy1}")
+    };
     html! {
-        <path class={p.class.clone()} d={p.d.clone()} marker-start={p.start.clone()} marker-end={p.end.clone()}>
-            <title>{&p.title}</title>
+        <path {class} {d} marker-start={start} marker-end={end}>
+            <title>{title}</title>
         </path>
     }
 }

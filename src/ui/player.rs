@@ -317,19 +317,14 @@ fn lane_body(t: &Rc<Trace>, p: &LaneProps, ab: &'static str) -> Html {
     } else {
         narration
     };
-    let notes = (!t.notes.is_empty()).then(|| {
-        html! {
-            <ul class="notes">{ for t.notes.iter().map(|n| html! { <li>{marked(n)}</li> }) }</ul>
-        }
-    });
     html! {
         <>
             {banner}
             {narration}
             {refcounts(t, step)}
             <GraphFrame trace={t.clone()} layout={p.graph.clone()} step={step} lane={ab} draw_all={p.draw_all} />
-            {legend()}
-            {notes}
+            <Legend />
+            <Notes trace={t.clone()} />
         </>
     }
 }
@@ -437,6 +432,30 @@ fn refcounts(t: &Rc<Trace>, step: usize) -> Html {
     }
 }
 
+#[derive(Properties)]
+struct NotesProps {
+    trace: Rc<Trace>,
+}
+
+impl PartialEq for NotesProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.trace, &o.trace)
+    }
+}
+
+/// A trace's notes: rendered once per trace, not once per step.
+#[function_component(Notes)]
+fn notes(p: &NotesProps) -> Html {
+    if p.trace.notes.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="notes">{ for p.trace.notes.iter().map(|n| html! { <li>{marked(n)}</li> }) }</ul>
+    }
+}
+
+/// The graph's legend; a component without props, so a step never re-renders it.
+#[function_component(Legend)]
 fn legend() -> Html {
     html! {
         <div class="legend" aria-label="Legend">
