@@ -133,17 +133,6 @@ pub fn graph_view(p: &GraphProps) -> Html {
         })
         .unwrap_or_default();
     let win = p.window;
-    let clusters =
-        l.clusters.iter().filter(|c| meets(win, c.x, c.y, c.x + c.w, c.y + c.h)).map(|c| {
-            let label =
-                p.layout.cluster_labels.get(&c.key).cloned().unwrap_or_else(|| c.key.clone());
-            html! {
-                <g key={format!("c-{}", c.key)} class="cluster">
-                    <rect x={px(c.x)} y={px(c.y)} width={px(c.w)} height={px(c.h)} rx="10" />
-                    <text x={px(c.x + 10.0)} y={px(c.y + 17.0)}>{label}</text>
-                </g>
-            }
-        });
     // The view is borrowed from the engine's memo for the rest, never copied.
     let (count, extra_h, edges, nodes) = engine_api::with_view(t, p.step, |view| {
         // How many interfaces have docked under each cluster so far.
@@ -214,27 +203,70 @@ pub fn graph_view(p: &GraphProps) -> Html {
             data-drawn={win.map(|_| "window").unwrap_or("all")} data-testid={format!("graph-{lane}")} viewBox={format!("0 0 {} {}", r(w), r(h))}
             style={format!("width:{}px", r(w))} preserveAspectRatio="xMidYMin meet" role="group"
             aria-label={format!("Dependency graph of lane {}, step {}", lane.to_ascii_uppercase(), p.step)}>
-            <defs>
-                <marker id={format!("arrow-{lane}")} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                    <path d="M0,0 L10,5 L0,10 z" class="m-fill" />
-                </marker>
-                <marker id={format!("arrow-open-{lane}")} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                    <path d="M0,0 L10,5 L0,10" class="m-open" />
-                </marker>
-                <marker id={format!("diamond-{lane}")} viewBox="0 0 12 12" refX="1" refY="6" markerWidth="9" markerHeight="9" orient="auto">
-                    <path d="M0,6 L6,0 L12,6 L6,12 z" class="m-fill" />
-                </marker>
-                <marker id={format!("x-{lane}")} viewBox="0 0 12 12" refX="6" refY="6" markerWidth="10" markerHeight="10" orient="auto">
-                    <path d="M1,1 L11,11 M11,1 L1,11" class="m-x" />
-                </marker>
-            </defs>
-            <g class="clusters">{ for clusters }</g>
+            <Markers {lane} />
+            <Clusters layout={p.layout.clone()} window={win} />
             <g class="edges">{ edges }</g>
             <g class="nodes">{ nodes }</g>
         </svg>
         <CycleList {cycles} {lane} />
         </>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct MarkersProps {
+    lane: &'static str,
+}
+
+/// The arrowheads, diamonds and crosses the references end in; ids are per lane.
+#[function_component(Markers)]
+fn markers(p: &MarkersProps) -> Html {
+    let lane = p.lane;
+    html! {
+        <defs>
+            <marker id={format!("arrow-{lane}")} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                <path d="M0,0 L10,5 L0,10 z" class="m-fill" />
+            </marker>
+            <marker id={format!("arrow-open-{lane}")} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                <path d="M0,0 L10,5 L0,10" class="m-open" />
+            </marker>
+            <marker id={format!("diamond-{lane}")} viewBox="0 0 12 12" refX="1" refY="6" markerWidth="9" markerHeight="9" orient="auto">
+                <path d="M0,6 L6,0 L12,6 L6,12 z" class="m-fill" />
+            </marker>
+            <marker id={format!("x-{lane}")} viewBox="0 0 12 12" refX="6" refY="6" markerWidth="10" markerHeight="10" orient="auto">
+                <path d="M1,1 L11,11 M11,1 L1,11" class="m-x" />
+            </marker>
+        </defs>
+    }
+}
+
+#[derive(Properties)]
+struct ClustersProps {
+    layout: Rc<GraphLayout>,
+    window: Option<Window>,
+}
+
+impl PartialEq for ClustersProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.layout, &o.layout) && self.window == o.window
+    }
+}
+
+/// The vnet clusters (boxes with a label) that meet the window. They depend on the
+/// layout and the window only, so a step does not re-render them.
+#[function_component(Clusters)]
+fn clusters(p: &ClustersProps) -> Html {
+    let win = p.window;
+    let clusters = p.layout.layout.clusters.iter().filter(|c| meets(win, c.x, c.y, c.x + c.w, c.y + c.h)).map(|c| {
+        let label = p.layout.cluster_labels.get(&c.key).cloned().unwrap_or_else(|| c.key.clone());
+        html! {
+            <g key={format!("c-{}", c.key)} class="cluster">
+                <rect x={px(c.x)} y={px(c.y)} width={px(c.w)} height={px(c.h)} rx="10" />
+                <text x={px(c.x + 10.0)} y={px(c.y + 17.0)}>{label}</text>
+            </g>
+        }
+    });
+    html! { <g class="clusters">{ for clusters }</g> }
 }
 
 #[derive(Properties)]
@@ -370,7 +402,9 @@ pub fn graph_frame(p: &GraphFrameProps) -> Html {
     let window = use_state_eq(|| window_for((0.0, 0.0), (1600.0, 900.0)));
     let toggle = {
         let choice = choice.clone();
-        Callback::from(move |_: MouseEvent| choice.set(Some((big, !zoomed))))
+        use_memo((big, zoomed), move |&(big, zoomed)| {
+            Callback::from(move |_: MouseEvent| choice.set(Some((big, !zoomed))))
+        })
     };
     let windowed = big && zoomed && !p.draw_all;
     // The frame's scroll offset and size, read on scroll and when windowing starts, so a
@@ -386,9 +420,11 @@ pub fn graph_frame(p: &GraphFrameProps) -> Html {
             }
         }
     };
+    // Made once: the handles it holds stay valid across renders, and a step then does not
+    // hand the frame a new listener.
     let onscroll = {
         let measure = measure.clone();
-        Callback::from(move |_: Event| measure())
+        use_memo((), move |_| Callback::from(move |_: Event| measure()))
     };
     use_effect_with(windowed, move |on| {
         if *on {
@@ -396,9 +432,12 @@ pub fn graph_frame(p: &GraphFrameProps) -> Html {
         }
     });
     {
-        // Follow the teardown on big graphs.
+        // Follow the teardown on big graphs. The new window is drawn at once; the scroll
+        // waits for the next animation frame, so the browser lays the page out once, with
+        // both, instead of once for the scroll and again for the nodes it brings in.
         let (frame, window, seen) = (frame.clone(), window.clone(), seen.clone());
         let (trace, layout) = (p.trace.clone(), p.layout.clone());
+        let scroll_frame: Rc<RefCell<Option<platform::Frame>>> = use_mut_ref(|| None);
         use_effect_with((p.step, windowed), move |&(step, on)| {
             let Some(Seen { scroll, size }) = *seen.borrow() else { return };
             if !on {
@@ -411,9 +450,11 @@ pub fn graph_frame(p: &GraphFrameProps) -> Html {
                 .filter_map(|o| layout.layout.pos.get(&o.key).copied())
                 .collect();
             if let Some(to) = follow(&at, scroll, size) {
-                platform::scroll_to(&frame, to);
                 *seen.borrow_mut() = Some(Seen { scroll: to, size });
                 window.set(window_for(to, size));
+                let frame = frame.clone();
+                *scroll_frame.borrow_mut() =
+                    Some(platform::next_frame(Callback::from(move |_| platform::scroll_to(&frame, to))));
             }
         });
     }
@@ -425,8 +466,8 @@ pub fn graph_frame(p: &GraphFrameProps) -> Html {
     };
     html! {
         <div class={classes!("graph-wrap", zoomed.then_some("zoomed"), windowed.then_some("windowed"))}
-            ref={frame} {onscroll}>
-            <button class="graph-zoom" data-testid={format!("graph-zoom-{}", p.lane)} onclick={toggle}
+            ref={frame} onscroll={(*onscroll).clone()}>
+            <button class="graph-zoom" data-testid={format!("graph-zoom-{}", p.lane)} onclick={(*toggle).clone()}
                 aria-pressed={zoomed.to_string()} {title}>
                 {label}
             </button>

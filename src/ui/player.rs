@@ -59,26 +59,30 @@ pub fn player(p: &PlayerProps) -> Html {
     let started = platform::now_ms();
     let n = p.len;
     let marks = markers(&p.runs);
-    let on_scrub = {
-        let dispatch = p.dispatch.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Ok(k) = platform::value_of(&e).parse::<usize>() {
-                dispatch.emit(Action::Go(Go::To(k)));
-            }
-        })
-    };
-    let on_speed = {
-        let dispatch = p.dispatch.clone();
-        Callback::from(move |e: Event| {
-            if let Ok(i) = platform::value_of(&e).parse::<usize>() {
-                dispatch.emit(Action::SetSpeed(i));
-            }
-        })
-    };
-    let toggle = {
-        let dispatch = p.dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.emit(Action::TogglePlay))
-    };
+    // The transport's callbacks live as long as the dispatcher, so a step does not hand
+    // its controls new listeners.
+    let controls = use_memo(p.dispatch.clone(), |d| {
+        let on_scrub = {
+            let d = d.clone();
+            Callback::from(move |e: InputEvent| {
+                if let Ok(k) = platform::value_of(&e).parse::<usize>() {
+                    d.emit(Action::Go(Go::To(k)));
+                }
+            })
+        };
+        let on_speed = {
+            let d = d.clone();
+            Callback::from(move |e: Event| {
+                if let Ok(i) = platform::value_of(&e).parse::<usize>() {
+                    d.emit(Action::SetSpeed(i));
+                }
+            })
+        };
+        let toggle = d.reform(|_: MouseEvent| Action::TogglePlay);
+        let buttons = [go(d, Go::First), go(d, Go::Prev), toggle, go(d, Go::Next), go(d, Go::Last)];
+        (on_scrub, on_speed, buttons)
+    });
+    let (on_scrub, on_speed, [first, prev, toggle, next, last]) = (*controls).clone();
     // Basis points (1/100 %), formatted as integers to keep the float formatter out.
     let pct = |k: usize| (k * 10_000).checked_div(n).unwrap_or(0);
     let marker_html = marks.iter().map(|m| {
@@ -106,18 +110,18 @@ pub fn player(p: &PlayerProps) -> Html {
         <div class="player-inner">
             <div class="transport" role="group" aria-label="Teardown player controls">
                 <div class="buttons">
-                    <button class="tbtn" data-testid="step-first" onclick={go(&p.dispatch, Go::First)} disabled={p.step == 0}
+                    <button class="tbtn" data-testid="step-first" onclick={first} disabled={p.step == 0}
                         aria-label="First step (Home)" title="First step (Home)">{"|◀"}</button>
-                    <button class="tbtn" data-testid="step-prev" onclick={go(&p.dispatch, Go::Prev)} disabled={p.step == 0}
+                    <button class="tbtn" data-testid="step-prev" onclick={prev} disabled={p.step == 0}
                         aria-label="Previous step (←)" title="Previous step (←)">{"◀"}</button>
                     <button class="tbtn play" data-testid="play" onclick={toggle} disabled={n == 0}
                         aria-label={ if p.playing { "Pause (Space)" } else { "Play (Space)" } }
                         aria-pressed={p.playing.to_string()}>
                         { if p.playing { "❚❚ Pause" } else { "▶ Play" } }
                     </button>
-                    <button class="tbtn" data-testid="step-next" onclick={go(&p.dispatch, Go::Next)} disabled={p.step >= n}
+                    <button class="tbtn" data-testid="step-next" onclick={next} disabled={p.step >= n}
                         aria-label="Next step (→)" title="Next step (→)">{"▶"}</button>
-                    <button class="tbtn" data-testid="step-last" onclick={go(&p.dispatch, Go::Last)} disabled={p.step >= n}
+                    <button class="tbtn" data-testid="step-last" onclick={last} disabled={p.step >= n}
                         aria-label="Last step (End)" title="Last step (End)">{"▶|"}</button>
                 </div>
                 <div class="scrub">
@@ -201,19 +205,18 @@ fn outcome_text(o: Outcome) -> &'static str {
 #[function_component(LaneView)]
 pub fn lane_view(p: &LaneProps) -> Html {
     let ab = ["a", "b"][p.index.min(1)];
-    let on_order = {
-        let dispatch = p.dispatch.clone();
-        let lane = p.index;
+    let on_order = use_memo((p.dispatch.clone(), p.index), |(dispatch, lane)| {
+        let (dispatch, lane) = (dispatch.clone(), *lane);
         Callback::from(move |e: Event| {
             if let Some(order) = StageOrder::from_slug(&platform::value_of(&e)) {
                 dispatch.emit(Action::SetLaneOrder { lane, order });
             }
         })
-    };
+    });
     let select = html! {
         // Keyed by the order: a fresh element whenever the order changes (undo, a link),
         // since toggling `selected` on the options of a live select can leave none selected.
-        <select key={p.order.slug()} data-testid={format!("lane-{ab}-order")} onchange={on_order}
+        <select key={p.order.slug()} data-testid={format!("lane-{ab}-order")} onchange={(*on_order).clone()}
             aria-label={format!("Stage order of lane {}", ab.to_ascii_uppercase())}>
             { for StageOrder::ALL.iter().map(|o| html! {
                 <option value={o.slug()} selected={*o == p.order}>{o.label()}</option>
