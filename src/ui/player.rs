@@ -417,8 +417,10 @@ fn refcounts(t: &Rc<Trace>, step: usize) -> Html {
                     Some(_) => "live",
                     None => "—",
                 };
+                // Unkeyed: a step patches the rows in place (new text, new class) instead
+                // of removing them and creating new ones.
                 Some(html! {
-                    <tr key={o.key.clone()} class={format!("st-{state}")}>
+                    <tr class={format!("st-{state}")}>
                         <td><code>{&o.name}</code></td>
                         <td>{count.unwrap_or_else(|| "—".into())}</td>
                         <td><span class={format!("state s-{state}")}>{state}</span></td>
