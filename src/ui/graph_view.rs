@@ -281,19 +281,40 @@ impl PartialEq for CycleListProps {
     }
 }
 
+/// How many cycle sentences a graph lists before it folds the rest behind a button.
+pub const CYCLES_SHOWN: usize = 6;
+
 /// The sentences of the dependency cycles under a graph. `cycles_at` hands out the same
 /// `Rc` while the cycles stay the same, so a step re-renders this list only when a cycle
-/// appears or goes; items are keyed by their first object, so the others stay put.
+/// appears or goes; items are keyed by their first object, so the others stay put. A big
+/// scenario can hold a cycle per jail: past [`CYCLES_SHOWN`] the rest wait behind a
+/// "Show all" button, which keeps a long, repetitive list out of the page (and out of
+/// every step's layout) until the reader asks for it.
 #[function_component(CycleList)]
 fn cycle_list(p: &CycleListProps) -> Html {
+    let all = use_state(|| false);
     if p.cycles.is_empty() {
         return html! {};
     }
+    let n = p.cycles.len();
+    let shown = if *all { n } else { n.min(CYCLES_SHOWN) };
+    let toggle = {
+        let all = all.clone();
+        Callback::from(move |_: MouseEvent| all.set(!*all))
+    };
     html! {
         <ul class="cycles" data-testid={format!("cycles-{}", p.lane)} aria-label="Dependency cycles at this step">
-            { for p.cycles.iter().map(|c| html! {
+            { for p.cycles.iter().take(shown).map(|c| html! {
                 <li key={c.objects.first().map_or(0, |o| o.0)}><span class="cycle-icon" aria-hidden="true">{"⟳"}</span>{marked(&c.sentence)}</li>
             }) }
+            if n > CYCLES_SHOWN {
+                <li key="more" class="cycles-more">
+                    <button class="link-button" data-testid={format!("cycles-more-{}", p.lane)} onclick={toggle}
+                        aria-expanded={all.to_string()}>
+                        { if *all { "Show fewer cycles".to_string() } else { format!("Show all {n} cycles ({} more)", n - CYCLES_SHOWN) } }
+                    </button>
+                </li>
+            }
         </ul>
     }
 }
