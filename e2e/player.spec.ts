@@ -95,6 +95,19 @@ test('a big graph is drawn windowed, follows the teardown, draws more on scroll,
   expect(first).toBeGreaterThan(0);
   expect(first).toBeLessThan(150);
 
+  // A cycle per jail: six sentences are listed, and the rest wait behind "Show all".
+  const cycles = page.getByTestId('cycles-a').locator('li:not(.cycles-more)');
+  const more = page.getByTestId('cycles-more-a');
+  await expect(cycles).toHaveCount(6);
+  await expect(more).toHaveText(/^Show all \d+ cycles/);
+  const all = Number((await more.textContent())!.match(/Show all (\d+)/)![1]);
+  expect(all).toBeGreaterThanOrEqual(36);
+  await more.click();
+  await expect(cycles).toHaveCount(all);
+  await expect(more).toHaveAttribute('aria-expanded', 'true');
+  await more.click();
+  await expect(cycles).toHaveCount(6);
+
   // Step well into the teardown: the frame keeps one of the step's objects in view.
   const frame = graph.locator('xpath=..');
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
