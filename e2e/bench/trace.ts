@@ -7,7 +7,14 @@
 // pre-paint, paint and commit, everything the main thread did for it, idle time excluded.
 import { Page, CDPSession } from '@playwright/test';
 
-export type StepCost = { total: number; parts: Record<string, number> };
+/**
+ * One run's cost. `total` is wall-clock busy time: the summed duration of the main
+ * thread's tasks. `cpu` is the same tasks' thread time (the trace's `tdur`): the time the
+ * main thread actually ran, leaving out the time it sat descheduled or blocked waiting for
+ * the compositor thread to take a commit. `parts` split `total` by phase; `cpuParts` split
+ * `cpu` the same way.
+ */
+export type StepCost = { total: number; cpu: number; parts: Record<string, number>; cpuParts: Record<string, number> };
 
 // Only the cheap categories: the disabled-by-default timeline ones make the traced page
 // itself noticeably slower.
@@ -79,12 +86,17 @@ export async function measureSteps(page: Page, n: number, action: string): Promi
     // The action runs inside the task that set the start mark, which begins before it: take
     // the task that contains t0 from t0 on, and every task that starts after t0.
     let total = 0;
+    let cpu = 0;
     for (const t of tasks) {
       const s = t.ts, e = t.ts + (t.dur ?? 0);
       if (e <= t0 || s >= t1) continue;
-      total += Math.min(e, t1) - Math.max(s, t0);
+      const wall = Math.min(e, t1) - Math.max(s, t0);
+      total += wall;
+      // A task cut by the bracket counts its thread time in proportion.
+      cpu += (t.tdur ?? t.dur ?? 0) * (t.dur ? wall / t.dur : 1);
     }
     const parts: Record<string, number> = {};
+    const cpuParts: Record<string, number> = {};
     const until: Record<string, number> = {};
     for (const ev of main) {
       const part = PARTS[ev.name];
@@ -93,19 +105,22 @@ export async function measureSteps(page: Page, n: number, action: string): Promi
       if (ev.ts < (until[part] ?? 0)) continue;
       until[part] = ev.ts + (ev.dur ?? 0);
       parts[part] = (parts[part] ?? 0) + (ev.dur ?? 0) / 1000;
+      cpuParts[part] = (cpuParts[part] ?? 0) + (ev.tdur ?? ev.dur ?? 0) / 1000;
     }
     // Nested script slices (a FunctionCall inside an EventDispatch) would count twice; keep
-    // script as the top-level time not taken by rendering phases instead.
-    const rendering = ['style', 'layout', 'prepaint', 'paint', 'layerize', 'commit']
-      .reduce((a, k) => a + (parts[k] ?? 0), 0);
-    parts.script = Math.max(0, total / 1000 - rendering);
-    for (const k of Object.keys(parts)) parts[k] = +parts[k].toFixed(2);
+    // script as the top-level time not taken by rendering phases instead. It also holds
+    // what no phase names: task overhead, garbage collection and, in wall time, waiting.
+    const phases = ['style', 'layout', 'prepaint', 'paint', 'layerize', 'commit'];
+    const sum = (o: Record<string, number>) => phases.reduce((a, k) => a + (o[k] ?? 0), 0);
+    parts.script = Math.max(0, total / 1000 - sum(parts));
+    cpuParts.script = Math.max(0, cpu / 1000 - sum(cpuParts));
+    for (const o of [parts, cpuParts]) for (const k of Object.keys(o)) o[k] = +o[k].toFixed(2);
     if (process.env.TRACE_DEBUG && total / 1000 > Number(process.env.TRACE_DEBUG)) {
       const big = main.filter((ev) => ev.ts >= t0 && ev.ts < t1 && (ev.dur ?? 0) > Number(process.env.TRACE_MIN_US ?? 2000))
         .map((ev) => `${ev.name}${ev.args?.data?.functionName ? ':' + ev.args.data.functionName : ''}${ev.args?.data?.type ? ':' + ev.args.data.type : ''} ${((ev.ts - t0) / 1000).toFixed(1)}+${(ev.dur / 1000).toFixed(1)}`);
       console.log(`TRACE step ${i} ${(total / 1000).toFixed(1)} ms: ${big.join(' | ')}`);
     }
-    out.push({ total: +(total / 1000).toFixed(2), parts });
+    out.push({ total: +(total / 1000).toFixed(2), cpu: +(cpu / 1000).toFixed(2), parts, cpuParts });
   }
   return out;
 }
