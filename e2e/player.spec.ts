@@ -108,6 +108,17 @@ test('a big graph is drawn windowed, follows the teardown, draws more on scroll,
   await more.click();
   await expect(cycles).toHaveCount(6);
 
+  // The player's controls stay at the top of the player however far it is scrolled.
+  const stuck = await page.getByTestId('player').evaluate(async (s) => {
+    s.scrollTop = s.scrollHeight;
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    const t = s.querySelector('.transport')!.getBoundingClientRect().top;
+    return { scrolled: s.scrollTop, offset: Math.abs(t - s.getBoundingClientRect().top) };
+  });
+  expect(stuck.scrolled).toBeGreaterThan(100);
+  expect(stuck.offset).toBeLessThan(2);
+  await expect(page.getByTestId('step-next')).toBeInViewport();
+
   // Step well into the teardown: the frame keeps one of the step's objects in view.
   const frame = graph.locator('xpath=..');
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());

@@ -42,6 +42,8 @@ pub struct GraphProps {
     /// None draws everything. See [`GraphFrame`].
     #[prop_or_default]
     pub window: Option<Window>,
+    /// The dependency cycles at this step (`engine_api::cycles_at`), outlined in the graph.
+    pub cycles: Rc<Vec<Cycle>>,
 }
 
 impl PartialEq for GraphProps {
@@ -51,6 +53,7 @@ impl PartialEq for GraphProps {
             && self.step == o.step
             && self.lane == o.lane
             && self.window == o.window
+            && Rc::ptr_eq(&self.cycles, &o.cycles)
     }
 }
 
@@ -103,8 +106,7 @@ pub fn graph_view(p: &GraphProps) -> Html {
     let touched = t.touched(p.step);
     let l = &p.layout.layout;
     let lane = p.lane;
-    // Dependency cycles at this step, from the engine (objects and sentences).
-    let cycles = engine_api::cycles_at(t, p.step);
+    let cycles = &p.cycles;
     // The cycle each object is in, indexed by ObjId.
     let mut in_cycle: Vec<Option<usize>> = vec![None; t.objects.len()];
     for (i, c) in cycles.iter().enumerate() {
@@ -208,7 +210,6 @@ pub fn graph_view(p: &GraphProps) -> Html {
             <g class="edges">{ edges }</g>
             <g class="nodes">{ nodes }</g>
         </svg>
-        <CycleList {cycles} {lane} />
         </>
     }
 }
@@ -485,7 +486,10 @@ pub fn graph_frame(p: &GraphFrameProps) -> Html {
         (true, false) => "Fit the graph to the lane",
         (false, _) => "Show the graph at actual size",
     };
+    // Dependency cycles at this step, from the engine (objects and sentences).
+    let cycles = engine_api::cycles_at(&p.trace, p.step);
     html! {
+        <>
         <div class={classes!("graph-wrap", zoomed.then_some("zoomed"), windowed.then_some("windowed"))}
             ref={frame} onscroll={(*onscroll).clone()}>
             <button class="graph-zoom" data-testid={format!("graph-zoom-{}", p.lane)} onclick={(*toggle).clone()}
@@ -493,8 +497,12 @@ pub fn graph_frame(p: &GraphFrameProps) -> Html {
                 {label}
             </button>
             <GraphView trace={p.trace.clone()} layout={p.layout.clone()} step={p.step} lane={p.lane}
-                window={windowed.then_some(*window)} />
+                window={windowed.then_some(*window)} cycles={cycles.clone()} />
         </div>
+        // Under the frame, not inside it: in a big graph's scroll area the list would sit
+        // below thousands of pixels of drawing.
+        <CycleList {cycles} lane={p.lane} />
+        </>
     }
 }
 
