@@ -237,7 +237,7 @@ fn event_json(trace: &Trace, ev: &Event) -> Json {
             Some(e) => Json::obj([
                 ("from", Json::str(key(trace, e.from))),
                 ("to", Json::str(key(trace, e.to))),
-                ("kind", Json::str(format!("{:?}", e.kind).to_lowercase())),
+                ("kind", Json::str(format!("{:?}", e.kind).to_ascii_lowercase())),
                 ("label", Json::str(e.label.as_str())),
             ]),
             None => Json::Null,
