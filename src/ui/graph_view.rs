@@ -95,7 +95,15 @@ fn kind_label(k: ObjKind) -> String {
         ObjKind::RibHead => "rib_head".into(),
         ObjKind::NhControl => "nh_control".into(),
         ObjKind::RouteCache => "route cache".into(),
-        other => format!("{other:?}").to_ascii_lowercase(),
+        ObjKind::Prison => "prison".into(),
+        ObjKind::Vnet => "vnet".into(),
+        ObjKind::Process => "process".into(),
+        ObjKind::Ifaddr => "ifaddr".into(),
+        ObjKind::Rtentry => "rtentry".into(),
+        ObjKind::Nexthop => "nexthop".into(),
+        ObjKind::Subscription => "subscription".into(),
+        ObjKind::Cred => "cred".into(),
+        ObjKind::Socket => "socket".into(),
     }
 }
 
