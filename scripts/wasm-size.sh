@@ -10,7 +10,7 @@
 set -euo pipefail
 dir=${1:-dist}
 budget=204800
-ceiling=${WASM_SIZE_CEILING:-310000}
+ceiling=${WASM_SIZE_CEILING:-300000}
 total=0
 shopt -s nullglob
 files=("$dir"/*.wasm)
