@@ -266,15 +266,19 @@ impl PartialEq for ClustersProps {
 #[function_component(Clusters)]
 fn clusters(p: &ClustersProps) -> Html {
     let win = p.window;
-    let clusters = p.layout.layout.clusters.iter().filter(|c| meets(win, c.x, c.y, c.x + c.w, c.y + c.h)).map(|c| {
-        let label = p.layout.cluster_labels.get(&c.key).cloned().unwrap_or_else(|| c.key.clone());
-        html! {
-            <g key={format!("c-{}", c.key)} class="cluster">
-                <rect x={px(c.x)} y={px(c.y)} width={px(c.w)} height={px(c.h)} rx="10" />
-                <text x={px(c.x + 10.0)} y={px(c.y + 17.0)}>{label}</text>
-            </g>
-        }
-    });
+    let clusters =
+        p.layout.layout.clusters.iter().filter(|c| meets(win, c.x, c.y, c.x + c.w, c.y + c.h)).map(
+            |c| {
+                let label =
+                    p.layout.cluster_labels.get(&c.key).cloned().unwrap_or_else(|| c.key.clone());
+                html! {
+                    <g key={format!("c-{}", c.key)} class="cluster">
+                        <rect x={px(c.x)} y={px(c.y)} width={px(c.w)} height={px(c.h)} rx="10" />
+                        <text x={px(c.x + 10.0)} y={px(c.y + 17.0)}>{label}</text>
+                    </g>
+                }
+            },
+        );
     html! { <g class="clusters">{ for clusters }</g> }
 }
 
@@ -484,7 +488,9 @@ pub fn graph_frame(p: &GraphFrameProps) -> Html {
                 window.set(window_for(to, size));
                 let frame = frame.clone();
                 *scroll_frame.borrow_mut() =
-                    Some(platform::next_frame(Callback::from(move |_| platform::scroll_to(&frame, to))));
+                    Some(platform::next_frame(Callback::from(move |_| {
+                        platform::scroll_to(&frame, to)
+                    })));
             }
         });
     }
@@ -655,7 +661,9 @@ fn graph_edge(p: &EdgeProps) -> Html {
     );
     let (start, end) = match (e.kind, dangling) {
         (_, true) => (String::new(), format!("url(#x-{lane})")),
-        (EdgeKind::Owner, _) => (format!("url(#diamond-{lane})"), format!("url(#arrow-open-{lane})")),
+        (EdgeKind::Owner, _) => {
+            (format!("url(#diamond-{lane})"), format!("url(#arrow-open-{lane})"))
+        }
         (EdgeKind::Counted, _) => (String::new(), format!("url(#arrow-{lane})")),
         (EdgeKind::Raw, _) => (String::new(), format!("url(#arrow-open-{lane})")),
     };
