@@ -86,9 +86,9 @@ async fn player_at_the_fault() {
     let fault = s.trace(0).and_then(|t| t.faults.first()).map(|f| f.step).unwrap_or(1);
     let s = s.reduce(Action::Go(Go::To(fault)));
     let props = PlayerProps {
-        runs: s.runs.clone(),
+        runs: s.runs.clone().into(),
         lanes: s.lanes.clone(),
-        graph: s.graph.clone(),
+        graph: s.graph.clone().into(),
         step: s.step,
         len: s.len(),
         playing: false,

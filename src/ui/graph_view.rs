@@ -17,6 +17,7 @@
 
 use crate::engine::vecmap::VecMap;
 use crate::engine::{Cycle, EdgeId, EdgeKind, EventKind, ObjId, ObjKind, ObjState, Trace};
+use crate::ui::by_ptr::ByPtr;
 use crate::ui::engine_api;
 use crate::ui::graph::GraphLayout;
 use crate::ui::layout::{NODE_H, NODE_W};
@@ -30,10 +31,10 @@ use yew::prelude::*;
 /// browser's style and paint work for hundreds of animated nodes costs more than a frame.
 pub const BIG_GRAPH: usize = 300;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct GraphProps {
-    pub trace: Rc<Trace>,
-    pub layout: Rc<GraphLayout>,
+    pub trace: ByPtr<Trace>,
+    pub layout: ByPtr<GraphLayout>,
     pub step: usize,
     /// "a" or "b", to keep marker ids unique per lane.
     pub lane: &'static str,
@@ -43,18 +44,7 @@ pub struct GraphProps {
     #[prop_or_default]
     pub window: Option<Window>,
     /// The dependency cycles at this step (`engine_api::cycles_at`), outlined in the graph.
-    pub cycles: Rc<Vec<Cycle>>,
-}
-
-impl PartialEq for GraphProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.trace, &o.trace)
-            && Rc::ptr_eq(&self.layout, &o.layout)
-            && self.step == o.step
-            && self.lane == o.lane
-            && self.window == o.window
-            && Rc::ptr_eq(&self.cycles, &o.cycles)
-    }
+    pub cycles: ByPtr<Vec<Cycle>>,
 }
 
 /// A rectangle of the graph in layout units: x0, y0, x1, y1.
@@ -110,7 +100,7 @@ fn kind_label(k: ObjKind) -> String {
 /// The dependency graph.
 #[function_component(GraphView)]
 pub fn graph_view(p: &GraphProps) -> Html {
-    let t = &p.trace;
+    let t = &p.trace.0;
     let touched = t.touched(p.step);
     let l = &p.layout.layout;
     let lane = p.lane;
@@ -129,7 +119,7 @@ pub fn graph_view(p: &GraphProps) -> Html {
     // cluster of the vnet it was born in; an interface that has since moved to another
     // vnet (a loan, a return home) docks under that vnet's cluster instead, and the CSS
     // transition on `transform` makes it glide there. No re-layout happens.
-    let geo = use_memo(SamePtr(t.clone(), p.layout.clone()), |k| Geometry::new(&k.0, &k.1));
+    let geo = use_memo((p.trace.clone(), p.layout.clone()), |(t, l)| Geometry::new(t, l));
     // The faulting reference of this step, if any: it pulses.
     let fault_edges: Vec<u32> = t
         .steps
@@ -249,16 +239,10 @@ fn markers(p: &MarkersProps) -> Html {
     }
 }
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 struct ClustersProps {
-    layout: Rc<GraphLayout>,
+    layout: ByPtr<GraphLayout>,
     window: Option<Window>,
-}
-
-impl PartialEq for ClustersProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.layout, &o.layout) && self.window == o.window
-    }
 }
 
 /// The vnet clusters (boxes with a label) that meet the window. They depend on the
@@ -282,16 +266,10 @@ fn clusters(p: &ClustersProps) -> Html {
     html! { <g class="clusters">{ for clusters }</g> }
 }
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 struct CycleListProps {
-    cycles: Rc<Vec<Cycle>>,
+    cycles: ByPtr<Vec<Cycle>>,
     lane: &'static str,
-}
-
-impl PartialEq for CycleListProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.cycles, &o.cycles) && self.lane == o.lane
-    }
 }
 
 /// How many cycle sentences a graph lists before it folds the rest behind a button.
@@ -332,15 +310,6 @@ fn cycle_list(p: &CycleListProps) -> Html {
     }
 }
 
-/// Two shared values compared by identity: a memo key for one trace and one layout.
-struct SamePtr(Rc<Trace>, Rc<GraphLayout>);
-
-impl PartialEq for SamePtr {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &o.0) && Rc::ptr_eq(&self.1, &o.1)
-    }
-}
-
 /// What a lane's graph needs from the layout, indexed by `ObjId` and computed once per
 /// trace and layout, so a step looks nothing up by key.
 struct Geometry {
@@ -378,25 +347,15 @@ impl Geometry {
     }
 }
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct GraphFrameProps {
-    pub trace: Rc<Trace>,
-    pub layout: Rc<GraphLayout>,
+    pub trace: ByPtr<Trace>,
+    pub layout: ByPtr<GraphLayout>,
     pub step: usize,
     pub lane: &'static str,
     /// Draw in full even when big, so an image export holds every object.
     #[prop_or_default]
     pub draw_all: bool,
-}
-
-impl PartialEq for GraphFrameProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.trace, &o.trace)
-            && Rc::ptr_eq(&self.layout, &o.layout)
-            && self.step == o.step
-            && self.lane == o.lane
-            && self.draw_all == o.draw_all
-    }
 }
 
 /// What the frame last showed: scroll offset and size, in px.
@@ -470,7 +429,7 @@ pub fn graph_frame(p: &GraphFrameProps) -> Html {
         // waits for the next animation frame, so the browser lays the page out once, with
         // both, instead of once for the scroll and again for the nodes it brings in.
         let (frame, window, seen) = (frame.clone(), window.clone(), seen.clone());
-        let (trace, layout) = (p.trace.clone(), p.layout.clone());
+        let (trace, layout) = (p.trace.0.clone(), p.layout.0.clone());
         let scroll_frame: Rc<RefCell<Option<platform::Frame>>> = use_mut_ref(|| None);
         use_effect_with((p.step, windowed), move |&(step, on)| {
             let Some(Seen { scroll, size }) = *seen.borrow() else { return };
@@ -501,7 +460,7 @@ pub fn graph_frame(p: &GraphFrameProps) -> Html {
         (false, _) => "Show the graph at actual size",
     };
     // Dependency cycles at this step, from the engine (objects and sentences).
-    let cycles = engine_api::cycles_at(&p.trace, p.step);
+    let cycles = engine_api::cycles_at(&p.trace.0, p.step);
     html! {
         <>
         <div class={classes!("graph-wrap", zoomed.then_some("zoomed"), windowed.then_some("windowed"))}
@@ -547,25 +506,15 @@ pub fn follow(points: &[(f32, f32)], scroll: (f64, f64), size: (f64, f64)) -> Op
 /// One object as the graph draws it at a step: only ids and small values, so the graph
 /// compares a node's props in a few word compares and builds its strings only when the
 /// node itself changed.
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 struct NodeProps {
-    trace: Rc<Trace>,
+    trace: ByPtr<Trace>,
     id: ObjId,
     x: i32,
     y: i32,
     state: ObjState,
     touched: bool,
     in_cycle: bool,
-}
-
-impl PartialEq for NodeProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.trace, &o.trace)
-            && self.id == o.id
-            && (self.x, self.y) == (o.x, o.y)
-            && self.state == o.state
-            && (self.touched, self.in_cycle) == (o.touched, o.in_cycle)
-    }
 }
 
 /// One object of the graph. A component with cheap `PartialEq` props, so a step
@@ -619,9 +568,9 @@ fn graph_node(p: &NodeProps) -> Html {
 }
 
 /// One reference as the graph draws it at a step (see [`NodeProps`]).
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 struct EdgeProps {
-    trace: Rc<Trace>,
+    trace: ByPtr<Trace>,
     id: EdgeId,
     lane: &'static str,
     /// Where its two ends' boxes are centred now (layout units).
@@ -630,16 +579,6 @@ struct EdgeProps {
     dangling: bool,
     faulting: bool,
     in_cycle: bool,
-}
-
-impl PartialEq for EdgeProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.trace, &o.trace)
-            && self.id == o.id
-            && self.lane == o.lane
-            && (self.from, self.to) == (o.from, o.to)
-            && (self.dangling, self.faulting, self.in_cycle) == (o.dangling, o.faulting, o.in_cycle)
-    }
 }
 
 /// One reference of the graph; re-renders only when it changes.

@@ -5,6 +5,7 @@
 //! clippy run on the host. State lives in one reducer (`state.rs`); components only
 //! dispatch `Action`s.
 
+pub mod by_ptr;
 pub mod canvas;
 pub mod engine_api;
 pub mod explorer;

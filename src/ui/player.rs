@@ -8,6 +8,7 @@
 //! - Narration regions are aria-live; provenance markers are labelled badges, not colours.
 
 use crate::engine::{FaultKind, Outcome, StageOrder, Trace};
+use crate::ui::by_ptr::ByPtr;
 use crate::ui::engine_api::LaneSpec;
 use crate::ui::graph::{GraphLayout, MarkerKind, Piece, markers, pieces};
 use crate::ui::graph_view::GraphFrame;
@@ -16,11 +17,11 @@ use crate::ui::state::{Action, Go, Run, SPEEDS};
 use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct PlayerProps {
-    pub runs: Rc<[Run; 2]>,
+    pub runs: ByPtr<[Run; 2]>,
     pub lanes: [LaneSpec; 2],
-    pub graph: Rc<GraphLayout>,
+    pub graph: ByPtr<GraphLayout>,
     pub step: usize,
     pub len: usize,
     pub playing: bool,
@@ -31,21 +32,6 @@ pub struct PlayerProps {
     /// Draw every graph in full, windowed or not (around an image export).
     #[prop_or_default]
     pub draw_all: bool,
-}
-
-impl PartialEq for PlayerProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.runs, &o.runs)
-            && self.lanes == o.lanes
-            && Rc::ptr_eq(&self.graph, &o.graph)
-            && self.step == o.step
-            && self.len == o.len
-            && self.playing == o.playing
-            && self.speed == o.speed
-            && self.lines == o.lines
-            && self.dispatch == o.dispatch
-            && self.draw_all == o.draw_all
-    }
 }
 
 fn go(dispatch: &Callback<Action>, g: Go) -> Callback<MouseEvent> {
@@ -103,7 +89,7 @@ pub fn player(p: &PlayerProps) -> Html {
     let lanes = (0..2).map(|i| {
         html! {
             <LaneView key={i} index={i} run={p.runs[i].clone()} order={p.lanes[i].order} extra={p.lanes[i].extra.clone()}
-                graph={p.graph.clone()} step={p.step} lines={p.lines.clone()} dispatch={p.dispatch.clone()} draw_all={p.draw_all} />
+                graph={p.graph.0.clone()} step={p.step} lines={p.lines.clone()} dispatch={p.dispatch.clone()} draw_all={p.draw_all} />
         }
     });
     let html = html! {
@@ -437,15 +423,9 @@ fn refcounts(t: &Rc<Trace>, step: usize) -> Html {
     }
 }
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 struct NotesProps {
-    trace: Rc<Trace>,
-}
-
-impl PartialEq for NotesProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.trace, &o.trace)
-    }
+    trace: ByPtr<Trace>,
 }
 
 /// A trace's notes: rendered once per trace, not once per step.
