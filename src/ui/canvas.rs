@@ -271,8 +271,11 @@ pub fn builder(p: &BuilderProps) -> Html {
             x += (dr.at.0 - dr.start.0) as i32;
             y += (dr.at.1 - dr.start.1) as i32;
         }
+        // Placed by left/top, not a transform: a transform gives each of a big scenario's
+        // hundreds of objects its own paint property node, which every frame of the page
+        // (a player step too) then pays for.
         let style = format!(
-            "transform:translate({x}px,{y}px);width:{}px;height:{}px",
+            "left:{x}px;top:{y}px;width:{}px;height:{}px",
             placed.rect.w, placed.rect.h
         );
         let onpointerdown = {
