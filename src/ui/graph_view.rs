@@ -552,8 +552,9 @@ fn graph_node(p: &NodeProps) -> Html {
             role="img" aria-label={label.clone()}>
             <title>{label}</title>
             <rect width={px(NODE_W)} height={px(NODE_H)} rx="7" />
-            <text class="n-name" x="10" y="17">{name}</text>
-            <text class="n-kind" x="10" y="31">{ if st.freed { "freed".to_string() } else { kind_label(o.kind) } }</text>
+            // One text element with two lines: the browser lays out each SVG text element
+            // on its own, so one per node instead of two halves the graph's text work.
+            <text x="10" y="17"><tspan class="n-name">{name}</tspan><tspan class="n-kind" x="10" y="31">{ if st.freed { "freed".to_string() } else { kind_label(o.kind) } }</tspan></text>
             if let Some(c) = count {
                 <g class="badge" style={format!("transform:translate({}px,-8px)", r(NODE_W - 14.0))}>
                     <circle r="10" cx="0" cy="0" />

@@ -209,6 +209,24 @@ pub fn lane_view(p: &LaneProps) -> Html {
             }) }
         </select>
     };
+    // The step card starts each step at its top. Only a card the reader scrolled is reset,
+    // so a step never makes the browser lay out early just to scroll.
+    let card = use_node_ref();
+    let scrolled = use_mut_ref(|| false);
+    let on_card_scroll = {
+        let (card, scrolled) = (card.clone(), scrolled.clone());
+        use_memo((), move |_| {
+            Callback::from(move |_: Event| *scrolled.borrow_mut() = platform::scroll(&card).1 > 0.0)
+        })
+    };
+    {
+        let card = card.clone();
+        use_effect_with(p.step, move |_| {
+            if std::mem::take(&mut *scrolled.borrow_mut()) {
+                platform::scroll_to(&card, (0.0, 0.0));
+            }
+        });
+    }
     let body = match &p.run {
         Err(e) => {
             let line = p.lines.get(e.entry).copied();
@@ -219,7 +237,7 @@ pub fn lane_view(p: &LaneProps) -> Html {
                 </div>
             }
         }
-        Ok(t) => lane_body(t, p, ab),
+        Ok(t) => lane_body(t, p, ab, &card, &on_card_scroll),
     };
     let outcome = match &p.run {
         Ok(t) => html! {
@@ -251,7 +269,13 @@ pub fn lane_view(p: &LaneProps) -> Html {
     }
 }
 
-fn lane_body(t: &Rc<Trace>, p: &LaneProps, ab: &'static str) -> Html {
+fn lane_body(
+    t: &Rc<Trace>,
+    p: &LaneProps,
+    ab: &'static str,
+    card: &NodeRef,
+    on_scroll: &Callback<Event>,
+) -> Html {
     let len = t.steps.len();
     let step = p.step.min(len);
     let held = p.step > len;
@@ -306,11 +330,18 @@ fn lane_body(t: &Rc<Trace>, p: &LaneProps, ab: &'static str) -> Html {
     } else {
         narration
     };
+    // The step card has a fixed height and scrolls inside, so the graph under it stays put
+    // from step to step, and what a step changes is laid out and painted inside the card
+    // alone (see `.stepcard` in style.css).
     html! {
         <>
             {banner}
-            {narration}
-            {refcounts(t, step)}
+            <div class="stepcard">
+                <div class="stepcard-in" ref={card.clone()} onscroll={on_scroll.clone()} tabindex="0" aria-label={format!("Lane {}: the step and its reference counts", ab.to_ascii_uppercase())}>
+                    {narration}
+                    {refcounts(t, step)}
+                </div>
+            </div>
             <GraphFrame trace={t.clone()} layout={p.graph.clone()} step={step} lane={ab} draw_all={p.draw_all} />
             <Legend />
             <Notes trace={t.clone()} />
@@ -347,7 +378,9 @@ fn narration(t: &Trace, step: usize, held: bool, len: usize) -> Html {
     let Some(s) = t.steps.get(step - 1) else { return html! {} };
     let path = s.call_path.iter().enumerate().map(|(i, f)| html! {
         <>
-            if i > 0 { <span class="arrow" aria-hidden="true">{"→"}</span> }
+            // Spaces round the arrow: a long path wraps there, in the paragraph's own line
+            // breaking (no flex or inline-block boxes to lay out).
+            if i > 0 { <span class="arrow" aria-hidden="true">{" → "}</span> }
             <code class={classes!("fn", (i + 1 == s.call_path.len()).then_some("top"))}>{f}</code>
         </>
     });
@@ -417,7 +450,7 @@ fn refcounts(t: &Rc<Trace>, step: usize) -> Html {
     });
     html! {
         <table class="refcounts" aria-label="Objects this step touched">
-            <thead><tr><th>{"object"}</th><th>{"refcount"}</th><th>{"state"}</th></tr></thead>
+            <thead><tr><th>{"object"}</th><th class="c-count">{"refcount"}</th><th class="c-state">{"state"}</th></tr></thead>
             <tbody>{ rows }</tbody>
         </table>
     }
