@@ -104,10 +104,16 @@ fn graph_where(trace: &Trace, view: &View, keep: impl Fn(ObjId) -> bool) -> DepG
 }
 
 /// The cycles of `view`, whose graph edges (`graph_edges`) are `now`, derived from an
-/// earlier view's edges `before` and cycles, when `now` only lost references: a cycle of
-/// the smaller graph is strongly connected in the bigger one too, so it lies inside one
-/// of the earlier cycles, and the search runs over those objects alone. None when `now`
-/// is not a subset of `before` (the caller then searches the whole graph).
+/// earlier view's edges `before` and cycles, when `now` only lost references. None when
+/// `now` is not a subset of `before` (the caller then searches the whole graph).
+///
+/// - A cycle of the smaller graph is strongly connected in the bigger one too, so it lies
+///   inside one of the earlier cycles.
+/// - An earlier cycle that lost no reference between two of its own objects is still a
+///   cycle, with the same objects and the same sentence: the graph among its objects is
+///   unchanged (a freed object loses all its references, so it counts as a loss). It is
+///   taken over as it is.
+/// - The search runs only over the objects of the cycles that lost a reference.
 pub fn cycles_since(
     trace: &Trace,
     view: &View,
@@ -118,12 +124,43 @@ pub fn cycles_since(
     if !is_edge_subset(now, before) {
         return None;
     }
-    let inside: VecSet<ObjId> =
-        cycles_before.iter().flat_map(|c| c.objects.iter().copied()).collect();
-    if inside.is_empty() {
-        return Some(Vec::new());
+    let mut cycle_of: IdMap<ObjId, usize> = IdMap::new();
+    for (i, c) in cycles_before.iter().enumerate() {
+        for o in &c.objects {
+            cycle_of.insert(*o, i);
+        }
     }
-    Some(graph_within(trace, view, &inside).cycles())
+    // The references lost since `before` (both lists are sorted), and the cycles they
+    // were inside.
+    let mut lost_in = vec![false; cycles_before.len()];
+    let mut kept = now.iter().peekable();
+    for e in before {
+        while kept.next_if(|k| *k < e).is_some() {}
+        if kept.next_if_eq(&e).is_some() {
+            continue;
+        }
+        let edge = trace.edge(*e);
+        if let (Some(a), Some(b)) = (cycle_of.get(&edge.from), cycle_of.get(&edge.to))
+            && a == b
+            && let Some(hit) = lost_in.get_mut(*a)
+        {
+            *hit = true;
+        }
+    }
+    let mut out: Vec<Cycle> = Vec::new();
+    let mut search: VecSet<ObjId> = VecSet::new();
+    for (c, lost) in cycles_before.iter().zip(&lost_in) {
+        if *lost {
+            search.extend(c.objects.iter().copied());
+        } else {
+            out.push(c.clone());
+        }
+    }
+    if !search.is_empty() {
+        out.extend(graph_within(trace, view, &search).cycles());
+        order::sort_by(&mut out, |a, b| a.objects.cmp(&b.objects));
+    }
+    Some(out)
 }
 
 impl DepGraph {
