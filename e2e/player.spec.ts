@@ -154,3 +154,26 @@ test('a big graph is drawn windowed, follows the teardown, draws more on scroll,
   expect(await drawn()).toBeGreaterThan(300);
   w.check();
 });
+
+test('the graph stays put from step to step, and the step card starts each step at its top', async ({ page }) => {
+  const w = watch(page);
+  await openApp(page);
+  const graph = page.getByTestId('graph-a');
+  const card = page.getByTestId('lane-a').locator('.stepcard-in');
+  const top = async () => (await graph.boundingBox())!.y;
+  await page.getByTestId('step-next').click();
+  const first = await top();
+  // Steps whose narration and refcount tables differ in length.
+  for (let i = 0; i < 8; i++) {
+    await page.getByTestId('step-next').click();
+    expect(await top()).toBe(first);
+  }
+  // A card the reader scrolled goes back to its top on the next step.
+  await card.evaluate((el) => { el.style.height = '80px'; el.scrollTop = 40; el.dispatchEvent(new Event('scroll')); });
+  await expect.poll(() => card.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+  await page.getByTestId('step-next').click();
+  await expect.poll(() => card.evaluate((el) => el.scrollTop)).toBe(0);
+  // It is reachable from the keyboard, to scroll a long step.
+  await expect(card).toHaveAttribute('tabindex', '0');
+  w.check();
+});
