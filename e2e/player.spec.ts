@@ -159,7 +159,7 @@ test('the graph stays put from step to step, and the step card starts each step 
   const w = watch(page);
   await openApp(page);
   const graph = page.getByTestId('graph-a');
-  const card = page.getByTestId('lane-a').locator('.stepcard-in');
+  const card = page.getByTestId('stepcard-a');
   const top = async () => (await graph.boundingBox())!.y;
   await page.getByTestId('step-next').click();
   const first = await top();

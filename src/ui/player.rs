@@ -337,7 +337,7 @@ fn lane_body(
         <>
             {banner}
             <div class="stepcard">
-                <div class="stepcard-in" ref={card.clone()} onscroll={on_scroll.clone()} tabindex="0" aria-label={format!("Lane {}: the step and its reference counts", ab.to_ascii_uppercase())}>
+                <div class="stepcard-in" data-testid={format!("stepcard-{ab}")} ref={card.clone()} onscroll={on_scroll.clone()} tabindex="0" aria-label={format!("Lane {}: the step and its reference counts", ab.to_ascii_uppercase())}>
                     {narration}
                     {refcounts(t, step)}
                 </div>
