@@ -1,18 +1,13 @@
 // A CPU profile of step transitions (opt-in: PROFILE_URL=http://… points at a build with
 // debug names kept). Prints the top self-time functions. Not part of `make bench`'s figures.
 import { test, expect } from '@playwright/test';
+import { bigScript } from './big';
 
 test('profile step transitions', async ({ page }) => {
   test.skip(!process.env.PROFILE_URL, 'set PROFILE_URL to profile');
-  const l: string[] = [];
   const jails = 84;
-  for (let i = 1; i <= jails; i++) {
-    l.push(`jail -c name=j${i} vnet persist`, `ifconfig epair${i} create`, `ifconfig epair${i}b vnet j${i}`,
-      `jexec j${i} ifconfig gif0 create`, `jexec j${i} ifconfig gif0 tunnel 192.0.2.1 192.0.2.2`, `jexec j${i} ifconfig gre0 create`);
-  }
-  for (let i = 1; i <= jails; i++) l.push(`jail -r j${i}`);
   await page.goto(process.env.PROFILE_URL!);
-  await page.getByTestId('script').fill(l.join('\n') + '\n');
+  await page.getByTestId('script').fill(bigScript(jails));
   await expect(page.getByTestId(`obj-j${jails}/gre0`)).toBeVisible({ timeout: 120_000 });
   // PROFILE_CSS injects a stylesheet first, e.g. to hide parts and see what the browser's
   // own (non-JS) work per step belongs to.

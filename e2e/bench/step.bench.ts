@@ -4,32 +4,7 @@
 // It prints the figures; it asserts only that the app works, never a time.
 import { test, expect, Page } from '@playwright/test';
 import { measureSteps, StepCost } from './trace';
-
-function bigScript(jails: number): string {
-  const l: string[] = [];
-  for (let i = 1; i <= jails; i++) {
-    l.push(`jail -c name=j${i} vnet persist`);
-    l.push(`ifconfig epair${i} create`);
-    l.push(`ifconfig epair${i}b vnet j${i}`);
-    l.push(`jexec j${i} ifconfig gif0 create`);
-    l.push(`jexec j${i} ifconfig gif0 tunnel 192.0.2.1 192.0.2.2`);
-    l.push(`jexec j${i} ifconfig gre0 create`);
-  }
-  for (let i = 1; i <= jails; i++) l.push(`jail -r j${i}`);
-  return l.join('\n') + '\n';
-}
-
-const NEXT = `document.querySelector('[data-testid="step-next"]').click()`;
-
-// Puts the player at step k (the scrubber's own input event) and lets it settle.
-async function goTo(page: Page, k: number) {
-  await page.evaluate((k) => {
-    const r = document.querySelector('[data-testid="scrubber"]') as HTMLInputElement;
-    r.value = String(k);
-    r.dispatchEvent(new Event('input', { bubbles: true }));
-  }, k);
-  await page.waitForTimeout(400);
-}
+import { bigScript, goTo, NEXT } from './big';
 
 // Steps measured in rounds, each starting from its own place in the teardown, after a
 // warm-up (V8 tiers the wasm up while the page runs): so the figure covers many kinds of
