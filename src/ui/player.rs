@@ -6,6 +6,8 @@
 //! - Rendering a step never simulates: it reads the traces in `State::runs`.
 //! - A lane shorter than the other holds its last state (decisions §27).
 //! - Narration regions are aria-live; provenance markers are labelled badges, not colours.
+//! - A lane's narration and refcounts sit in a fixed-height step card above the graph, so
+//!   nothing a step changes moves the graph (e2e: "the graph stays put").
 
 use crate::engine::{FaultKind, Outcome, StageOrder, Trace};
 use crate::ui::by_ptr::ByPtr;
