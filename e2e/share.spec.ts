@@ -320,3 +320,26 @@ test('the address bar follows the work; back and forward reopen earlier links', 
   await page.goForward();
   await expect(page.getByTestId('preset-upstream-gif')).toHaveAttribute('aria-current', 'true');
 });
+
+// A link opened just as the app's debounced address-bar write fires: the browser changes
+// the URL, the app's write puts its own fragment back, then the hashchange event arrives.
+// The reader's link must still win, so the app reads the event's new URL, not the bar.
+test('a link opened while the address bar is being written still wins', async ({ page }) => {
+  const w = watch(page);
+  await openApp(page);
+  await stepTo(page, 4);
+  await settled(page);
+  const own = page.url();
+  const link = await shareLink(page);
+  await page.getByTestId('share-at-step').uncheck();
+  const atZero = await page.getByTestId('share-link').inputValue();
+  await page.keyboard.press('Escape');
+  expect(atZero.split('#')[1]).not.toBe(own.split('#')[1]);
+  expect(link).toBe(own);
+  // The state right after the race: the bar still shows the app's own fragment.
+  await page.evaluate(({ own, to }) => {
+    window.dispatchEvent(new HashChangeEvent('hashchange', { oldURL: own, newURL: to }));
+  }, { own, to: atZero });
+  await expect(page.getByTestId('step-counter')).toHaveText(/^0 \//);
+  w.check();
+});

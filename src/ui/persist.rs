@@ -208,12 +208,12 @@ pub fn use_persistence(state: &State, dispatch: Callback<Action>) -> UseStateHan
     {
         let snapshots = snapshots.clone();
         use_effect_with((), move |_| {
-            let h = platform::on_hashchange(Callback::from(move |_| {
+            let h = platform::on_hashchange(Callback::from(move |fragment: String| {
                 let work = current.borrow().clone();
                 // replaceState never fires hashchange: every hashchange is the reader's
                 // (back/forward, a pasted link), so the app's own last fragment is no
                 // reason to ignore it.
-                match open_link(&platform::read_hash(), Some(&work), None) {
+                match open_link(&fragment, Some(&work), None) {
                     Opened::Nothing => {}
                     Opened::Bad(msg) => {
                         pending.borrow_mut().take();

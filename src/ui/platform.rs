@@ -424,14 +424,22 @@ pub fn sync_scroll(e: &Event, follower: &NodeRef) {
 // Sharing and keeping work safe (issue 5): the address bar, local storage, the clipboard,
 // downloads and the graph's SVG/PNG export.
 
-/// The current fragment without `#`, percent-decoded (browsers encode spaces and other
-/// characters a pasted link may carry), or "" when there is none.
+/// A fragment without its `#`, percent-decoded (browsers encode spaces and other
+/// characters a pasted link may carry).
+#[cfg(target_arch = "wasm32")]
+fn decoded_fragment(raw: &str) -> String {
+    let raw = raw.strip_prefix('#').unwrap_or(raw);
+    js_sys::decode_uri_component(raw)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| raw.to_string())
+}
+
+/// The current fragment without `#`, percent-decoded, or "" when there is none.
 pub fn read_hash() -> String {
     #[cfg(target_arch = "wasm32")]
     {
-        let raw = gloo::utils::window().location().hash().unwrap_or_default();
-        let raw = raw.strip_prefix('#').unwrap_or(&raw).to_string();
-        js_sys::decode_uri_component(&raw).ok().and_then(|s| s.as_string()).unwrap_or(raw)
+        decoded_fragment(&gloo::utils::window().location().hash().unwrap_or_default())
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -470,12 +478,21 @@ pub fn page_url() -> String {
     }
 }
 
-/// Calls `cb` on every hashchange (back/forward, a pasted link) until the handle drops.
-pub fn on_hashchange(cb: Callback<()>) -> Handle {
+/// Calls `cb` with the new fragment (as `read_hash` gives it) on every hashchange
+/// (back/forward, a pasted link) until the handle drops.
+pub fn on_hashchange(cb: Callback<String>) -> Handle {
     #[cfg(target_arch = "wasm32")]
     {
-        let l = gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
-            cb.emit(())
+        use wasm_bindgen::JsCast;
+        // The fragment the reader went to, from the event, not from the address bar: a
+        // debounced write of the app's own state may have replaced the address bar since.
+        let l = gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |e| {
+            let to = e
+                .dyn_ref::<web_sys::HashChangeEvent>()
+                .map(|h| h.new_url())
+                .and_then(|u| u.split_once('#').map(|(_, f)| decoded_fragment(f)))
+                .unwrap_or_else(read_hash);
+            cb.emit(to)
         });
         Handle { _listeners: vec![l], ..Handle::default() }
     }
