@@ -7,4 +7,6 @@
 pub mod engine;
 #[deny(clippy::unwrap_used)]
 pub mod share;
+#[deny(clippy::unwrap_used)]
+pub mod support;
 pub mod ui;

@@ -12,9 +12,9 @@
 
 use std::io::Read;
 use std::process::ExitCode;
-use vnet_playground::engine::script;
+use vnet_playground::engine::input::script;
 use vnet_playground::engine::{
-    self, BuildError, Lane, Outcome, Scenario, StageOrder, explore_render, render,
+    self, BuildError, Lane, Outcome, Scenario, StageOrder, explore::report, render,
 };
 
 const USAGE: &str = "\
@@ -220,8 +220,7 @@ fn main() -> ExitCode {
 fn run_explore(order: StageOrder, format: Format, source: &Source) -> ExitCode {
     let result = read_source(source).and_then(|(label, text)| {
         let (scenario, lines) = parse_script(&label, &text)?;
-        explore_render::report(&scenario, &Lane::new(order))
-            .map_err(|e| build_error(&label, &lines, &e))
+        report::report(&scenario, &Lane::new(order)).map_err(|e| build_error(&label, &lines, &e))
     });
     let rep = match result {
         Ok(r) => r,
@@ -231,9 +230,9 @@ fn run_explore(order: StageOrder, format: Format, source: &Source) -> ExitCode {
         }
     };
     let out = match format {
-        Format::Text => explore_render::text(&rep),
-        Format::Markdown => explore_render::markdown(&rep),
-        Format::Json => explore_render::json(&rep) + "\n",
+        Format::Text => report::text(&rep),
+        Format::Markdown => report::markdown(&rep),
+        Format::Json => report::json(&rep) + "\n",
     };
     print!("{out}");
     if rep.result.base.as_ref().is_some_and(|c| c.is_clean()) {

@@ -9,28 +9,18 @@
 //! explorer), `build` + `summarize` (the scenario as built, for the canvas).
 
 pub mod explore;
-pub mod explore_render;
-pub mod graph;
-pub mod idmap;
-pub mod json;
+pub mod input;
 pub mod kernel;
-pub mod order;
 pub mod presets;
-pub mod registry;
 pub mod render;
-pub mod scenario;
-pub mod script;
-pub mod si;
-pub mod sim;
-pub mod summary;
+pub mod teardown;
 pub mod trace;
-pub mod vecmap;
 
 pub use explore::{ExploreResult, Explorer, explore, shrink};
-pub use graph::{Cycle, DepGraph, graph_at};
+pub use input::scenario::*;
+pub use input::summary::{Summary, build, summarize};
 pub use kernel::BuildError;
 pub use presets::{Preset, presets};
-pub use scenario::*;
-pub use sim::{Lane, simulate, verdict};
-pub use summary::{Summary, build, summarize};
+pub use teardown::{Lane, simulate, verdict};
+pub use trace::graph::{Cycle, DepGraph, graph_at};
 pub use trace::*;

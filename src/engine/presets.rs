@@ -7,7 +7,7 @@
 //! the general mechanism.
 
 use crate::engine::trace::{Outcome, StageOrder};
-use crate::engine::vecmap::VecMap;
+use crate::support::vecmap::VecMap;
 
 /// One gallery entry.
 #[derive(Clone, Debug, PartialEq, Eq)]

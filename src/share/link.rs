@@ -17,10 +17,10 @@
 //! - `decode` never panics. Inflating is capped at [`MAX_INFLATED`] bytes and scenarios
 //!   at [`MAX_ENTRIES`] entries.
 
-use crate::engine::scenario::{
+use crate::engine::input::scenario::{
     Command, Entry, Gateway, IfOp, Prefix, RouteFlag, Scenario, VxlanArgs,
 };
-use crate::engine::si::Slot;
+use crate::engine::kernel::si::Slot;
 use crate::engine::trace::StageOrder;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -861,7 +861,7 @@ fn from_wire(w: Wire) -> Result<LinkState, LinkError> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::engine::script;
+    use crate::engine::input::script;
 
     pub(crate) use crate::engine::presets::SEED;
 

@@ -10,7 +10,7 @@
 //!   only when the set of graph edges changes. The memo is keyed by the trace's `Rc`
 //!   and forgets traces that were dropped.
 
-use crate::engine::si::Slot;
+use crate::engine::kernel::si::Slot;
 use crate::engine::{Cycle, Driver, EdgeId, View, ViewCache};
 pub use crate::engine::{Scenario, StageOrder, Trace};
 use std::cell::RefCell;
@@ -46,7 +46,7 @@ impl LaneSpec {
 
 /// Parses a script; also returns the 1-based line of each entry.
 pub fn parse(text: &str) -> Result<(Scenario, Vec<usize>), ScriptError> {
-    crate::engine::script::parse_with_lines(text).map_err(|e| ScriptError {
+    crate::engine::input::script::parse_with_lines(text).map_err(|e| ScriptError {
         line: e.line,
         column: e.column,
         message: e.message,
@@ -55,7 +55,7 @@ pub fn parse(text: &str) -> Result<(Scenario, Vec<usize>), ScriptError> {
 
 /// The canonical script of a scenario.
 pub fn print(sc: &Scenario) -> String {
-    crate::engine::script::print(sc)
+    crate::engine::input::script::print(sc)
 }
 
 /// Simulates the teardown of a scenario in one lane.
@@ -111,7 +111,7 @@ pub fn with_view<R>(trace: &Rc<Trace>, step: usize, f: impl FnOnce(&View) -> R) 
 /// `cycles(trace, step)`, recomputed only when the graph's edge set changes; when it only
 /// lost edges, the search runs inside the earlier cycles alone (`graph::cycles_since`).
 pub fn cycles_at(trace: &Rc<Trace>, step: usize) -> Rc<Vec<Cycle>> {
-    use crate::engine::graph;
+    use crate::engine::trace::graph;
     with_memo(trace, |m| {
         let view = m.cache.view_at(trace, step);
         let key = graph::graph_edges(trace, view);
@@ -155,14 +155,14 @@ pub fn presets() -> Vec<PresetInfo> {
             script: p.script.to_string(),
         })
         .collect();
-    crate::engine::order::sort_by_key(&mut all, |p| p.slug != SEED);
+    crate::support::order::sort_by_key(&mut all, |p| p.slug != SEED);
     all
 }
 
 /// The destructor (VNET_SYSUNINIT function) of a driver's cloner and its built-in slot,
 /// for the inspector's what-if select.
 pub fn destructor(driver: Driver) -> Option<(&'static str, Slot)> {
-    use crate::engine::registry::{Action, BUILTINS};
+    use crate::engine::teardown::registry::{Action, BUILTINS};
     BUILTINS
         .iter()
         .find(|(_, _, _, action, _)| *action == Action::Cloner(driver))
@@ -222,5 +222,5 @@ pub fn suggestion_lane(s: &Suggestion, base: &LaneSpec) -> LaneSpec {
 
 /// `vnet_gif_uninit` → `gif`: the short column heading of a destructor.
 pub fn short_func(func: &str) -> String {
-    crate::engine::explore_render::short_func(func)
+    crate::engine::explore::report::short_func(func)
 }

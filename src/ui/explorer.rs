@@ -13,9 +13,9 @@
 //!   plus that one re-registration (decisions §24) through `Action::SetLane`.
 //! - The engine is reached only through `engine_api`; timing only through `platform`.
 
-use crate::engine::si::Slot;
-use crate::engine::vecmap::VecMap;
+use crate::engine::kernel::si::Slot;
 use crate::engine::{Outcome, Scenario};
+use crate::support::vecmap::VecMap;
 use crate::ui::engine_api::{
     self, BuildError, Cell, ExploreResult, Explorer, LaneSpec, Suggestion,
 };

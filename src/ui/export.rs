@@ -10,8 +10,8 @@
 //!   (the player's `draw_all`) and windowed again after.
 
 use crate::engine::Trace;
-use crate::engine::json::Json;
 use crate::engine::render;
+use crate::support::json::Json;
 use crate::ui::platform;
 use crate::ui::state::Run;
 use std::cell::RefCell;

@@ -8,7 +8,7 @@
 //! - A jail box always encloses its children, so hit-testing the deepest box under a
 //!   point finds the container a drop goes into.
 
-use crate::engine::vecmap::VecMap;
+use crate::support::vecmap::VecMap;
 use crate::ui::model::{Loc, Sel, Summary};
 
 pub const CHIP_W: i32 = 104;

@@ -6,8 +6,8 @@
 //!   so both lanes share one layout and nothing moves between steps.
 //! - The layout is computed once per pair of traces (the reducer calls it on simulate).
 
-use crate::engine::vecmap::VecMap;
 use crate::engine::{EdgeKind, EventKind, ObjKind, Trace};
+use crate::support::vecmap::VecMap;
 use crate::ui::layout::{LEdge, LNode, Layout, layout};
 use crate::ui::state::Run;
 use std::collections::BTreeMap;

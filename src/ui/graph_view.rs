@@ -15,8 +15,8 @@
 //! - An interface that moved to another vnet since birth docks under that vnet's cluster
 //!   (no re-layout); the transition on `transform` makes it glide.
 
-use crate::engine::vecmap::VecMap;
 use crate::engine::{Cycle, EdgeId, EdgeKind, EventKind, ObjId, ObjKind, ObjState, Trace};
+use crate::support::vecmap::VecMap;
 use crate::ui::by_ptr::ByPtr;
 use crate::ui::engine_api;
 use crate::ui::graph::GraphLayout;

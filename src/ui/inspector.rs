@@ -6,7 +6,7 @@
 //! field the user typed wrongly shows its error inline and dispatches nothing. Fields are
 //! keyed by the selection, so switching objects never carries a half-typed value over.
 
-use crate::engine::si::{self, Slot};
+use crate::engine::kernel::si::{self, Slot};
 use crate::engine::{Gateway, IfOp};
 use crate::ui::engine_api;
 use crate::ui::model::{Loc, Sel, Summary};

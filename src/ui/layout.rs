@@ -13,7 +13,7 @@
 //!   stable key, so nothing moves between steps or between lanes.
 //! - Every input node gets a position; coordinates are non-negative.
 
-use crate::engine::order;
+use crate::support::order;
 use std::collections::BTreeMap;
 
 /// Horizontal distance between node centres.

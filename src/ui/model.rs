@@ -12,9 +12,9 @@
 //!   current location and its name.
 
 use crate::engine::kernel::lowest_free_unit;
-use crate::engine::si::Slot;
-use crate::engine::vecmap::VecSet;
+use crate::engine::kernel::si::Slot;
 use crate::engine::{Command, Driver, Entry, Gateway, IfOp, Prefix, RouteFlag, Scenario};
+use crate::support::vecmap::VecSet;
 #[cfg(test)]
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr};
@@ -715,7 +715,7 @@ mod tests {
     /// interfaces the trace does.
     #[test]
     fn automatic_epair_units_agree_with_the_engine() {
-        let sc = crate::engine::script::parse(
+        let sc = crate::engine::input::script::parse(
             "ifconfig epair create\njail -c name=j1 vnet persist\njexec j1 ifconfig epair create\n\
              ifconfig epair create\njexec j1 ifconfig epair create\n",
         )

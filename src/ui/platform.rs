@@ -683,7 +683,7 @@ const SVG_PROPS: &[&str] = &[
 pub fn graph_svg(graphs: &[(&str, &str)]) -> Option<(String, f64, f64)> {
     #[cfg(target_arch = "wasm32")]
     {
-        use crate::engine::vecmap::VecMap;
+        use crate::support::vecmap::VecMap;
         use wasm_bindgen::JsCast;
         const NS: &str = "http://www.w3.org/2000/svg";
         const LABEL_H: i64 = 26;

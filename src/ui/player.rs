@@ -151,7 +151,7 @@ pub struct LaneProps {
     pub order: StageOrder,
     /// The lane's extra re-registrations (what-ifs, e.g. from the order explorer).
     #[prop_or_default]
-    pub extra: Vec<(String, crate::engine::si::Slot)>,
+    pub extra: Vec<(String, crate::engine::kernel::si::Slot)>,
     pub graph: Rc<GraphLayout>,
     pub step: usize,
     pub lines: Rc<Vec<usize>>,

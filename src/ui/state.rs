@@ -11,7 +11,7 @@
 //!   scenario change can be undone.
 //! - `step` is always within `0..=len()`.
 
-use crate::engine::si::Slot;
+use crate::engine::kernel::si::Slot;
 use crate::engine::{Command, Driver, IfOp, Prefix, StageOrder, Trace};
 use crate::share::link::{LaneState, LinkState};
 use crate::ui::engine_api::{self, BuildError, LaneSpec, ScriptError};

@@ -1,0 +1,147 @@
+//! The tunnel half of gif and gre: setting endpoints, and with `options ROUTE_CACHE`
+//! (Zhenlei Huang's prototype, not in FreeBSD) the route cache and rib subscription,
+//! deleted by gif_delete_tunnel / gre_delete_tunnel.
+//!
+//! Invariants: a tunnel has a cache and a subscription only with ROUTE_CACHE on;
+//! deleting a tunnel reads the subscription and its rib, so a freed one is a
+//! use-after-free, reported with who freed it.
+use crate::engine::kernel::*;
+use std::net::IpAddr;
+
+impl World {
+    /// Sets a tunnel's endpoints; with ROUTE_CACHE [P] it gets a cache and a subscription.
+    pub(crate) fn set_tunnel(&mut self, ifp: ObjId, src: IpAddr, dst: IpAddr) -> R {
+        if self.ifn(ifp).tunnel.is_some() {
+            self.delete_tunnel(ifp, &[])?;
+        }
+        self.ifm(ifp).tunnel = Some((src, dst));
+        if !self.route_cache_on() {
+            return Ok(());
+        }
+        let vnet = self.ifn(ifp).vnet;
+        let fib = self.ifn(ifp).fib;
+        let rib = self.ensure_rib(vnet, fib, Fam::of(dst));
+        let ifname = self.o(ifp).name.clone();
+        let vkey = self.vkey(vnet);
+        let drv = self.ifn(ifp).driver;
+        let cache = match self.ifn(ifp).cache {
+            Some(c) => c,
+            None => {
+                let c = self.new_obj(
+                    ObjKind::RouteCache,
+                    lbl!(self, "{ifname} route cache"),
+                    lbl!(self, "{vkey}/{ifname}/rc"),
+                    Some(vnet),
+                    Some(self.ifn(ifp).home),
+                    0,
+                    Data::Cache(Cache { ifp, nh: None }),
+                );
+                self.add_edge(ifp, c, EdgeKind::Owner, rc_label(drv));
+                self.ifm(ifp).cache = Some(c);
+                c
+            }
+        };
+        let seq = self.next_seq();
+        let rname = self.o(rib).name.clone();
+        let s = self.new_obj(
+            ObjKind::Subscription,
+            lbl!(self, "{ifname}'s rib subscription ({rname})"),
+            lbl!(self, "{vkey}/{ifname}/rs/{seq}"),
+            Some(vnet),
+            Some(vnet),
+            0,
+            Data::Sub(Sub { rib, ifp, cache, seq }),
+        );
+        self.add_edge(rib, s, EdgeKind::Owner, "rnh_subscribers");
+        self.add_edge(s, rib, EdgeKind::Raw, "rs->rnh");
+        self.add_edge(s, cache, EdgeKind::Raw, "rs->arg");
+        self.add_edge(ifp, s, EdgeKind::Raw, rs_label(drv));
+        self.ribm(rib).subs.insert(seq, s);
+        self.ifm(ifp).sub = Some(s);
+        self.refill_cache(ifp);
+        Ok(())
+    }
+
+    /// gif_delete_tunnel / gre_delete_tunnel: unsubscribe (reading `rs` and `rs->rnh`),
+    /// then invalidate the cache. A freed subscription or rib is a use-after-free.
+    pub fn delete_tunnel(&mut self, ifp: ObjId, path: &[&'static str]) -> R {
+        if let Some(s) = self.ifn(ifp).sub {
+            let mut p = path.to_vec();
+            p.push("rib_unsubscribe");
+            if self.o(s).freed {
+                let rib = self.sub(s).rib;
+                let msg = format!(
+                    "page fault in rib_unsubscribe: {} was freed at step {} by {}",
+                    self.o(s).name,
+                    self.o(s).freed_at,
+                    self.o(s).freed_by.first().copied().unwrap_or("?"),
+                );
+                let _ = rib;
+                return self.uaf(s, "rib_unsubscribe", p, msg);
+            }
+            let rib = self.sub(s).rib;
+            if self.o(rib).freed {
+                let msg = format!(
+                    "page fault in rib_unsubscribe: {} (behind {}) was freed at step {} by {}",
+                    self.o(rib).name,
+                    self.o(s).name,
+                    self.o(rib).freed_at,
+                    self.o(rib).freed_by.first().copied().unwrap_or("?"),
+                );
+                return self.uaf(rib, "rib_unsubscribe", p, msg);
+            }
+            let seq = self.sub(s).seq;
+            self.ribm(rib).subs.remove(&seq);
+            if let Some(e) = self.edge_to(rib, s, "rnh_subscribers") {
+                self.drop_edge(e)?;
+            }
+            let drv = self.ifn(ifp).driver;
+            self.drop_out(ifp, rs_label(drv))?;
+            self.ifm(ifp).sub = None;
+            self.defer(s, vec!["rib_unsubscribe", "epoch_call"]);
+        }
+        if let Some(c) = self.ifn(ifp).cache {
+            self.invalidate_cache(c)?;
+        }
+        self.ifm(ifp).tunnel = None;
+        Ok(())
+    }
+}
+
+/// The name of the driver's delete-tunnel function.
+fn delete_fn(d: Driver) -> &'static str {
+    if d == Driver::Gre { "gre_delete_tunnel" } else { "gif_delete_tunnel" }
+}
+
+/// The tunnel part of gif_clone_destroy / gre_clone_destroy.
+pub(crate) fn destroy(w: &mut World, ifp: ObjId, path: &[&'static str]) -> R {
+    if w.ifn(ifp).tunnel.is_none() && w.ifn(ifp).sub.is_none() {
+        return Ok(());
+    }
+    let mut q = path.to_vec();
+    q.push(delete_fn(w.ifn(ifp).driver));
+    w.delete_tunnel(ifp, &q)
+}
+
+/// gif_reassign / gre_reassign: a tunnel moved to another vnet is deleted.
+pub(crate) fn reassign(w: &mut World, ifp: ObjId, path: &[&'static str]) -> R<Option<String>> {
+    let drv = w.ifn(ifp).driver;
+    if w.ifn(ifp).tunnel.is_none() || (drv == Driver::Gif && !w.route_cache_on()) {
+        return Ok(None);
+    }
+    let mut p = path.to_vec();
+    p.push(super::spec(drv).reassign_fn.unwrap_or("if_reassign"));
+    p.push(delete_fn(drv));
+    w.delete_tunnel(ifp, &p)?;
+    Ok(None)
+}
+
+/// The label of a tunnel's rib-subscription pointer.
+pub fn rs_label(d: Driver) -> &'static str {
+    if d == Driver::Gre { "gre_rs" } else { "gif_rs" }
+}
+
+/// The label of a tunnel's route-cache pointer.
+pub fn rc_label(d: Driver) -> &'static str {
+    if d == Driver::Gre { "gre_rc" } else { "gif_rc" }
+}

@@ -1,0 +1,387 @@
+//! The prison side of the teardown (sys/kern/kern_jail.c): sys_jail_remove through
+//! prison_deref and prison_deref_kill, prison_cleanup, the SIGKILL sweep, process exit,
+//! and the last reference that hands a prison with its own vnet to vnet_destroy.
+//!
+//! Invariants: pr_uref drops before pr_ref (PD_DEUREF, then PD_DEREF); a prison is
+//! freed only after its last pr_ref, and a prison that owns a vnet only through
+//! vnet_destroy; children die before their parent.
+
+use super::*;
+
+impl World {
+    // ---------------------------------------------------------------- prisons
+
+    pub(crate) fn uref_dec(&mut self, p: ObjId, n: u32) -> R<u32> {
+        let u = self.pr(p).uref;
+        let Some(nu) = u.checked_sub(n) else {
+            return Err(Stop::Internal(format!("pr_uref underflow on {}", self.o(p).name)));
+        };
+        self.prm(p).uref = nu;
+        if self.rec.on {
+            self.rec.changed.push(p);
+        }
+        Ok(nu)
+    }
+
+    pub(crate) fn set_state(&mut self, p: ObjId, st: PrState) {
+        self.prm(p).state = st;
+        self.state_ev(p, || format!("pr_state={}", st.name()));
+    }
+
+    pub(crate) fn owns_vnet(&self, p: ObjId) -> bool {
+        self.pr(p).vnet_flag
+    }
+
+    pub(crate) fn needs_shutdown(&self, p: ObjId) -> bool {
+        self.order == StageOrder::VnetShutdown
+            && self.owns_vnet(p)
+            && !self.vn(self.pr(p).vnet).shut_phases_done
+    }
+
+    /// prison_deref's core with an open step: drop `duref` urefs (PD_DEUREF), run the
+    /// proposed vnet_shutdown when they reach 0, then drop the reference (PD_DEREF); the last
+    /// one marks the prison INVALID, queues it for freeing and releases its parent.
+    pub(crate) fn deref(&mut self, p: ObjId, dref: Option<DropRef>, duref: u32, stage: Stage) -> R {
+        if duref > 0 {
+            let u = self.uref_dec(p, duref)?;
+            if u == 0 && self.pr(p).state == PrState::Alive {
+                // Natural death: the last user reference of a live jail [V].
+                self.set_state(p, PrState::Dying);
+                self.end_step();
+                self.prison_cleanup(p)?;
+                self.step(
+                    stage,
+                    "prison_deref",
+                    &["prison_deref"],
+                    KERN_JAIL,
+                    None,
+                    Some(self.pr(p).vnet),
+                );
+                self.text(|w| {
+                    format!(
+                        "prison_deref carries on with {} now that it is dying [V].",
+                        w.pr(p).name
+                    )
+                });
+            }
+            if u == 0 && self.needs_shutdown(p) {
+                self.end_step();
+                let v = self.pr(p).vnet;
+                self.phases(v, Stage::VnetShutdown)?;
+                self.step(stage, "prison_deref", &["prison_deref"], KERN_JAIL, None, Some(v));
+                self.text(|w| {
+                    format!(
+                        "Back in prison_deref: the PD_DEREF half drops the reference {} still holds [V].",
+                        w.pr(p).name
+                    )
+                });
+            }
+        }
+        let left = match dref {
+            None => return Ok(()),
+            Some(DropRef::Count(n)) => {
+                let mut left = self.o(p).count;
+                for _ in 0..n {
+                    left = self.dec(p, "prison hold")?;
+                }
+                left
+            }
+            Some(DropRef::Edge(e)) => {
+                self.drop_edge(e)?;
+                self.o(p).count
+            }
+        };
+        if left == 0 {
+            self.last_ref(p, stage)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn last_ref(&mut self, p: ObjId, stage: Stage) -> R {
+        self.set_state(p, PrState::Invalid);
+        self.freeprison.push(p);
+        if let Some(parent) = self.pr(p).parent {
+            self.prm(parent).children.remove(&p);
+            if parent != self.prison0 {
+                let e = self.edge_to(p, parent, "pr_parent");
+                self.deref(parent, e.map(DropRef::Edge), 1, stage)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Frees the prisons whose last reference went, destroying their vnets first.
+    pub(crate) fn free_prisons(&mut self, stage: Stage) -> R {
+        while !self.freeprison.is_empty() {
+            let p = self.freeprison.remove(0);
+            if self.owns_vnet(p) {
+                let v = self.pr(p).vnet;
+                self.vnet_destroy(v, p)?;
+            } else {
+                self.step(
+                    stage,
+                    "prison_deref",
+                    &["prison_deref"],
+                    KERN_JAIL,
+                    None,
+                    Some(self.pr(p).vnet),
+                );
+                self.free(p, &["prison_deref"])?;
+                self.text(|w| {
+                    format!(
+                        "{} is freed; it shares its parent's vnet, so there is no vnet_destroy [V].",
+                        w.pr(p).name
+                    )
+                });
+                self.end_step();
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn subtree_post(&self, p: ObjId, out: &mut Vec<ObjId>) {
+        for &c in &self.pr(p).children {
+            if self.pr(c).state == PrState::Alive {
+                self.subtree_post(c, out);
+            }
+        }
+        out.push(p);
+    }
+
+    pub(crate) fn subtree_procs(&self, p: ObjId, out: &mut Vec<ObjId>) {
+        for c in &self.pr(p).children {
+            self.subtree_procs(*c, out);
+        }
+        out.extend(self.pr(p).procs.iter().copied().filter(|x| !self.o(*x).freed));
+    }
+
+    // ---------------------------------------------------------------- the teardown
+
+    pub fn teardown(&mut self, scenario: &Scenario, removes: &[usize]) -> R {
+        use crate::engine::input::scenario::Command;
+        for &i in removes {
+            let Command::JailRemove { name } = &scenario.entries[i].command else { continue };
+            let Some(p) = self.prisons.get(name).copied() else { continue };
+            self.jail_remove(p)?;
+        }
+        self.end_step();
+        if !self.epoch.is_empty() {
+            self.step(
+                Stage::VnetDestroy,
+                "epoch callbacks",
+                &["epoch_call_task"],
+                "sys/kern/subr_epoch.c",
+                None,
+                None,
+            );
+            let n = self.drain()?;
+            self.text(|_| {
+                format!(
+                    "The network epoch drains: {n} deferred free{} run now, after every vnet_destroy \
+                     has returned [V epoch_call, I timing].",
+                    if n == 1 { "" } else { "s" }
+                )
+            });
+            self.end_step();
+        }
+        Ok(())
+    }
+
+    pub(crate) fn jail_remove(&mut self, p: ObjId) -> R {
+        let v = self.pr(p).vnet;
+        if self.pr(p).state != PrState::Alive {
+            self.step(
+                Stage::JailRemove,
+                "sys_jail_remove",
+                &["sys_jail_remove"],
+                KERN_JAIL,
+                None,
+                None,
+            );
+            self.text(|w| {
+                format!(
+                    "{} is already dying (or gone), so sys_jail_remove returns 0 and does nothing [V].",
+                    w.pr(p).name
+                )
+            });
+            self.end_step();
+            return Ok(());
+        }
+        self.step(
+            Stage::JailRemove,
+            "sys_jail_remove",
+            &["sys_jail_remove", "prison_deref", "prison_deref_kill"],
+            KERN_JAIL,
+            None,
+            Some(v),
+        );
+        // The kill path holds a temporary ref and uref on the target and on each descendant.
+        self.inc(p);
+        self.prm(p).uref += 1;
+        self.set_state(p, PrState::Dying);
+        let mut order = Vec::new();
+        self.subtree_post(p, &mut order);
+        let kids: Vec<ObjId> = order.iter().copied().filter(|x| *x != p).collect();
+        for &c in kids.iter().rev() {
+            self.inc(c);
+            self.prm(c).uref += 1;
+            self.set_state(c, PrState::Dying);
+        }
+        self.text(|w| {
+            let mut t = format!(
+                "jail -r: sys_jail_remove calls prison_deref with PD_KILL; prison_deref_kill takes a \
+                 temporary hold and marks {} DYING",
+                w.pr(p).name
+            );
+            if !kids.is_empty() {
+                t.push_str(&format!(
+                    ", and its descendants ({}) too",
+                    kids.iter().map(|k| w.pr(*k).name.clone()).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            t.push_str(" [V].");
+            t
+        });
+        self.end_step();
+        for &x in &order {
+            self.prison_cleanup(x)?;
+            let persist = self.pr(x).persist;
+            self.step(
+                Stage::JailRemove,
+                "prison_deref_kill",
+                &["sys_jail_remove", "prison_deref", "prison_deref_kill"],
+                KERN_JAIL,
+                None,
+                Some(self.pr(x).vnet),
+            );
+            if persist {
+                self.prm(x).persist = false;
+                self.state_ev(x, || "PR_PERSIST cleared".into());
+            }
+            let drops = 1 + u32::from(persist);
+            self.text(|w| {
+                let who = &w.pr(x).name;
+                if persist {
+                    format!(
+                        "PR_PERSIST is cleared on {who}, dropping the uref and ref it held, and the \
+                         temporary hold goes too [V]."
+                    )
+                } else {
+                    format!("The temporary hold on {who} goes (it was not persistent) [V].")
+                }
+            });
+            self.deref(x, Some(DropRef::Count(drops)), drops, Stage::JailRemove)?;
+            self.end_step();
+        }
+        let mut procs = Vec::new();
+        self.subtree_procs(p, &mut procs);
+        if !procs.is_empty() {
+            self.step(
+                Stage::Sigkill,
+                "prison_proc_iterate",
+                &[
+                    "sys_jail_remove",
+                    "prison_deref",
+                    "prison_proc_iterate",
+                    "prison_kill_processes_cb",
+                ],
+                KERN_JAIL,
+                None,
+                Some(v),
+            );
+            for &pr in &procs {
+                self.state_ev(pr, || "SIGKILL".into());
+            }
+            self.text(|_| {
+                format!(
+                    "The jail still has user references, so prison_deref sends SIGKILL to its {} \
+                     process{} (descendants included) after dropping its locks [V].",
+                    procs.len(),
+                    if procs.len() == 1 { "" } else { "es" }
+                )
+            });
+            self.end_step();
+        }
+        self.free_prisons(Stage::JailRemove)?;
+        for pr in procs {
+            self.proc_exit(pr)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn proc_exit(&mut self, pid: ObjId) -> R {
+        let Data::Process { prison, .. } = &self.o(pid).data else { return Ok(()) };
+        let p = *prison;
+        self.step(
+            Stage::ProcessExit,
+            "exit1",
+            &["exit1", "prison_proc_free", "prison_complete", "prison_deref"],
+            KERN_JAIL,
+            None,
+            Some(self.pr(p).vnet),
+        );
+        self.text(|w| {
+            format!(
+                "{} exits; prison_proc_free and, through the prison_complete task, prison_deref \
+                 (PD_DEREF|PD_DEUREF) drop the uref and ref its cred held on {} [V].",
+                w.o(pid).name,
+                w.pr(p).name
+            )
+        });
+        let e = self.edge_to(pid, p, "p_ucred->cr_prison");
+        self.prm(p).procs.remove(&pid);
+        self.deref(p, e.map(DropRef::Edge), 1, Stage::ProcessExit)?;
+        self.free(pid, &["exit1"])?;
+        self.end_step();
+        self.free_prisons(Stage::ProcessExit)
+    }
+
+    /// prison_cleanup: OSD PR_METHOD_REMOVE hooks (wg_prison_remove), and, under the
+    /// prison-cleanup order, the network cleanup phases [I].
+    pub(crate) fn prison_cleanup(&mut self, p: ObjId) -> R {
+        let v = self.pr(p).vnet;
+        self.step(
+            Stage::PrisonCleanup,
+            "prison_cleanup",
+            &["prison_deref", "prison_cleanup", "osd_jail_call"],
+            KERN_JAIL,
+            None,
+            Some(v),
+        );
+        // wg interfaces anywhere that hold this prison's cred.
+        let holders: Vec<ObjId> = self
+            .o(p)
+            .inn
+            .iter()
+            .filter_map(|e| {
+                let x = &self.edges[e.0 as usize];
+                (x.live && x.label == "sc_ucred").then_some(x.from)
+            })
+            .collect();
+        for &ifp in &holders {
+            self.wg_drop_cred(ifp)?;
+        }
+        self.text(|w| {
+            let mut t = format!(
+                "prison_cleanup({}) runs once, at the DYING mark: exjail delete, POSIX shm removal and \
+                 the OSD PR_METHOD_REMOVE hooks [V].",
+                w.pr(p).name
+            );
+            if !holders.is_empty() {
+                t.push_str(&format!(
+                    " wg_prison_remove drops the creator cred {} held, so the jail can finish dying [V-idx].",
+                    holders.iter().map(|h| w.o(*h).name.clone()).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            t
+        });
+        self.end_step();
+        if self.order == StageOrder::PrisonCleanup
+            && self.owns_vnet(p)
+            && !self.vn(v).shut_phases_done
+        {
+            self.phases(v, Stage::PrisonCleanup)?;
+        }
+        Ok(())
+    }
+}
