@@ -19,8 +19,8 @@
 //! and process lists).
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
+use vnet_playground::engine::input::script::parse;
 use vnet_playground::engine::presets::SEED;
-use vnet_playground::engine::script::parse;
 use vnet_playground::engine::*;
 
 /// About 22 objects per jail (prison, vnet, ribs, lo0, epair pair, gif, addresses,

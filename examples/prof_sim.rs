@@ -8,8 +8,8 @@
 // A native-only profiling driver: wall-clock timing is its purpose (the lint guards wasm code).
 #![allow(clippy::disallowed_methods)]
 use std::time::Instant;
+use vnet_playground::engine::input::script::parse;
 use vnet_playground::engine::presets::SEED;
-use vnet_playground::engine::script::parse;
 use vnet_playground::engine::*;
 
 fn generated(jails: usize) -> Scenario {
