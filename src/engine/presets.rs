@@ -35,6 +35,14 @@ const GMSHAKE: (&str, &str) = (
     "Zhenlei Huang's route-cache prototype (gmshake/freebsd-src)",
     "https://github.com/gmshake/freebsd-src",
 );
+const IF_GIF: (&str, &str) = (
+    "if_gif.c: gif_reassign deletes the tunnel of a moved gif",
+    "https://cgit.freebsd.org/src/tree/sys/net/if_gif.c",
+);
+const KERN_EXIT: (&str, &str) = (
+    "kern_exit.c: exit1 drops the user reference, proc_reap the cred",
+    "https://cgit.freebsd.org/src/tree/sys/kern/kern_exit.c",
+);
 const D6747: (&str, &str) = ("D6747: top-down VNET teardown", "https://reviews.freebsd.org/D6747");
 
 fn all(o: Outcome) -> VecMap<StageOrder, Outcome> {
@@ -229,8 +237,8 @@ jail -r j1
         Preset {
             slug: "gif-loaned-in",
             title: "A host gif with the route cache, loaned into the jail",
-            story: "It leaves at vnet_if_return while routing lives, and gif_reassign drops its tunnel [P][I].",
-            sources: vec![THREAD, GMSHAKE],
+            story: "It leaves at vnet_if_return while routing lives; upstream gif_reassign deletes its tunnel, and with it the prototype's cache and subscription.",
+            sources: vec![THREAD, GMSHAKE, IF_GIF],
             script: "\
 options ROUTE_CACHE
 jail -c name=j1 vnet persist
@@ -244,6 +252,33 @@ jexec j1 ifconfig gif0 inet 10.0.0.1/30 10.0.0.2
 jail -r j1
 ",
             expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "upstream-gif-loaned-in",
+            title: "A host gif loaned into the jail, on upstream FreeBSD",
+            story: "No route cache: vnet_if_return sends gif0 home and gif_reassign deletes its tunnel on the way.",
+            sources: vec![IF_GIF],
+            script: "\
+jail -c name=j1 vnet persist
+ifconfig gif0 create
+ifconfig gif0 vnet j1
+jexec j1 ifconfig gif0 tunnel 198.51.100.1 198.51.100.2
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "zombie-keeps-jail",
+            title: "A jailed process whose parent never reaps it",
+            story: "exit1 drops the user reference, but the zombie's cred keeps a pr_ref until reaped: the jail stays dying.",
+            sources: vec![KERN_EXIT],
+            script: "\
+jail -c name=j1 vnet persist
+jexec j1 sleep 3600 &
+noreap j1
+jail -r j1
+",
+            expect: all(Outcome::Stuck),
         },
         Preset {
             slug: "wg-in-jail",

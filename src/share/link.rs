@@ -320,6 +320,8 @@ enum WCmd {
     Proc(u32, u32),
     Sysuninit(u32, Slot),
     Remove(u32),
+    /// Added after the first v1 links: a new tag, so older links decode unchanged.
+    NoReap(u32),
 }
 
 #[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
@@ -572,6 +574,10 @@ impl Wire {
                     o.u8(6);
                     o.u32(*n);
                 }
+                WCmd::NoReap(j) => {
+                    o.u8(7);
+                    o.u32(*j);
+                }
             }
         }
         o.u32(self.notes.len() as u32);
@@ -633,6 +639,7 @@ impl Wire {
                 4 => WCmd::Proc(i.u32()?, i.u32()?),
                 5 => WCmd::Sysuninit(i.u32()?, i.slot()?),
                 6 => WCmd::Remove(i.u32()?),
+                7 => WCmd::NoReap(i.u32()?),
                 _ => return None,
             })
         })?;
@@ -730,6 +737,7 @@ fn to_wire(state: &LinkState) -> Wire {
             Command::Process { jail, argv } => WCmd::Proc(t.id(jail), t.id(argv)),
             Command::Sysuninit { func, slot } => WCmd::Sysuninit(t.id(func), *slot),
             Command::JailRemove { name } => WCmd::Remove(t.id(name)),
+            Command::NoReap { jail } => WCmd::NoReap(t.id(jail)),
         });
     }
     let tail = state.scenario.tail_comments.iter().map(|c| t.id(c)).collect();
@@ -821,6 +829,7 @@ fn from_wire(w: Wire) -> Result<LinkState, LinkError> {
             WCmd::Proc(j, argv) => Command::Process { jail: s.get(j)?, argv: s.get(argv)? },
             WCmd::Sysuninit(f, slot) => Command::Sysuninit { func: s.get(f)?, slot },
             WCmd::Remove(n) => Command::JailRemove { name: s.get(n)? },
+            WCmd::NoReap(j) => Command::NoReap { jail: s.get(j)? },
         };
         entries.push(Entry::new(command));
     }

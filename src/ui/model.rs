@@ -51,6 +51,8 @@ pub struct JailNode {
     /// The `jail -c` entry.
     pub entry: usize,
     pub processes: usize,
+    /// Whether a `noreap` line leaves its processes unreaped (what-if).
+    pub noreap: bool,
     /// Whether the teardown removes it (`jail -r`).
     pub removed: bool,
 }
@@ -228,6 +230,7 @@ pub fn summarize(sc: &Scenario) -> Summary {
                     pos: e.pos,
                     entry: i,
                     processes: 0,
+                    noreap: false,
                     removed: false,
                 });
                 if *vnet {
@@ -292,6 +295,11 @@ pub fn summarize(sc: &Scenario) -> Summary {
                 }
             }
             Command::Sysuninit { func, slot } => s.sysuninits.push((func.clone(), *slot, i)),
+            Command::NoReap { jail } => {
+                if let Some(j) = s.jails.iter_mut().find(|j| &j.name == jail) {
+                    j.noreap = true;
+                }
+            }
             Command::JailRemove { name } => {
                 for j in s.jails.iter_mut() {
                     if j.name == *name || j.name.starts_with(&format!("{name}.")) {
@@ -415,7 +423,7 @@ pub fn delete(sc: &mut Scenario, sel: &Sel) {
             for (i, e) in sc.entries.iter().enumerate() {
                 let hit = match &e.command {
                     Command::JailCreate { name, .. } | Command::JailRemove { name } => inside(name),
-                    Command::Process { jail, .. } => inside(jail),
+                    Command::Process { jail, .. } | Command::NoReap { jail } => inside(jail),
                     Command::RouteAdd { jail, .. } => in_loc(jail),
                     Command::Ifconfig { jail, op, .. } => {
                         in_loc(jail)
@@ -508,7 +516,7 @@ pub fn rename(sc: &mut Scenario, sel: &Sel, new: &str) -> Result<Sel, EditError>
             for e in sc.entries.iter_mut() {
                 match &mut e.command {
                     Command::JailCreate { name, .. } | Command::JailRemove { name } => map(name),
-                    Command::Process { jail, .. } => map(jail),
+                    Command::Process { jail, .. } | Command::NoReap { jail } => map(jail),
                     Command::RouteAdd { jail: Some(j), .. } => map(j),
                     Command::Ifconfig { jail, op, .. } => {
                         if let Some(j) = jail {

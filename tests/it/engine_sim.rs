@@ -1,6 +1,5 @@
 //! The engine's headline facts: the seed's fault, verdict/simulate agreement, build
 //! errors, the summary and the dependency cycles.
-use crate::common;
 
 use vnet_playground::engine::input::script::parse;
 use vnet_playground::engine::kernel::si::*;

@@ -14,6 +14,7 @@ mod engine_presets;
 mod engine_props;
 mod engine_sim;
 mod engine_snapshots;
+mod engine_truth;
 mod engine_unseen;
 mod link_props;
 mod script_props;

@@ -56,6 +56,9 @@ pub enum Command {
     Process { jail: JailName, argv: String },
     /// `sysuninit FUNC SUB ORDER`: re-register a VNET destructor at another slot (what-if).
     Sysuninit { func: String, slot: Slot },
+    /// `noreap J`: the parents of J's processes never wait for them (a stopped parent, say),
+    /// so each stays a zombie whose cred keeps a reference on J (what-if).
+    NoReap { jail: JailName },
     /// `jail -r N`: the teardown to simulate.
     JailRemove { name: JailName },
 }

@@ -198,6 +198,7 @@ pub fn command_text(cmd: &Command) -> String {
             si::sub_display(slot.sub),
             si::order_display(slot.order)
         ),
+        Command::NoReap { jail } => format!("noreap {jail}"),
         Command::JailRemove { name } => format!("jail -r {name}"),
     }
 }
@@ -477,7 +478,7 @@ fn prefix(c: &mut Cur<'_, '_>, fam: Fam, after: &str) -> Result<(IpAddr, Option<
 // ---------------------------------------------------------------------------------------
 // Commands
 
-const COMMANDS: &str = "`options`, `jail`, `ifconfig`, `route`, `jexec` or `sysuninit`";
+const COMMANDS: &str = "`options`, `jail`, `ifconfig`, `route`, `jexec`, `sysuninit` or `noreap`";
 
 fn parse_command(
     c: &mut Cur<'_, '_>,
@@ -527,6 +528,11 @@ fn parse_command(
             }
         }
         "sysuninit" => sysuninit(c),
+        "noreap" => {
+            let jail = jail_name(c, "`noreap`")?;
+            c.end("the jail name")?;
+            Ok(Command::NoReap { jail })
+        }
         _ => Err(c.err_at(
             first,
             format!("expected a command ({COMMANDS}), found {}", shown(first.text)),

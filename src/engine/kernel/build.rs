@@ -64,6 +64,7 @@ impl World {
                 state: PrState::Alive,
                 uref: 1,
                 persist: true,
+                noreap: false,
                 vnet_flag: true,
                 vnet: ObjId(1),
                 parent: None,
@@ -195,7 +196,12 @@ impl World {
             if let Command::JailRemove { name } = &e.command
                 && !w.prisons.contains_key(name)
             {
-                return Err(berr(i, format!("jail: \"{name}\" not found")));
+                return Err(berr(
+                    i,
+                    format!(
+                        "jail: \"{name}\" not found: no such jail, so jail_remove would fail with EINVAL [V kern_jail.c]"
+                    ),
+                ));
             }
         }
         w.building = false;
@@ -209,6 +215,11 @@ impl World {
             Command::KernelOption { .. }
             | Command::Sysuninit { .. }
             | Command::JailRemove { .. } => Ok(()),
+            Command::NoReap { jail } => {
+                let (p, _) = self.ctx(&Some(jail.clone()), i)?;
+                self.prm(p).noreap = true;
+                Ok(())
+            }
             Command::JailCreate { name, vnet, persist, .. } => {
                 self.jail_create(i, name, *vnet, *persist)
             }
@@ -272,6 +283,7 @@ impl World {
                 state: PrState::Invalid,
                 uref: 0,
                 persist,
+                noreap: false,
                 vnet_flag: vnet,
                 vnet: pvnet,
                 parent: Some(parent),
@@ -484,8 +496,22 @@ impl World {
         let Some(ifp) = self.vn(tv).names.get(ifname).copied() else {
             return Err(berr(i, "ifconfig: SIOCSIFRVNET: Device not configured".into()));
         };
+        // Only if_vmove_loan checks the name in the destination; if_vmove_reclaim does not,
+        // so FreeBSD would attach a second interface of that name (if.c) [V]. The model keeps
+        // names unique per vnet, so it says so instead of pretending to an errno.
         if self.vn(vnet).names.contains_key(ifname) {
-            return Err(berr(i, "ifconfig: SIOCSIFRVNET: File exists".into()));
+            let here = match self.vn(vnet).prison {
+                Some(pr) if vnet != self.vnet0 => format!("jail {}", self.pr(pr).name),
+                _ => "the host".to_string(),
+            };
+            return Err(berr(
+                i,
+                format!(
+                    "ifconfig: {here} already has an interface named {ifname}. if_vmove_reclaim does not \
+                     check the name, so FreeBSD would attach a second {ifname} there [V if.c]; the model keeps \
+                     interface names unique per vnet and cannot follow"
+                ),
+            ));
         }
         self.if_vmove(ifp, vnet, &[]).map(|_| ()).map_err(|s| stop_err(i, s))
     }

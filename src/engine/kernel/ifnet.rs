@@ -164,8 +164,11 @@ impl World {
     }
     // ---------------------------------------------------------------- detach, move, destroy
 
-    /// if_detach_internal: drains the epoch first; while the ifnet's vnet is shutting down it
-    /// skips the address purge and route flush [V if.c]. Returns whether it purged.
+    /// if_detach_internal (sys/net/if.c, FreeBSD main): NET_EPOCH_WAIT and
+    /// NET_EPOCH_DRAIN_CALLBACKS first, in every case. While the ifnet's own vnet is
+    /// shutting down it then only fires the departure event and returns. Otherwise it runs
+    /// rt_flushifroutes, then if_purgeaddrs, the departure event and if_purgemaddrs (and,
+    /// unless the ifnet is moving, if_dead) [V]. Returns whether it purged.
     pub fn if_detach(&mut self, ifp: ObjId) -> R<bool> {
         self.drain()?;
         let vnet = self.ifn(ifp).vnet;
@@ -173,12 +176,12 @@ impl World {
         if self.vn(vnet).shutting_down() {
             return Ok(false);
         }
+        for rt in self.routes_via(ifp) {
+            self.delete_route(rt, "rt_flushifroutes")?;
+        }
         let addrs = self.ifn(ifp).addrs.clone();
         for a in addrs {
             self.purge_addr(a, "if_purgeaddrs")?;
-        }
-        for rt in self.routes_via(ifp) {
-            self.delete_route(rt, "rt_flushifroutes")?;
         }
         Ok(true)
     }

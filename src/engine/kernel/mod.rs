@@ -165,6 +165,8 @@ pub struct Prison {
     pub state: PrState,
     pub uref: u32,
     pub persist: bool,
+    /// Whether its processes' parents never reap them (the `noreap` what-if).
+    pub noreap: bool,
     pub vnet_flag: bool,
     pub vnet: ObjId,
     pub parent: Option<ObjId>,

@@ -10,15 +10,14 @@
 //! - Prison reference drops follow prison_deref's order: pr_uref first (PD_DEUREF), then
 //!   pr_ref (PD_DEREF); a vnet is destroyed only after its prison's last pr_ref.
 //!
-//! `stuck` and `leak` are checked generically at the end (decisions §14), yet no scenario
-//! the script can express reaches them today [I]. The documented mechanisms are all
-//! answered by code the model runs: wg's creator cred is dropped by wg_prison_remove at
-//! prison_cleanup (network.md §3.4, §6.10), so a wg reclaimed to the host or loaned away
-//! cannot keep its jail dying; a nexthop can pin another vnet's ifnet (§2.6), but every
-//! interface leaving a vnet or destroyed while its vnet is alive gets a full detach that
-//! flushes the routes through it, and the route cache only loses that race in the kernel
-//! (§5.3's "busy cache slot"), which a script cannot stage; vxlan in a jail fails at
-//! create (§8). A what-if that removes a hook, or a race, would need a new command.
+//! `stuck` and `leak` are checked generically at the end (decisions §14). `stuck` is
+//! reached honestly by a zombie that is never reaped (`noreap J`): exit1 drops its user
+//! reference, but its cred keeps a pr_ref until proc_reap (sys/kern/kern_exit.c) [V].
+//! wg's creator cred cannot keep a jail dying, since wg_prison_remove drops it at
+//! prison_cleanup; a nexthop can pin another vnet's ifnet, but every interface leaving a
+//! vnet or destroyed while its vnet is alive gets a full detach that flushes the routes
+//! through it; vxlan in a jail fails at create. `leak` is reached when a re-registration
+//! leaves routes in a table that rt_table_destroy never walks.
 
 pub mod prison;
 pub mod registry;
@@ -91,6 +90,7 @@ pub struct Snapshot {
 }
 
 const KERN_JAIL: &str = "sys/kern/kern_jail.c";
+const KERN_EXIT: &str = "sys/kern/kern_exit.c";
 const VNET_C: &str = "sys/net/vnet.c";
 
 impl World {
@@ -266,9 +266,10 @@ impl World {
                     step: last,
                     freed_by: None,
                     message: format!(
-                        "stuck: {} is dying but keeps pr_ref {} and is never freed",
+                        "stuck: {} is dying but keeps pr_ref {} and is never freed{}",
                         self.pr(*p).name,
-                        self.o(*p).count
+                        self.o(*p).count,
+                        self.holders(*p)
                     ),
                 });
             }
@@ -294,6 +295,19 @@ impl World {
         }
         self.rec.faults.extend(extra);
         Ok(())
+    }
+
+    /// Who holds counted references on `obj`, as a clause for a fault message.
+    fn holders(&self, obj: ObjId) -> String {
+        let held: Vec<String> = self
+            .o(obj)
+            .inn
+            .iter()
+            .map(|e| &self.edges[e.0 as usize])
+            .filter(|e| e.live && e.kind == EdgeKind::Counted)
+            .map(|e| format!("{} ({})", self.o(e.from).name, e.label))
+            .collect();
+        if held.is_empty() { String::new() } else { format!(": held by {}", held.join(", ")) }
     }
 
     pub fn outcome(&self) -> Outcome {

@@ -48,7 +48,7 @@ impl World {
                 // Natural death: the last user reference of a live jail [V].
                 self.set_state(p, PrState::Dying);
                 self.end_step();
-                self.prison_cleanup(p)?;
+                self.prison_cleanup(p, false)?;
                 self.step(
                     stage,
                     "prison_deref",
@@ -198,11 +198,21 @@ impl World {
                 None,
                 None,
             );
+            let gone = self.o(p).freed;
             self.text(|w| {
-                format!(
-                    "{} is already dying (or gone), so sys_jail_remove returns 0 and does nothing [V].",
-                    w.pr(p).name
-                )
+                if gone {
+                    format!(
+                        "{} no longer exists, so sys_jail_remove finds no such jail and fails with \
+                         EINVAL [V kern_jail.c].",
+                        w.pr(p).name
+                    )
+                } else {
+                    format!(
+                        "{} is already dying, so prison_deref silently skips the kill and \
+                         sys_jail_remove returns 0 [V kern_jail.c].",
+                        w.pr(p).name
+                    )
+                }
             });
             self.end_step();
             return Ok(());
@@ -210,7 +220,7 @@ impl World {
         self.step(
             Stage::JailRemove,
             "sys_jail_remove",
-            &["sys_jail_remove", "prison_deref", "prison_deref_kill"],
+            &["sys_jail_remove", "prison_remove", "prison_deref", "prison_deref_kill"],
             KERN_JAIL,
             None,
             Some(v),
@@ -229,8 +239,8 @@ impl World {
         }
         self.text(|w| {
             let mut t = format!(
-                "jail -r: sys_jail_remove calls prison_deref with PD_KILL; prison_deref_kill takes a \
-                 temporary hold and marks {} DYING",
+                "jail -r: sys_jail_remove holds the prison and calls prison_remove, whose prison_deref \
+                 with PD_KILL runs prison_deref_kill: it takes a user reference and marks {} DYING",
                 w.pr(p).name
             );
             if !kids.is_empty() {
@@ -244,12 +254,12 @@ impl World {
         });
         self.end_step();
         for &x in &order {
-            self.prison_cleanup(x)?;
+            self.prison_cleanup(x, true)?;
             let persist = self.pr(x).persist;
             self.step(
                 Stage::JailRemove,
                 "prison_deref_kill",
-                &["sys_jail_remove", "prison_deref", "prison_deref_kill"],
+                &["sys_jail_remove", "prison_remove", "prison_deref", "prison_deref_kill"],
                 KERN_JAIL,
                 None,
                 Some(self.pr(x).vnet),
@@ -309,45 +319,119 @@ impl World {
         Ok(())
     }
 
+    /// A process's death in two halves, as in sys/kern/kern_exit.c: exit1 unlinks it from
+    /// its prison and prison_proc_free drops the user reference (on the last one taking a
+    /// hold and leaving the drop to the prison_complete task); the pr_ref of its cred goes
+    /// only when the parent reaps the zombie (proc_reap → crfree → prison_free) [V].
     pub(crate) fn proc_exit(&mut self, pid: ObjId) -> R {
         let Data::Process { prison, .. } = &self.o(pid).data else { return Ok(()) };
         let p = *prison;
+        let v = self.pr(p).vnet;
+        let last = self.pr(p).uref == 1;
+        let reaped = !self.pr(p).noreap;
         self.step(
             Stage::ProcessExit,
             "exit1",
-            &["exit1", "prison_proc_free", "prison_complete", "prison_deref"],
-            KERN_JAIL,
+            &["exit1", "prison_proc_free"],
+            KERN_EXIT,
             None,
-            Some(self.pr(p).vnet),
+            Some(v),
+        );
+        self.prm(p).procs.remove(&pid);
+        self.state_ev(pid, || "PRS_ZOMBIE".into());
+        if last {
+            // prison_proc_free never drops the last uref itself: it holds the prison and
+            // queues prison_complete on the jail-removal taskqueue.
+            self.inc(p);
+        } else {
+            self.deref(p, None, 1, Stage::ProcessExit)?;
+        }
+        self.text(|w| {
+            let (me, pr) = (&w.o(pid).name, &w.pr(p).name);
+            let mut t = format!(
+                "{me} exits: exit1 takes it off {pr}'s process list and prison_proc_free drops the \
+                 user reference it held"
+            );
+            if last {
+                t.push_str(&format!(
+                    ". It was {pr}'s last one, so prison_proc_free takes a hold and queues \
+                     prison_complete on the jail-removal taskqueue instead [V kern_exit.c, kern_jail.c]."
+                ));
+            } else {
+                t.push_str(" [V kern_exit.c, kern_jail.c].");
+            }
+            if reaped {
+                t.push_str(&format!(" It is a zombie now; its cred still holds a pr_ref on {pr}."));
+            } else {
+                t.push_str(&format!(
+                    " Its parent never waits for it (the script's noreap line), so the zombie's cred \
+                     keeps a pr_ref on {pr} for good [I]."
+                ));
+            }
+            t
+        });
+        self.end_step();
+        if last {
+            self.step(
+                Stage::ProcessExit,
+                "prison_complete",
+                &["taskqueue_jail_remove", "prison_complete", "prison_deref"],
+                KERN_JAIL,
+                None,
+                Some(v),
+            );
+            self.text(|w| {
+                format!(
+                    "The prison_complete task runs prison_deref with PD_DEUREF|PD_DEREF: {}'s last user \
+                     reference goes, then the hold [V].",
+                    w.pr(p).name
+                )
+            });
+            self.deref(p, Some(DropRef::Count(1)), 1, Stage::ProcessExit)?;
+            self.end_step();
+            self.free_prisons(Stage::ProcessExit)?;
+        }
+        if !reaped {
+            return Ok(());
+        }
+        self.step(
+            Stage::ProcessExit,
+            "proc_reap",
+            &["kern_wait6", "proc_reap", "proc_unset_cred", "crfree", "prison_free"],
+            KERN_EXIT,
+            None,
+            Some(v),
         );
         self.text(|w| {
             format!(
-                "{} exits; prison_proc_free and, through the prison_complete task, prison_deref \
-                 (PD_DEREF|PD_DEUREF) drop the uref and ref its cred held on {} [V].",
+                "The parent reaps {}: proc_reap frees its cred, and crfree's prison_free drops the \
+                 pr_ref it held on {} [V kern_exit.c]. The model has the parent wait at once [I].",
                 w.o(pid).name,
                 w.pr(p).name
             )
         });
         let e = self.edge_to(pid, p, "p_ucred->cr_prison");
-        self.prm(p).procs.remove(&pid);
-        self.deref(p, e.map(DropRef::Edge), 1, Stage::ProcessExit)?;
-        self.free(pid, &["exit1"])?;
+        self.deref(p, e.map(DropRef::Edge), 0, Stage::ProcessExit)?;
+        self.free(pid, &["proc_reap"])?;
         self.end_step();
         self.free_prisons(Stage::ProcessExit)
     }
 
-    /// prison_cleanup: OSD PR_METHOD_REMOVE hooks (wg_prison_remove), and, under the
-    /// prison-cleanup order, the network cleanup phases [I].
-    pub(crate) fn prison_cleanup(&mut self, p: ObjId) -> R {
+    /// prison_cleanup, as FreeBSD main splits it (sys/kern/kern_jail.c):
+    /// prison_cleanup_unlocked runs vfs_exjail_delete, shm_remove_prison and the OSD
+    /// PR_METHOD_REMOVE hooks (wg_prison_remove among them); prison_cleanup_locked posts
+    /// the jail's NOTE_JAIL_REMOVE knote and detaches its jail descriptors. On the
+    /// `jail -r` path (`kill`, prison_deref_kill) the unlocked half runs first; when the
+    /// last user reference goes on its own, prison_deref runs the locked half first [V].
+    /// Under the prison-cleanup order the network cleanup phases follow [I].
+    pub(crate) fn prison_cleanup(&mut self, p: ObjId, kill: bool) -> R {
         let v = self.pr(p).vnet;
-        self.step(
-            Stage::PrisonCleanup,
-            "prison_cleanup",
-            &["prison_deref", "prison_cleanup", "osd_jail_call"],
-            KERN_JAIL,
-            None,
-            Some(v),
-        );
+        let path: &[&str] = if kill {
+            &["prison_deref", "prison_deref_kill", "prison_cleanup_unlocked", "osd_jail_call"]
+        } else {
+            &["prison_deref", "prison_cleanup_locked", "prison_cleanup_unlocked", "osd_jail_call"]
+        };
+        self.step(Stage::PrisonCleanup, "prison_cleanup_unlocked", path, KERN_JAIL, None, Some(v));
         // wg interfaces anywhere that hold this prison's cred.
         let holders: Vec<ObjId> = self
             .o(p)
@@ -362,11 +446,23 @@ impl World {
             self.wg_drop_cred(ifp)?;
         }
         self.text(|w| {
-            let mut t = format!(
-                "prison_cleanup({}) runs once, at the DYING mark: exjail delete, POSIX shm removal and \
-                 the OSD PR_METHOD_REMOVE hooks [V].",
-                w.pr(p).name
-            );
+            let name = &w.pr(p).name;
+            let unlocked = "prison_cleanup_unlocked deletes its NFS export credentials \
+                            (vfs_exjail_delete), removes its POSIX shared memory (shm_remove_prison) \
+                            and runs the OSD PR_METHOD_REMOVE hooks";
+            let locked = "prison_cleanup_locked posts the jail's NOTE_JAIL_REMOVE knote and detaches \
+                          its jail descriptors";
+            let mut t = if kill {
+                format!(
+                    "The cleanup of {name} runs once, at the DYING mark, before any SIGKILL: {unlocked}; \
+                     then {locked} [V kern_jail.c]."
+                )
+            } else {
+                format!(
+                    "The cleanup of {name} runs once, at the DYING mark: {locked}; then, with pr_mtx \
+                     dropped, {unlocked} [V kern_jail.c]."
+                )
+            };
             if !holders.is_empty() {
                 t.push_str(&format!(
                     " wg_prison_remove drops the creator cred {} held, so the jail can finish dying [V-idx].",

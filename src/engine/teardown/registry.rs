@@ -115,20 +115,20 @@ pub const BUILTINS: &[Builtin] = &[
     cloner(Driver::Bridge),
     cloner(Driver::Gif),
     h(
-        "vnet_ether_pfil_uninit",
+        "vnet_ether_pfil_destroy",
         SI_SUB_PROTO_PFIL,
         SI_ORDER_ANY,
         "sys/net/if_ethersubr.c",
         Action::Nothing,
-        "removes the link-layer pfil head",
+        "(registered as vnet_ether_pfil_uninit) unregisters the link-layer pfil head",
     ),
     h(
-        "vnet_ether_uninit",
+        "vnet_ether_destroy",
         SI_SUB_PROTO_IF,
         SI_ORDER_ANY,
         "sys/net/if_ethersubr.c",
         Action::Nothing,
-        "unregisters the ether netisr",
+        "(registered as vnet_ether_uninit) unregisters the ether netisr",
     ),
     h(
         "rtables_destroy",
@@ -197,13 +197,29 @@ pub struct Registry {
     pub teardown: Vec<Handler>,
 }
 
-/// Whether `func` names a built-in destructor.
+/// Registrations whose VNET_SYSUNINIT name differs from the function they run
+/// (sys/net/if_ethersubr.c) [V]: (registration name, function). The registry lists
+/// functions; a `sysuninit` line may name either.
+pub const LABELS: &[(&str, &str)] = &[
+    ("vnet_ether_uninit", "vnet_ether_destroy"),
+    ("vnet_ether_pfil_uninit", "vnet_ether_pfil_destroy"),
+];
+
+/// The function a destructor name stands for: itself, or the function a registration
+/// name runs.
+pub fn resolve(name: &str) -> &str {
+    LABELS.iter().find(|(l, _)| *l == name).map(|(_, f)| *f).unwrap_or(name)
+}
+
+/// Whether `func` names a built-in destructor (by function or registration name).
 pub fn is_known(func: &str) -> bool {
+    let func = resolve(func);
     BUILTINS.iter().any(|b| b.0 == func)
 }
 
-/// The built-in entry for `func`.
+/// The built-in entry for `func` (a function or registration name).
 pub fn builtin(func: &str) -> Option<Handler> {
+    let func = resolve(func);
     BUILTINS.iter().enumerate().find(|(_, b)| b.0 == func).map(|(i, b)| Handler {
         func: b.0,
         slot: b.1,
@@ -230,6 +246,7 @@ impl Registry {
         let mut list: Vec<Handler> =
             BUILTINS.iter().filter_map(|b| builtin(b.0)).collect::<Vec<_>>();
         for (next, (func, slot)) in (BUILTINS.len() as u32..).zip(moves) {
+            let func = resolve(func);
             let Some(pos) = list.iter().position(|h| h.func == func) else {
                 return Err(func.to_string());
             };
@@ -264,8 +281,8 @@ mod tests {
                 "ip_destroy",
                 "ip6_destroy",
                 "rtables_destroy",
-                "vnet_ether_uninit",
-                "vnet_ether_pfil_uninit",
+                "vnet_ether_destroy",
+                "vnet_ether_pfil_destroy",
                 "vnet_gif_uninit",
                 "vnet_bridge_uninit",
                 "vnet_epair_uninit",

@@ -59,16 +59,17 @@ impl World {
         for ifp in loans {
             self.phase_step(stage, top, &path0, &["if_vmove", "if_detach_internal"], v);
             let home = self.ifn(ifp).home;
-            self.if_vmove(ifp, home, &{
+            let hook = self.if_vmove(ifp, home, &{
                 let mut p = path0.clone();
                 p.push("if_vmove");
                 p
             })?;
             let an = alive_note();
             self.text(|w| {
+                let hook = hook.map(|h| format!(" Then {h}.")).unwrap_or_default();
                 format!(
-                    "{top}, phase (a): {} goes home to {} with a full detach (addresses purged, routes \
-                     flushed), since VNET_IS_SHUTTING_DOWN is still false {tag}.{an}",
+                    "{top}, phase (a): {} goes home to {} with a full detach (routes flushed, then \
+                     addresses purged), since VNET_IS_SHUTTING_DOWN is still false {tag}.{hook}{an}",
                     w.o(ifp).name,
                     w.o(home).name
                 )

@@ -80,18 +80,19 @@ impl World {
                         );
                         let mut pp: Vec<&'static str> = path.to_vec();
                         pp.push("if_vmove");
-                        self.if_vmove(ifp, home, &pp)?;
+                        let hook = self.if_vmove(ifp, home, &pp)?;
                         self.text(|w| {
-                            format!(
-                                "if_vmove sends {} home to {}: {} [V].",
+                            let mut t = format!(
+                                "if_vmove sends {} home to {}: {} [V if.c]",
                                 w.o(ifp).name,
                                 w.o(home).name,
-                                if sd {
-                                    "the vnet is shutting down, so the detach skips the purge"
-                                } else {
-                                    "a full detach, so its addresses and routes in this vnet go"
-                                }
-                            )
+                                detach_clause(sd, true)
+                            );
+                            if let Some(h) = hook {
+                                t.push_str(&format!("; then {h}"));
+                            }
+                            t.push('.');
+                            t
                         });
                     }
                 }
@@ -111,15 +112,39 @@ impl World {
                                 drv.name()
                             )
                         } else {
-                            format!(
-                                "{}{moved}: if_clone_detach will destroy {} ({}) with vnet_state {}, so \
-                                 VNET_IS_SHUTTING_DOWN is {} [V].",
+                            let names = |l: &[&ObjId]| {
+                                l.iter().map(|x| w.o(**x).name.clone()).collect::<Vec<_>>().join(", ")
+                            };
+                            let (here, away): (Vec<&ObjId>, Vec<&ObjId>) =
+                                items.iter().partition(|x| w.ifn(**x).vnet == v);
+                            let mut t = format!(
+                                "{}{moved}: if_clone_detach will destroy {} ({}). \
+                                 if_clone_destroyif_flags switches to each interface's own vnet",
                                 h.func,
-                                items.iter().map(|l| w.o(*l).name.clone()).collect::<Vec<_>>().join(", "),
-                                drv.name(),
-                                sub_display(w.vn(v).state),
-                                w.vn(v).shutting_down()
-                            )
+                                names(&items.iter().collect::<Vec<_>>()),
+                                drv.name()
+                            );
+                            if !here.is_empty() {
+                                t.push_str(&format!(
+                                    ": {} in this vnet, whose vnet_state is {}, so VNET_IS_SHUTTING_DOWN \
+                                     is {} there",
+                                    names(&here),
+                                    sub_display(w.vn(v).state),
+                                    w.vn(v).shutting_down()
+                                ));
+                            }
+                            for (k, x) in away.iter().enumerate() {
+                                let xv = w.ifn(**x).vnet;
+                                t.push_str(&format!(
+                                    "{} {} sits in {}, where VNET_IS_SHUTTING_DOWN is {}",
+                                    if here.is_empty() && k == 0 { ":" } else { ";" },
+                                    w.o(**x).name,
+                                    w.o(xv).name,
+                                    w.vn(xv).shutting_down()
+                                ));
+                            }
+                            t.push_str(" [V if_clone.c, if.c].");
+                            t
                         }
                     });
                     for ifp in items {
@@ -147,17 +172,15 @@ impl World {
                             if had_sub {
                                 t.push_str(" after unsubscribing its route cache from the rib [P]");
                             }
+                            t.push_str("; ");
+                            t.push_str(detach_clause(sd, false));
                             if sd && had_addrs {
                                 t.push_str(
-                                    "; the vnet is shutting down, so if_detach leaves its addresses in \
-                                     the hash and its routes in the table for the stack teardown [V]",
+                                    ", so its addresses stay in the hash and its routes in the table for \
+                                     the protocol teardown",
                                 );
-                            } else if sd {
-                                t.push_str("; if_detach takes the shutting-down shortcut [V]");
-                            } else {
-                                t.push_str("; a full detach purges its addresses and routes [V]");
                             }
-                            t.push_str(". if_free drops the index reference.");
+                            t.push_str(" [V if.c]. if_free drops the index reference.");
                             t
                         });
                     }
@@ -205,7 +228,7 @@ impl World {
             let addrs: Vec<ObjId> =
                 self.ifn(ifp).addrs.iter().copied().filter(|a| self.ifa(*a).fam == fam).collect();
             for a in addrs {
-                self.purge_addr(a, if inet6 { "in6_purgeifaddr" } else { "in_ifscrub_all" })?;
+                self.purge_addr(a, if inet6 { "in6_purgeaddr" } else { "in_ifscrub_all" })?;
                 scrubbed += 1;
             }
         }
@@ -226,7 +249,7 @@ impl World {
             format!(
                 "{fname}: {} scrubs {scrubbed} {} address{} from the interfaces still on V_ifnet and \
                  rib_flush_routes_family removes {flushed} route{} [V].",
-                if inet6 { "the per-ifnet purge" } else { "in_ifscrub_all" },
+                if inet6 { "in6_purgeaddr" } else { "in_ifscrub_all" },
                 fam.name(),
                 if scrubbed == 1 { "" } else { "es" },
                 if flushed == 1 { "" } else { "s" }
@@ -246,7 +269,7 @@ impl World {
                 let note = format!(
                     "[I] {} panics in {func} by the mechanism the D32835 commit blames for gif, but FreeBSD's \
                      tests/sys/net/if_gre.sh removes vnet jails with gre inner addresses; something not yet \
-                     read may clear them (network.md §9, open question).",
+                     read may clear them (an open question of the model).",
                     self.o(ifp).name
                 );
                 if !self.rec.notes.contains(&note) {
@@ -256,7 +279,7 @@ impl World {
             let p: Vec<&'static str> = vec!["hashdestroy"];
             let r = self.fault(FaultKind::Panic, func, a, None, p, msg.clone());
             let tail = if open_q {
-                " [I]: an open question (network.md §9): FreeBSD's own if_gre.sh test removes such jails, so \
+                " [I]: an open question of the model: FreeBSD's own if_gre.sh test removes such jails, so \
                  something not yet read may clear these addresses."
                     .to_string()
             } else {
@@ -297,8 +320,8 @@ impl World {
                 subs_n += 1;
             }
             self.ribm(rib).subs.clear();
-            // Routes still in the table are not freed by rt_table_destroy [I]: they stay
-            // allocated with their nexthops.
+            // Routes still in the table are never freed: rt_table_destroy walks only the
+            // mask tree and assumes the table is already empty (sys/net/route.c) [V].
             left_routes += self.rib(rib).routes.len();
             let ctl = self.rib(rib).ctl;
             self.defer(
@@ -318,9 +341,10 @@ impl World {
         let drained = self.drain()?;
         self.text(|_| {
             let mut t = format!(
-                "rtables_destroy: rt_table_destroy marks the remaining nexthops unlinked, \
+                "rtables_destroy: each domain's rtdetach reaches rt_table_destroy (sys/net/route.c), \
+                 where nhops_destroy_rib marks the remaining nexthops unlinked and \
                  rib_destroy_subscriptions queues {subs_n} subscription free{} without telling the \
-                 subscribers, and the {} rib_head{} are freed at once; epoch_drain_callbacks then runs \
+                 subscribers, and the {} rib_head{} are freed at once; NET_EPOCH_DRAIN_CALLBACKS then runs \
                  {drained} deferred free{} [V].",
                 if subs_n == 1 { "" } else { "s" },
                 ribs.len(),
@@ -329,12 +353,32 @@ impl World {
             );
             if left_routes > 0 {
                 t.push_str(&format!(
-                    " {left_routes} route{} still in the tables stay allocated [I].",
-                    if left_routes == 1 { "" } else { "s" }
+                    " {left_routes} route{} still in the tables {} never freed: rt_table_destroy walks \
+                     only the mask tree, assuming the protocols emptied the table first [V route.c].",
+                    if left_routes == 1 { "" } else { "s" },
+                    if left_routes == 1 { "is" } else { "are" }
                 ));
             }
             t
         });
         Ok(())
+    }
+}
+
+/// What if_detach_internal does, as a clause: the shutting-down shortcut, or a full
+/// detach in the order sys/net/if.c runs it (`moving`: an if_vmove, which skips if_dead).
+pub(crate) fn detach_clause(shutting_down: bool, moving: bool) -> &'static str {
+    match (shutting_down, moving) {
+        (true, _) => {
+            "its vnet is shutting down, so if_detach_internal only fires the departure event and returns"
+        }
+        (false, true) => {
+            "a full detach: rt_flushifroutes removes the routes through it, then if_purgeaddrs its \
+             addresses, the departure event and if_purgemaddrs run, and if_dead is skipped for a move"
+        }
+        (false, false) => {
+            "a full detach: rt_flushifroutes removes the routes through it, then if_purgeaddrs its \
+             addresses, the departure event, if_purgemaddrs and if_dead run"
+        }
     }
 }

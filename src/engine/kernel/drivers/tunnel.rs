@@ -123,17 +123,32 @@ pub(crate) fn destroy(w: &mut World, ifp: ObjId, path: &[&'static str]) -> R {
     w.delete_tunnel(ifp, &q)
 }
 
-/// gif_reassign / gre_reassign: a tunnel moved to another vnet is deleted.
+/// gif_reassign / gre_reassign (under VIMAGE, upstream FreeBSD): a tunnel moved to another
+/// vnet is deleted, with or without the route-cache prototype.
 pub(crate) fn reassign(w: &mut World, ifp: ObjId, path: &[&'static str]) -> R<Option<String>> {
     let drv = w.ifn(ifp).driver;
-    if w.ifn(ifp).tunnel.is_none() || (drv == Driver::Gif && !w.route_cache_on()) {
+    if w.ifn(ifp).tunnel.is_none() && w.ifn(ifp).sub.is_none() {
         return Ok(None);
     }
+    let (hook, del) = (super::spec(drv).reassign_fn.unwrap_or("if_reassign"), delete_fn(drv));
+    let had_sub = w.ifn(ifp).sub.is_some();
     let mut p = path.to_vec();
-    p.push(super::spec(drv).reassign_fn.unwrap_or("if_reassign"));
-    p.push(delete_fn(drv));
+    p.push(hook);
+    p.push(del);
     w.delete_tunnel(ifp, &p)?;
-    Ok(None)
+    let name = &w.o(ifp).name;
+    Ok(Some(if had_sub {
+        format!(
+            "{hook} deletes {name}'s tunnel ({del}), which unsubscribes its route cache from the rib \
+             [V {}, P cache]",
+            super::spec(drv).file.trim_start_matches("sys/net/")
+        )
+    } else {
+        format!(
+            "{hook} deletes {name}'s tunnel ({del}) [V {}]",
+            super::spec(drv).file.trim_start_matches("sys/net/")
+        )
+    }))
 }
 
 /// The label of a tunnel's rib-subscription pointer.
