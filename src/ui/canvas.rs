@@ -9,9 +9,9 @@
 //! - A press that does not move is a click: palette items then add into the selected jail
 //!   (or the host), which is also the keyboard path (Tab, Enter).
 
+use crate::engine::input::canvas::{IfaceNode, JailNode, Loc, Sel, Summary};
 use crate::engine::{Driver, Gateway};
 use crate::ui::geom::{self, CHIP_H, CHIP_W, Geometry};
-use crate::ui::model::{IfaceNode, JailNode, Loc, Sel, Summary};
 use crate::ui::platform;
 use crate::ui::state::Action;
 use std::cell::RefCell;

@@ -8,8 +8,8 @@
 //! - A jail box always encloses its children, so hit-testing the deepest box under a
 //!   point finds the container a drop goes into.
 
+use crate::engine::input::canvas::{Loc, Sel, Summary};
 use crate::support::vecmap::VecMap;
-use crate::ui::model::{Loc, Sel, Summary};
 
 pub const CHIP_W: i32 = 104;
 pub const CHIP_H: i32 = 32;
@@ -200,14 +200,14 @@ pub fn geometry(s: &Summary) -> Geometry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::input::canvas as model;
     use crate::engine::{Driver, Scenario};
-    use crate::ui::model;
 
     #[test]
     fn nested_boxes_enclose_their_children_and_drops_find_them() {
         let mut sc = Scenario::default();
         model::add_jail(&mut sc, &None, true, None);
-        model::add_iface(&mut sc, Driver::Gif, &Some("j1".into()), None);
+        model::add_iface(&mut sc, Driver::Gif, &Some("j1".into()), None).expect("a vnet jail");
         model::add_jail(&mut sc, &Some("j1".into()), true, None);
         let g = geometry(&model::summarize(&sc));
         let outer = g.get(&Sel::Jail("j1".into())).map(|p| p.rect).unwrap_or_default();

@@ -6,10 +6,10 @@
 //! field the user typed wrongly shows its error inline and dispatches nothing. Fields are
 //! keyed by the selection, so switching objects never carries a half-typed value over.
 
+use crate::engine::input::canvas::{Loc, Sel, Summary};
 use crate::engine::kernel::si::{self, Slot};
 use crate::engine::{Gateway, IfOp};
 use crate::ui::engine_api;
-use crate::ui::model::{Loc, Sel, Summary};
 use crate::ui::platform;
 use crate::ui::state::Action;
 use std::net::IpAddr;

@@ -15,7 +15,6 @@ pub mod graph;
 pub mod graph_view;
 pub mod inspector;
 pub mod layout;
-pub mod model;
 pub mod persist;
 pub mod platform;
 pub mod player;

@@ -11,12 +11,12 @@
 //!   scenario change can be undone.
 //! - `step` is always within `0..=len()`.
 
+use crate::engine::input::canvas::{self as edits, Loc, Sel, Summary};
 use crate::engine::kernel::si::Slot;
-use crate::engine::{Command, Driver, IfOp, Prefix, StageOrder, Trace};
+use crate::engine::{Driver, IfOp, Prefix, StageOrder, Trace};
 use crate::share::link::{LaneState, LinkState};
 use crate::ui::engine_api::{self, BuildError, LaneSpec, ScriptError};
 use crate::ui::graph::{GraphLayout, graph_layout};
-use crate::ui::model::{self, Loc, Sel, Summary};
 use crate::ui::platform::Theme;
 use std::rc::Rc;
 use yew::Reducible;
@@ -215,7 +215,7 @@ impl State {
         let runs = simulate_both(&scenario, &lanes);
         let graph = graph_layout(&runs);
         State {
-            summary: Rc::new(model::summarize(&scenario)),
+            summary: Rc::new(edits::summarize(&scenario)),
             scenario: Rc::new(scenario),
             script: script.to_string(),
             lines,
@@ -297,7 +297,7 @@ impl State {
             }
         }
         self.script_error = None;
-        self.summary = Rc::new(model::summarize(&self.scenario));
+        self.summary = Rc::new(edits::summarize(&self.scenario));
         self.resimulate();
         if let Some(sel) = &self.selection
             && !self.summary.contains(sel)
@@ -392,76 +392,48 @@ impl Reducible for State {
             }
             Action::AddJail { parent, vnet, pos } => {
                 let mut name = String::new();
-                s.edit(|sc| name = model::add_jail(sc, &parent, vnet, pos));
+                s.edit(|sc| name = edits::add_jail(sc, &parent, vnet, pos));
                 s.selection = Some(Sel::Jail(name));
             }
             Action::AddIface { driver, loc, pos } => {
-                if !s.summary.has_vnet(&loc) {
-                    s.edit_error = Some(format!(
-                        "ifconfig {}: Operation not permitted: jail {} has no vnet of its own",
-                        driver.name(),
-                        loc.as_deref().unwrap_or("host")
-                    ));
-                } else {
-                    let mut name = String::new();
-                    s.edit(|sc| name = model::add_iface(sc, driver, &loc, pos));
-                    s.selection = Some(Sel::Iface { loc, name });
+                let mut sc = (*s.scenario).clone();
+                match edits::add_iface(&mut sc, driver, &loc, pos) {
+                    Ok(name) => {
+                        s.preset = None;
+                        s.edit_error = None;
+                        s.commit(sc, None);
+                        s.selection = Some(Sel::Iface { loc, name });
+                    }
+                    Err(e) => s.edit_error = Some(e.0),
                 }
             }
-            Action::AddProcess { jail } => s.edit(|sc| model::add_process(sc, &jail)),
+            Action::AddProcess { jail } => s.edit(|sc| edits::add_process(sc, &jail)),
             Action::AddTunnelRoute { tunnel, via } => {
                 if let Sel::Iface { loc, name } = &tunnel
                     && let Some(t) = s.summary.iface(loc, name).cloned()
                 {
-                    s.edit(|sc| model::tunnel_route(sc, &t, &via));
+                    s.edit(|sc| edits::tunnel_route(sc, &t, &via));
                 }
             }
             Action::AddRoute { loc, dest, via } => {
-                s.edit(|sc| model::add_route(sc, &loc, dest, &via))
+                s.edit(|sc| edits::add_route(sc, &loc, dest, &via))
             }
-            Action::DeleteEntry(i) => s.edit(|sc| model::delete_entry(sc, i)),
+            Action::DeleteEntry(i) => s.edit(|sc| edits::delete_entry(sc, i)),
             Action::MoveTo { sel, pos } => {
                 let mut sc = (*s.scenario).clone();
-                model::set_pos(&mut sc, &sel, pos);
+                edits::set_pos(&mut sc, &sel, pos);
                 // A move is only a layout hint: no re-simulation; the canvas summary
                 // (which carries positions) is re-derived. One drop (or one arrow key
                 // press) is one undo entry.
                 if sc != *s.scenario {
                     s.push_undo();
-                    s.summary = Rc::new(model::summarize(&sc));
+                    s.summary = Rc::new(edits::summarize(&sc));
                     s.scenario = Rc::new(sc);
                 }
             }
             Action::Reparent { sel, to } => {
                 let mut sc = (*s.scenario).clone();
-                let result = match &sel {
-                    Sel::Iface { loc, name } => model::move_iface(&mut sc, loc, name, &to),
-                    Sel::Jail(j) => {
-                        let short = j.rsplit('.').next().unwrap_or(j).to_string();
-                        let inside_itself = to
-                            .as_deref()
-                            .is_some_and(|t| t == j || t.starts_with(&format!("{j}.")));
-                        if inside_itself {
-                            Err(model::EditError("a jail cannot go inside itself".into()))
-                        } else {
-                            let full = match &to {
-                                Some(p) => format!("{p}.{short}"),
-                                None => short,
-                            };
-                            if &full == j {
-                                Ok(sel.clone())
-                            } else {
-                                let r = model::rename(&mut sc, &sel, &full);
-                                // A top-level jail needs its own `jail -r`; a nested one
-                                // goes with its parent.
-                                if r.is_ok() {
-                                    fix_teardown(&mut sc);
-                                }
-                                r
-                            }
-                        }
-                    }
-                };
+                let result = edits::reparent(&mut sc, &sel, &to);
                 match result {
                     Ok(new_sel) => {
                         s.preset = None;
@@ -474,7 +446,7 @@ impl Reducible for State {
             }
             Action::Rename { sel, name } => {
                 let mut sc = (*s.scenario).clone();
-                match model::rename(&mut sc, &sel, &name) {
+                match edits::rename(&mut sc, &sel, &name) {
                     Ok(new_sel) => {
                         s.preset = None;
                         s.edit_error = None;
@@ -485,18 +457,18 @@ impl Reducible for State {
                 }
             }
             Action::Delete(sel) => {
-                s.edit(|sc| model::delete(sc, &sel));
+                s.edit(|sc| edits::delete(sc, &sel));
                 if s.selection.as_ref() == Some(&sel) {
                     s.selection = None;
                 }
             }
             Action::SetIfaceProp { loc, name, kind, op } => {
-                s.edit(|sc| model::set_iface_prop(sc, &loc, &name, &kind, op))
+                s.edit(|sc| edits::set_iface_prop(sc, &loc, &name, &kind, op))
             }
-            Action::SetPersist { jail, on } => s.edit(|sc| model::set_persist(sc, &jail, on)),
-            Action::SetRouteCache(on) => s.edit(|sc| model::set_option(sc, model::ROUTE_CACHE, on)),
+            Action::SetPersist { jail, on } => s.edit(|sc| edits::set_persist(sc, &jail, on)),
+            Action::SetRouteCache(on) => s.edit(|sc| edits::set_option(sc, edits::ROUTE_CACHE, on)),
             Action::SetSysuninit { func, slot } => {
-                s.edit(|sc| model::set_sysuninit(sc, &func, slot))
+                s.edit(|sc| edits::set_sysuninit(sc, &func, slot))
             }
             Action::Select(sel) => s.selection = sel,
             Action::SetLaneOrder { lane, order } => {
@@ -566,30 +538,6 @@ impl Reducible for State {
 
 /// After a jail moved: top-level jails get a `jail -r` if they have none, and nested
 /// jails lose theirs (their parent's removal takes them).
-fn fix_teardown(sc: &mut crate::engine::Scenario) {
-    let tops: Vec<String> = sc
-        .entries
-        .iter()
-        .filter_map(|e| match &e.command {
-            Command::JailCreate { name, .. } if !name.contains('.') => Some(name.clone()),
-            _ => None,
-        })
-        .collect();
-    let had_teardown = sc.entries.iter().any(|e| matches!(e.command, Command::JailRemove { .. }));
-    sc.entries
-        .retain(|e| !matches!(&e.command, Command::JailRemove { name } if name.contains('.')));
-    if had_teardown {
-        for t in tops {
-            let has = sc
-                .entries
-                .iter()
-                .any(|e| matches!(&e.command, Command::JailRemove { name } if *name == t));
-            if !has {
-                sc.entries.push(crate::engine::Entry::new(Command::JailRemove { name: t }));
-            }
-        }
-    }
-}
 
 impl State {
     /// The state a link describes, with empty undo history (a reload, a fresh tab).

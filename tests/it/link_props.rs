@@ -87,6 +87,7 @@ fn command() -> impl Strategy<Value = Command> {
         (text(), text()).prop_map(|(jail, argv)| Command::Process { jail, argv }),
         (text(), slot()).prop_map(|(func, slot)| Command::Sysuninit { func, slot }),
         text().prop_map(|name| Command::JailRemove { name }),
+        text().prop_map(|jail| Command::NoReap { jail }),
     ]
 }
 

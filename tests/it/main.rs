@@ -8,6 +8,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod boundaries;
+mod canvas_props;
 mod cli;
 mod common;
 mod engine_presets;
@@ -19,5 +20,6 @@ mod engine_unseen;
 mod link_props;
 mod script_props;
 mod share_ui;
+mod strategies;
 mod ui_ssr;
 mod ui_state;

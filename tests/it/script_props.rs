@@ -1,6 +1,7 @@
 //! Property tests of the script parser and printer: valid scenarios round-trip through
 //! the text, printing is canonical, and no input makes the parser panic.
 
+use crate::strategies::{ip, ip_pair};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -26,26 +27,6 @@ fn ifname() -> impl Strategy<Value = String> {
         "[a-z]{1,6}[0-9]{0,3}",
         "[a-z]{1,6}[0-9]{1,3}[ab]",
     ]
-}
-
-fn ip_v4() -> impl Strategy<Value = IpAddr> {
-    any::<[u8; 4]>().prop_map(|b| IpAddr::V4(Ipv4Addr::from(b)))
-}
-
-fn ip_v6() -> impl Strategy<Value = IpAddr> {
-    prop_oneof![
-        any::<[u8; 16]>().prop_map(|b| IpAddr::V6(Ipv6Addr::from(b))),
-        any::<u16>().prop_map(|x| IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, x))),
-    ]
-}
-
-fn ip() -> impl Strategy<Value = IpAddr> {
-    prop_oneof![ip_v4(), ip_v6()]
-}
-
-/// Two addresses of one family.
-fn ip_pair() -> impl Strategy<Value = (IpAddr, IpAddr)> {
-    prop_oneof![(ip_v4(), ip_v4()), (ip_v6(), ip_v6())]
 }
 
 fn comment() -> impl Strategy<Value = String> {
@@ -118,6 +99,7 @@ fn command() -> impl Strategy<Value = Command> {
                 Command::RouteAdd { jail, flag, dest: Prefix { addr: d, len: len % max }, gateway }
             }),
         (jail(), argv()).prop_map(|(jail, argv)| Command::Process { jail, argv }),
+        jail().prop_map(|jail| Command::NoReap { jail }),
         (
             "[a-z_][a-z0-9_]{0,20}",
             prop_oneof![

@@ -4,10 +4,10 @@
 
 use std::rc::Rc;
 use vnet_playground::engine::StageOrder;
+use vnet_playground::engine::input::canvas::Sel;
 use vnet_playground::engine::kernel::si::{SI_ORDER_ANY, SI_SUB_PROTO_DOMAIN, Slot};
 use vnet_playground::share::link::{self, LinkState};
 use vnet_playground::ui::export;
-use vnet_playground::ui::model::Sel;
 use vnet_playground::ui::persist::{self, Opened, Snapshot};
 use vnet_playground::ui::platform::Theme;
 use vnet_playground::ui::share;

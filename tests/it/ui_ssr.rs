@@ -4,9 +4,9 @@
 
 use crate::common;
 use std::rc::Rc;
+use vnet_playground::engine::input::canvas::Sel;
 use vnet_playground::ui::canvas::{Builder, BuilderProps};
 use vnet_playground::ui::inspector::{Inspector, InspectorProps};
-use vnet_playground::ui::model::Sel;
 use vnet_playground::ui::platform::Theme;
 use vnet_playground::ui::player::{Player, PlayerProps};
 use vnet_playground::ui::state::{Action, Go, State};

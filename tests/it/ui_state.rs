@@ -1,9 +1,9 @@
 //! The reducer, one test per `Action`, natively (the reducer is pure).
 
 use std::rc::Rc;
+use vnet_playground::engine::input::canvas::Sel;
 use vnet_playground::engine::kernel::si::{SI_ORDER_ANY, SI_SUB_PROTO_DOMAIN, Slot};
 use vnet_playground::engine::{Driver, IfOp, Outcome, StageOrder};
-use vnet_playground::ui::model::Sel;
 use vnet_playground::ui::platform::Theme;
 use vnet_playground::ui::state::{Action, Go, State};
 use yew::Reducible;

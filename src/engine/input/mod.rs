@@ -5,6 +5,7 @@
 //! Invariants: `parse(print(s)) == s` for every scenario; printing twice gives the same
 //! text; nothing here simulates a teardown.
 
+pub mod canvas;
 pub mod scenario;
 pub mod script;
 pub mod summary;

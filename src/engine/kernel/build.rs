@@ -6,6 +6,9 @@
 use super::*;
 use crate::support::vecmap::{VecMap, VecSet};
 
+/// What `ifconfig IF create` gets in a jail without a vnet of its own (if_clone.c).
+pub const EPERM_CREATE: &str = "ifconfig: SIOCIFCREATE2: Operation not permitted";
+
 impl World {
     // ---------------------------------------------------------------- build
 
@@ -349,7 +352,8 @@ impl World {
         dest: &Prefix,
         gateway: &Gateway,
     ) -> Result<(), BuildError> {
-        let (_, vnet) = self.ctx(jail, i)?;
+        let (p, vnet) = self.ctx(jail, i)?;
+        self.own_vnet(i, p, "route: writing to routing socket")?;
         let fam = Fam::of(dest.addr);
         let len = if flag == Some(RouteFlag::Host) { fam.bits() } else { dest.len.min(fam.bits()) };
         let kind = if len == fam.bits() { "host" } else { "net" };
@@ -396,6 +400,16 @@ impl World {
         Ok(())
     }
 
+    /// The one "needs a vnet" check: a jail without a vnet of its own may not configure
+    /// the network, since prison_priv_check grants the PRIV_NET_* privileges only to vnet
+    /// jails (kern_jail.c) [V]. `what` is the tool and the request, as the tool prints it.
+    pub(crate) fn own_vnet(&self, i: usize, p: ObjId, what: &str) -> Result<(), BuildError> {
+        if p == self.prison0 || self.pr(p).vnet_flag {
+            return Ok(());
+        }
+        Err(berr(i, format!("{what}: Operation not permitted")))
+    }
+
     pub(crate) fn ifconfig(
         &mut self,
         i: usize,
@@ -412,6 +426,18 @@ impl World {
                 (p, self.pr(p).vnet)
             }
         };
+        let ioctl = match op {
+            IfOp::Create { .. } => "SIOCIFCREATE2",
+            IfOp::Addr { addr, .. } if addr.is_ipv6() => "SIOCAIFADDR_IN6",
+            IfOp::Addr { .. } => "SIOCAIFADDR",
+            IfOp::Tunnel { .. } => "SIOCSIFPHYADDR",
+            IfOp::Up => "SIOCSIFFLAGS",
+            IfOp::Fib(_) => "SIOCSIFFIB",
+            IfOp::Vnet { .. } => "SIOCSIFVNET",
+            IfOp::Reclaim { .. } => "SIOCSIFRVNET",
+            IfOp::Destroy => "SIOCIFDESTROY",
+        };
+        self.own_vnet(i, p, &format!("ifconfig: {ioctl}"))?;
         if let IfOp::Create { .. } = op {
             return self.if_create(i, p, vnet, ifname);
         }
@@ -535,9 +561,6 @@ impl World {
         vnet: ObjId,
         ifname: &str,
     ) -> Result<(), BuildError> {
-        if p != self.prison0 && !self.pr(p).vnet_flag {
-            return Err(berr(i, "ifconfig: SIOCIFCREATE2: Operation not permitted".into()));
-        }
         let Some(driver) = Driver::from_ifname(ifname) else {
             return Err(berr(i, "ifconfig: SIOCIFCREATE2: Invalid argument".into()));
         };

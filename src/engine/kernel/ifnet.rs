@@ -173,6 +173,8 @@ impl World {
         self.drain()?;
         let vnet = self.ifn(ifp).vnet;
         self.unlink_ifnet(ifp);
+        // if_down, in every case.
+        self.ifm(ifp).up = false;
         if self.vn(vnet).shutting_down() {
             return Ok(false);
         }

@@ -11,6 +11,7 @@
 //! - Interface names are unique per vnet (decisions §25): an interface is named by its
 //!   current location and its name.
 
+use crate::engine::input::script;
 use crate::engine::kernel::lowest_free_unit;
 use crate::engine::kernel::si::Slot;
 use crate::engine::{Command, Driver, Entry, Gateway, IfOp, Prefix, RouteFlag, Scenario};
@@ -150,6 +151,12 @@ impl Summary {
         self.ifaces.iter().filter(move |i| i.loc == loc)
     }
 
+    /// The jail whose vnet `loc` uses (None = the host's): a non-vnet jail shares its
+    /// parent's.
+    pub fn vnet_owner(&self, loc: &Loc) -> Loc {
+        vnet_owner(self, loc)
+    }
+
     pub fn route_cache(&self) -> bool {
         self.options.contains(ROUTE_CACHE)
     }
@@ -209,6 +216,17 @@ fn implicit_lo(loc: Loc) -> IfaceNode {
         entry: None,
         entries: Vec::new(),
         pos: None,
+    }
+}
+
+/// What an if_vmove leaves of an interface: the full detach in the old vnet brings it down
+/// (if_down) and purges its addresses, and gif_reassign / gre_reassign delete a tunnel
+/// (sys/net/if.c, if_gif.c, if_gre.c) [V].
+fn moved(f: &mut IfaceNode) {
+    f.addrs.clear();
+    f.up = false;
+    if matches!(f.driver, Some(Driver::Gif | Driver::Gre)) {
+        f.tunnel = None;
     }
 }
 
@@ -277,8 +295,14 @@ pub fn summarize(sc: &Scenario) -> Summary {
                         IfOp::Addr { addr, len, dst } => f.addrs.push((*addr, *len, *dst)),
                         IfOp::Up => f.up = true,
                         IfOp::Fib(n) => f.fib = Some(*n),
-                        IfOp::Vnet { jail: to } => f.loc = Some(to.clone()),
-                        IfOp::Reclaim { .. } => f.loc = jail.clone(),
+                        IfOp::Vnet { jail: to } => {
+                            f.loc = Some(to.clone());
+                            moved(f);
+                        }
+                        IfOp::Reclaim { .. } => {
+                            f.loc = jail.clone();
+                            moved(f);
+                        }
                         IfOp::Create { .. } | IfOp::Destroy => {}
                     }
                 }
@@ -377,9 +401,22 @@ pub fn add_jail(sc: &mut Scenario, parent: &Loc, vnet: bool, pos: Option<(i16, i
 }
 
 /// Adds an interface of `driver` in `loc`. Returns the name the canvas shows (for an epair,
-/// its `a` end).
-pub fn add_iface(sc: &mut Scenario, driver: Driver, loc: &Loc, pos: Option<(i16, i16)>) -> String {
+/// its `a` end). A jail without a vnet of its own cannot create one, as in FreeBSD (the
+/// same errno text the engine's set-up gives).
+pub fn add_iface(
+    sc: &mut Scenario,
+    driver: Driver,
+    loc: &Loc,
+    pos: Option<(i16, i16)>,
+) -> Result<String, EditError> {
     let s = summarize(sc);
+    if !s.has_vnet(loc) {
+        return Err(EditError(format!(
+            "{}: jail {} has no vnet of its own",
+            crate::engine::kernel::build::EPERM_CREATE,
+            loc.as_deref().unwrap_or("host")
+        )));
+    }
     let base = fresh_ifname(&s, driver, loc);
     let vxlan = (driver == Driver::Vxlan).then(|| crate::engine::VxlanArgs {
         id: 1 + s.ifaces.iter().filter(|f| f.driver == Some(Driver::Vxlan)).count() as u32,
@@ -390,7 +427,7 @@ pub fn add_iface(sc: &mut Scenario, driver: Driver, loc: &Loc, pos: Option<(i16,
     let cmd =
         Command::Ifconfig { jail: loc.clone(), ifname: base.clone(), op: IfOp::Create { vxlan } };
     insert_before_teardown(sc, Entry { pos, ..Entry::new(cmd) });
-    if driver == Driver::Epair { format!("{base}a") } else { base }
+    Ok(if driver == Driver::Epair { format!("{base}a") } else { base })
 }
 
 /// Adds a process (`jexec J sleep 3600 &`) to a jail.
@@ -474,6 +511,58 @@ pub fn delete(sc: &mut Scenario, sel: &Sel) {
     });
 }
 
+/// Moves an object to another place on the canvas: an interface is loaned or returned
+/// (`move_iface`); a jail is renamed under its new parent, and since a top-level jail needs
+/// its own `jail -r` while a nested one goes with its parent, the teardown lines follow.
+pub fn reparent(sc: &mut Scenario, sel: &Sel, to: &Loc) -> Result<Sel, EditError> {
+    match sel {
+        Sel::Iface { loc, name } => move_iface(sc, loc, name, to),
+        Sel::Jail(j) => {
+            let short = j.rsplit('.').next().unwrap_or(j).to_string();
+            if to.as_deref().is_some_and(|t| t == j || t.starts_with(&format!("{j}."))) {
+                return Err(EditError("a jail cannot go inside itself".into()));
+            }
+            let full = match to {
+                Some(p) => format!("{p}.{short}"),
+                None => short,
+            };
+            if &full == j {
+                return Ok(sel.clone());
+            }
+            let r = rename(sc, sel, &full)?;
+            fix_teardown(sc);
+            Ok(r)
+        }
+    }
+}
+
+/// After a jail moved: only top-level jails keep `jail -r` lines, and each top-level
+/// jail has one when the scenario has a teardown at all.
+fn fix_teardown(sc: &mut Scenario) {
+    let tops: Vec<String> = sc
+        .entries
+        .iter()
+        .filter_map(|e| match &e.command {
+            Command::JailCreate { name, .. } if !name.contains('.') => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    let had_teardown = sc.entries.iter().any(|e| matches!(e.command, Command::JailRemove { .. }));
+    sc.entries
+        .retain(|e| !matches!(&e.command, Command::JailRemove { name } if name.contains('.')));
+    if had_teardown {
+        for t in tops {
+            let has = sc
+                .entries
+                .iter()
+                .any(|e| matches!(&e.command, Command::JailRemove { name } if *name == t));
+            if !has {
+                sc.entries.push(Entry::new(Command::JailRemove { name: t }));
+            }
+        }
+    }
+}
+
 /// Why a rename was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EditError(pub String);
@@ -495,10 +584,13 @@ pub fn rename(sc: &mut Scenario, sel: &Sel, new: &str) -> Result<Sel, EditError>
                     None => new.to_string(),
                 }
             };
-            if new.is_empty()
-                || !new.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-            {
-                return Err(EditError("a jail name is letters, digits, _ and .".into()));
+            // The parser's own rule, so every name the canvas accepts prints a script
+            // that parses (and every name a script may use, the canvas accepts).
+            if !script::is_jail_name(&full) {
+                return Err(EditError(
+                    "a jail name is letters, digits, _ and -, with dots between nested names"
+                        .into(),
+                ));
             }
             if &full == old {
                 return Ok(sel.clone());
@@ -544,7 +636,7 @@ pub fn rename(sc: &mut Scenario, sel: &Sel, new: &str) -> Result<Sel, EditError>
             if f.driver == Some(Driver::Epair) {
                 return Err(EditError("epair ends are named by their unit (epairNa/b)".into()));
             }
-            if Driver::from_ifname(new) != f.driver {
+            if !script::is_ifname(new) || Driver::from_ifname(new) != f.driver {
                 let d = f.driver.map(Driver::name).unwrap_or("the driver");
                 return Err(EditError(format!("the name must be {d} followed by a unit number")));
             }
@@ -748,7 +840,7 @@ mod tests {
         let j = add_jail(&mut sc, &None, true, Some((40, 60)));
         assert_eq!(j, "j1");
         let loc = Some(j.clone());
-        let gif = add_iface(&mut sc, Driver::Gif, &loc, None);
+        let gif = add_iface(&mut sc, Driver::Gif, &loc, None).expect("a vnet jail");
         assert_eq!(gif, "gif0");
         let tun = IfOp::Tunnel { src: ip("10.0.0.1"), dst: ip("10.0.0.2") };
         set_iface_prop(&mut sc, &loc, &gif, &tun, Some(tun.clone()));
@@ -774,7 +866,7 @@ mod tests {
         add_jail(&mut sc, &None, true, None);
         let inner = add_jail(&mut sc, &Some("j1".into()), true, None);
         assert_eq!(inner, "j1.j1");
-        add_iface(&mut sc, Driver::Epair, &Some(inner.clone()), None);
+        add_iface(&mut sc, Driver::Epair, &Some(inner.clone()), None).expect("a vnet");
         add_process(&mut sc, &inner);
         let sel = rename(&mut sc, &Sel::Jail("j1".into()), "web");
         assert_eq!(sel, Ok(Sel::Jail("web".into())));
@@ -789,7 +881,7 @@ mod tests {
     fn epair_loan_and_return() {
         let mut sc = Scenario::default();
         add_jail(&mut sc, &None, true, None);
-        add_iface(&mut sc, Driver::Epair, &None, None);
+        add_iface(&mut sc, Driver::Epair, &None, None).expect("a vnet");
         let to = Some("j1".to_string());
         assert!(move_iface(&mut sc, &None, "epair0b", &to).is_ok());
         let s = summarize(&sc);
@@ -803,7 +895,7 @@ mod tests {
     #[test]
     fn interface_rename_keeps_the_driver() {
         let mut sc = Scenario::default();
-        add_iface(&mut sc, Driver::Gre, &None, None);
+        add_iface(&mut sc, Driver::Gre, &None, None).expect("a vnet");
         let sel = Sel::Iface { loc: None, name: "gre0".into() };
         assert!(rename(&mut sc, &sel, "gif3").is_err());
         assert!(rename(&mut sc, &sel, "gre3").is_ok());
