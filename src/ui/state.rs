@@ -536,9 +536,6 @@ impl Reducible for State {
     }
 }
 
-/// After a jail moved: top-level jails get a `jail -r` if they have none, and nested
-/// jails lose theirs (their parent's removal takes them).
-
 impl State {
     /// The state a link describes, with empty undo history (a reload, a fresh tab).
     pub fn from_link(link: &LinkState, theme: Theme) -> State {
