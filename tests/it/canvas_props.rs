@@ -12,7 +12,10 @@ use vnet_playground::engine::*;
 /// tunnel, sorted addresses, fib). Vnets are named by the jail that owns them.
 type If = (String, Driver, Loc, Loc, Option<(IpAddr, IpAddr)>, Vec<String>, u32);
 
-fn engine_view(sc: &Scenario) -> (Vec<(String, bool, bool, Loc)>, Vec<If>, Vec<(String, usize)>) {
+/// Jails (name, vnet, persist, parent), interfaces, and processes per jail.
+type Views = (Vec<(String, bool, bool, Loc)>, Vec<If>, Vec<(String, usize)>);
+
+fn engine_view(sc: &Scenario) -> Views {
     let s = summarize(&build(sc).expect("the strategy only yields scenarios that build"));
     let mut jails: Vec<_> =
         s.jails.iter().map(|j| (j.name.clone(), j.vnet, j.persist, j.parent.clone())).collect();
@@ -38,7 +41,7 @@ fn engine_view(sc: &Scenario) -> (Vec<(String, bool, bool, Loc)>, Vec<If>, Vec<(
     (jails, ifs, procs)
 }
 
-fn canvas_view(sc: &Scenario) -> (Vec<(String, bool, bool, Loc)>, Vec<If>, Vec<(String, usize)>) {
+fn canvas_view(sc: &Scenario) -> Views {
     let s = canvas::summarize(sc);
     let mut jails: Vec<_> =
         s.jails.iter().map(|j| (j.name.clone(), j.vnet, j.persist, j.parent.clone())).collect();
