@@ -5,8 +5,12 @@
 //! trace. Outside `graph.rs`, objects are named by our own `ObjId`, never by petgraph
 //! indices.
 //!
-//! Entry points: `simulate` (the whole trace), `verdict` (the outcome only, for the
-//! explorer), `build` + `summarize` (the scenario as built, for the canvas).
+//! This module is the engine's API: the UI and the CLI use what it re-exports.
+//! Entry points: `parse_script`/`print_script` (the text form), `simulate` (the whole
+//! trace), `verdict` (the outcome only, for the explorer), `build` + `summarize` (the
+//! scenario as built), `input::canvas` (the canvas model and its edits), `Explorer` and
+//! `explore::report` (the order explorer), `gallery` (the presets, seed first) and
+//! `destructor` (a driver's cloner registration).
 
 pub mod explore;
 pub mod input;
@@ -16,11 +20,13 @@ pub mod render;
 pub mod teardown;
 pub mod trace;
 
-pub use explore::{ExploreResult, Explorer, explore, shrink};
+pub use explore::{Cell, ExploreResult, Explorer, FaultAt, Suggestion, explore, shrink};
 pub use input::scenario::*;
+pub use input::script::{ScriptError, parse_with_lines as parse_script, print as print_script};
 pub use input::summary::{Summary, build, summarize};
 pub use kernel::BuildError;
-pub use presets::{Preset, presets};
+pub use kernel::drivers::destructor;
+pub use presets::{Preset, SEED_SLUG, gallery, presets};
 pub use teardown::{Lane, simulate, verdict};
 pub use trace::graph::{Cycle, DepGraph, graph_at};
 pub use trace::*;

@@ -68,6 +68,16 @@ jexec j1 route add -net 10.1.0.0/16 10.0.0.2
 jail -r j1
 ";
 
+/// The slug of the scenario a first-time visitor sees.
+pub const SEED_SLUG: &str = "seed-gif-route-cache";
+
+/// The gallery as the app shows it: the seed first, then the rest in display order.
+pub fn gallery() -> Vec<Preset> {
+    let mut all = presets();
+    crate::support::order::sort_by_key(&mut all, |p| p.slug != SEED_SLUG);
+    all
+}
+
 /// The gallery, in display order.
 pub fn presets() -> Vec<Preset> {
     vec![

@@ -11,14 +11,13 @@
 //! - Every cell is a button. Its outcome is told by colour, by an icon (✓ ⚡ ✖ ⌛ ⚠) and
 //!   by its label, never by colour alone. Clicking it opens, in lane B, the explored lane
 //!   plus that one re-registration (decisions §24) through `Action::SetLane`.
-//! - The engine is reached only through `engine_api`; timing only through `platform`.
+//! - The engine is reached only through its API (`crate::engine`); timing only through
+//!   `platform`.
 
 use crate::engine::kernel::si::Slot;
+use crate::engine::{self, BuildError, Cell, ExploreResult, Explorer, Lane, Suggestion};
 use crate::engine::{Outcome, Scenario};
 use crate::support::vecmap::VecMap;
-use crate::ui::engine_api::{
-    self, BuildError, Cell, ExploreResult, Explorer, LaneSpec, Suggestion,
-};
 use crate::ui::platform;
 use crate::ui::state::Action;
 use std::cell::RefCell;
@@ -37,7 +36,7 @@ const MAX_JOINT: usize = 8;
 pub struct ReportData {
     pub scenario: Scenario,
     /// The explored lane (lane A when the run started).
-    pub base: LaneSpec,
+    pub base: Lane,
     pub result: ExploreResult,
     /// The minimal counterexample's script, when the base lane fails.
     pub shrunk: Option<String>,
@@ -53,30 +52,28 @@ impl ReportData {
     /// Shrinks and suggests for a finished result.
     pub fn finish(
         scenario: Scenario,
-        base: LaneSpec,
+        base: Lane,
         result: ExploreResult,
         wall_us: u64,
         busy_us: u64,
     ) -> ReportData {
-        let fails = result.base.as_ref().is_some_and(|c| !c.is_clean());
-        let shrunk = fails.then(|| engine_api::shrink(&scenario, &base));
-        let suggestions = engine_api::suggestions(&scenario, &base, &result);
+        let rep = engine::explore::report::Report::finish(&scenario, &base, result);
         ReportData {
-            shrunk_len: shrunk.as_ref().map_or(0, |s| s.entries.len()),
-            shrunk: shrunk.as_ref().map(engine_api::print),
-            original_len: scenario.entries.len(),
-            suggestions,
+            shrunk_len: rep.shrunk.as_ref().map_or(0, |s| s.entries.len()),
+            shrunk: rep.shrunk.as_ref().map(engine::print_script),
+            original_len: rep.original_len,
+            suggestions: rep.suggestions,
             scenario,
-            base,
-            result,
+            base: rep.lane,
+            result: rep.result,
             wall_us,
             busy_us,
         }
     }
 
     /// The whole run at once, untimed (tests and snapshots).
-    pub fn compute(scenario: &Scenario, base: &LaneSpec) -> Result<ReportData, BuildError> {
-        let result = engine_api::explore(scenario, base)?;
+    pub fn compute(scenario: &Scenario, base: &Lane) -> Result<ReportData, BuildError> {
+        let result = engine::explore(scenario, base)?;
         Ok(ReportData::finish(scenario.clone(), base.clone(), result, 0, 0))
     }
 }
@@ -84,13 +81,13 @@ impl ReportData {
 /// Icon and words of an outcome.
 pub fn outcome_icon(o: Outcome) -> (&'static str, &'static str) {
     match o {
-        Outcome::Clean => ("✓", "clean"),
-        Outcome::PageFault => ("⚡", "page fault"),
-        Outcome::Panic => ("✖", "panic"),
+        Outcome::Clean => ("✓", o.label()),
+        Outcome::PageFault => ("⚡", o.label()),
+        Outcome::Panic => ("✖", o.label()),
         // ⌛ has no glyph in common Linux/BSD fonts without an emoji font; ∞ (a wait
         // that never ends) renders everywhere.
-        Outcome::Stuck => ("∞", "stuck"),
-        Outcome::Leak => ("⚠", "leak"),
+        Outcome::Stuck => ("∞", o.label()),
+        Outcome::Leak => ("⚠", o.label()),
     }
 }
 
@@ -139,7 +136,7 @@ enum Phase {
 struct Runner {
     explorer: Option<Explorer>,
     frame: Option<platform::Frame>,
-    input: Option<(Scenario, LaneSpec)>,
+    input: Option<(Scenario, Lane)>,
     started: f64,
     busy: f64,
 }
@@ -159,7 +156,7 @@ fn step(runner: Rc<RefCell<Runner>>, set: Setters) {
         let mut r = runner.borrow_mut();
         let Some(e) = r.explorer.as_mut() else { return };
         let finished = loop {
-            let f = engine_api::explore_chunk(e, CHUNK);
+            let f = e.run(CHUNK);
             if f || platform::now_ms() - t0 >= FRAME_MS {
                 break f;
             }
@@ -194,8 +191,8 @@ fn step(runner: Rc<RefCell<Runner>>, set: Setters) {
 #[derive(Properties, PartialEq)]
 pub struct ExplorerProps {
     pub scenario: Rc<Scenario>,
-    pub lane_a: LaneSpec,
-    pub lane_b: LaneSpec,
+    pub lane_a: Lane,
+    pub lane_b: Lane,
     pub dispatch: Callback<Action>,
 }
 
@@ -218,7 +215,7 @@ pub fn explorer_panel(p: &ExplorerProps) -> Html {
     let run = {
         let (runner, sc, lane) = (runner.clone(), p.scenario.clone(), p.lane_a.clone());
         let set: Setters = (phase.setter(), report.setter());
-        Callback::from(move |_: MouseEvent| match engine_api::explorer(&sc, &lane) {
+        Callback::from(move |_: MouseEvent| match Explorer::new(&sc, &lane) {
             Err(e) => set.0.set(Phase::Failed(e.message)),
             Ok(e) => {
                 let total = e.total();
@@ -296,7 +293,7 @@ pub fn explorer_panel(p: &ExplorerProps) -> Html {
                 <p class="x-whatif">
                     {"Lane B shows a what-if. "}
                     <button class="x-link" data-testid="explorer-clear-b"
-                        onclick={open_b(&p.dispatch, LaneSpec::new(p.lane_b.order))}>{"Clear lane B's re-registrations"}</button>
+                        onclick={open_b(&p.dispatch, Lane::new(p.lane_b.order))}>{"Clear lane B's re-registrations"}</button>
                 </p>
             }
             { for report.as_ref().map(|d| {
@@ -311,14 +308,14 @@ pub fn explorer_panel(p: &ExplorerProps) -> Html {
 pub struct ReportProps {
     pub data: Rc<ReportData>,
     /// Lane B now, to mark the cell it shows.
-    pub lane_b: LaneSpec,
+    pub lane_b: Lane,
     /// The scenario or lane A changed since the run.
     #[prop_or_default]
     pub stale: bool,
     pub dispatch: Callback<Action>,
 }
 
-fn open_b(dispatch: &Callback<Action>, spec: LaneSpec) -> Callback<MouseEvent> {
+fn open_b(dispatch: &Callback<Action>, spec: Lane) -> Callback<MouseEvent> {
     let d = dispatch.clone();
     Callback::from(move |_: MouseEvent| d.emit(Action::SetLane { lane: 1, spec: spec.clone() }))
 }
@@ -339,7 +336,7 @@ pub fn explore_report(p: &ReportProps) -> Html {
             <th scope="col" class="x-corner">{"slot ↓ teardown order"}</th>
             { for r.rows.iter().map(|row| html! {
                 <th scope="col" class="x-func" title={format!("{} (now at {})", row.func, row.home.short())}>
-                    {engine_api::short_func(&row.func)}
+                    {engine::explore::report::short_func(&row.func)}
                 </th>
             }) }
         </tr>
@@ -398,7 +395,7 @@ pub fn explore_report(p: &ReportProps) -> Html {
         }
     });
     let stages = r.stages.iter().map(|(o, c)| {
-        let spec = LaneSpec { order: *o, extra: base.extra.clone() };
+        let spec = Lane { order: *o, extra: base.extra.clone() };
         html! {
             <li>
                 <span class="x-stage">{o.label()}</span>{chip(c)}
@@ -431,7 +428,7 @@ pub fn explore_report(p: &ReportProps) -> Html {
             <div class="x-grid-wrap">
                 <table class="x-grid" data-testid="explorer-grid" data-simulations={r.simulations.to_string()}
                     data-wall-us={d.wall_us.to_string()} data-busy-us={d.busy_us.to_string()}>
-                    <caption>{"Each cell moves one destructor to one slot (after every built-in, so it runs first among equals, decisions §7). Click a cell to open that order in lane B."}</caption>
+                    <caption>{"Each cell moves one destructor to one slot (registered after every built-in, so it runs first among equals). Click a cell to open that order in lane B."}</caption>
                     <thead>{head}</thead>
                     <tbody>{ for body }</tbody>
                 </table>
@@ -464,7 +461,7 @@ pub fn explore_report(p: &ReportProps) -> Html {
             } else {
                 <ol class="x-list x-sugg">
                     { for d.suggestions.iter().enumerate().map(|(i, s)| {
-                        let spec = engine_api::suggestion_lane(s, base);
+                        let spec = s.lane.lane(base);
                         html! {
                             <li>
                                 <p>{&s.cycle}</p>

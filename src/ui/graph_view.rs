@@ -8,7 +8,7 @@
 //!   owner, counted = solid with a filled arrow, raw = dashed with an open arrow,
 //!   dangling = dotted with a ✕ at the freed end. Freed objects stay as dashed ghosts.
 //! - Every SVG element has a stable key (the object's or reference's key).
-//! - Dependency cycles come from the engine (`engine_api::cycles_at`, tarjan SCCs, memoised until
+//! - Dependency cycles come from the engine (`memo::cycles_at`, tarjan SCCs, memoised until
 //!   the edge set changes): their
 //!   nodes and edges are outlined (dash-dot, not colour alone) and each cycle's sentence is
 //!   listed under the graph.
@@ -18,11 +18,10 @@
 use crate::engine::{Cycle, EdgeId, EdgeKind, EventKind, ObjId, ObjKind, ObjState, Trace};
 use crate::support::vecmap::VecMap;
 use crate::ui::by_ptr::ByPtr;
-use crate::ui::engine_api;
 use crate::ui::graph::GraphLayout;
 use crate::ui::layout::{NODE_H, NODE_W};
+use crate::ui::memo;
 use crate::ui::platform;
-use crate::ui::player::marked;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -43,7 +42,7 @@ pub struct GraphProps {
     /// None draws everything. See [`GraphFrame`].
     #[prop_or_default]
     pub window: Option<Window>,
-    /// The dependency cycles at this step (`engine_api::cycles_at`), outlined in the graph.
+    /// The dependency cycles at this step (`memo::cycles_at`), outlined in the graph.
     pub cycles: ByPtr<Vec<Cycle>>,
 }
 
@@ -77,24 +76,6 @@ fn meets(w: Option<Window>, x0: f32, y0: f32, x1: f32, y1: f32) -> bool {
             && y0.min(y1) <= d as f32
             && y0.max(y1) >= b as f32
     })
-}
-
-fn kind_label(k: ObjKind) -> String {
-    match k {
-        ObjKind::Ifnet(d) => format!("ifnet · {}", d.name()),
-        ObjKind::RibHead => "rib_head".into(),
-        ObjKind::NhControl => "nh_control".into(),
-        ObjKind::RouteCache => "route cache".into(),
-        ObjKind::Prison => "prison".into(),
-        ObjKind::Vnet => "vnet".into(),
-        ObjKind::Process => "process".into(),
-        ObjKind::Ifaddr => "ifaddr".into(),
-        ObjKind::Rtentry => "rtentry".into(),
-        ObjKind::Nexthop => "nexthop".into(),
-        ObjKind::Subscription => "subscription".into(),
-        ObjKind::Cred => "cred".into(),
-        ObjKind::Socket => "socket".into(),
-    }
 }
 
 /// The dependency graph.
@@ -134,7 +115,7 @@ pub fn graph_view(p: &GraphProps) -> Html {
         .unwrap_or_default();
     let win = p.window;
     // The view is borrowed from the engine's memo for the rest, never copied.
-    let (count, extra_h, edges, nodes) = engine_api::with_view(t, p.step, |view| {
+    let (count, extra_h, edges, nodes) = memo::with_view(t, p.step, |view| {
         // How many interfaces have docked under each cluster so far.
         let mut docked: Vec<usize> = vec![0; l.clusters.len()];
         let mut extra_h = 0.0f32;
@@ -460,7 +441,7 @@ pub fn graph_frame(p: &GraphFrameProps) -> Html {
         (false, _) => "Show the graph at actual size",
     };
     // Dependency cycles at this step, from the engine (objects and sentences).
-    let cycles = engine_api::cycles_at(&p.trace.0, p.step);
+    let cycles = memo::cycles_at(&p.trace.0, p.step);
     html! {
         <>
         <div class={classes!("graph-wrap", zoomed.then_some("zoomed"), windowed.then_some("windowed"))}
@@ -538,7 +519,7 @@ fn graph_node(p: &NodeProps) -> Html {
     let label = format!(
         "{} ({}){}{}",
         o.name,
-        kind_label(o.kind),
+        o.kind.label(),
         if st.freed { ", freed" } else { "" },
         count.as_ref().map(|c| format!(", refcount {c}")).unwrap_or_default()
     );
@@ -554,7 +535,7 @@ fn graph_node(p: &NodeProps) -> Html {
             <rect width={px(NODE_W)} height={px(NODE_H)} rx="7" />
             // One text element with two lines: the browser lays out each SVG text element
             // on its own, so one per node instead of two halves the graph's text work.
-            <text x="10" y="17"><tspan class="n-name">{name}</tspan><tspan class="n-kind" x="10" y="31">{ if st.freed { "freed".to_string() } else { kind_label(o.kind) } }</tspan></text>
+            <text x="10" y="17"><tspan class="n-name">{name}</tspan><tspan class="n-kind" x="10" y="31">{ if st.freed { "freed".to_string() } else { o.kind.label() } }</tspan></text>
             if let Some(c) = count {
                 <g class="badge" style={format!("transform:translate({}px,-8px)", r(NODE_W - 14.0))}>
                     <circle r="10" cx="0" cy="0" />
@@ -665,4 +646,29 @@ fn r(v: f32) -> i32 {
 /// A layout coordinate as an attribute value.
 fn px(v: f32) -> String {
     r(v).to_string()
+}
+
+/// Text with its provenance markers as labelled badges (the engine splits them out, with
+/// what each cites).
+pub fn marked(text: &str) -> Html {
+    use crate::engine::trace::provenance::{Piece, Provenance, pieces};
+    let class = |p: Provenance| match p {
+        Provenance::Verified => "prov prov-v",
+        Provenance::Review => "prov prov-r",
+        Provenance::Inferred => "prov prov-i",
+        Provenance::Prototype => "prov prov-p",
+    };
+    html! {
+        <>
+        { for pieces(text).into_iter().map(|pc| match pc {
+            Piece::Text(s) => html! { <>{s}</> },
+            Piece::Marker(m, cite) => {
+                let title = if cite.is_empty() { m.label().to_string() } else { format!("{}: {cite}", m.label()) };
+                html! {
+                    <span class={class(m)} {title} aria-label={format!("({})", m.label())}>{m.label()}</span>
+                }
+            }
+        }) }
+        </>
+    }
 }

@@ -9,7 +9,6 @@
 use crate::engine::input::canvas::{Loc, Sel, Summary};
 use crate::engine::kernel::si::{self, Slot};
 use crate::engine::{Gateway, IfOp};
-use crate::ui::engine_api;
 use crate::ui::platform;
 use crate::ui::state::Action;
 use std::net::IpAddr;
@@ -268,7 +267,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
                     </fieldset>
                 }
             });
-            let sysuninit = f.driver.and_then(engine_api::destructor).map(|(func, builtin)| {
+            let sysuninit = f.driver.and_then(crate::engine::destructor).map(|(func, builtin)| {
                 let current = p
                     .summary
                     .sysuninits

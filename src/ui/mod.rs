@@ -7,7 +7,6 @@
 
 pub mod by_ptr;
 pub mod canvas;
-pub mod engine_api;
 pub mod explorer;
 pub mod export;
 pub mod geom;
@@ -15,6 +14,7 @@ pub mod graph;
 pub mod graph_view;
 pub mod inspector;
 pub mod layout;
+pub mod memo;
 pub mod persist;
 pub mod platform;
 pub mod player;
@@ -180,9 +180,9 @@ fn embed_view(
     let title = state
         .preset
         .as_deref()
-        .and_then(|slug| engine_api::presets().into_iter().find(|p| p.slug == slug))
+        .and_then(|slug| crate::engine::gallery().into_iter().find(|p| p.slug == slug))
         .map(|p| p.title)
-        .unwrap_or_else(|| "A jail/VNET teardown".to_string());
+        .unwrap_or("A jail/VNET teardown");
     html! {
         <div class="app embed" data-testid="app" data-embed="true">
             <header class="embed-bar">
@@ -240,26 +240,26 @@ pub struct PresetsProps {
 /// The gallery of the engine's presets: one click loads one.
 #[function_component(Presets)]
 pub fn presets(p: &PresetsProps) -> Html {
-    let all = use_memo((), |_| engine_api::presets());
+    let all = use_memo((), |_| crate::engine::gallery());
     html! {
         <nav class="presets" aria-label="Preset scenarios">
             <span class="presets-title">{"Scenarios"}</span>
             <ul>
             { for all.iter().map(|pr| {
                 let d = p.dispatch.clone();
-                let slug = pr.slug.clone();
-                let onclick = Callback::from(move |_: MouseEvent| d.emit(Action::LoadPreset(slug.clone())));
-                let current = p.current.as_deref() == Some(pr.slug.as_str());
+                let slug = pr.slug;
+                let onclick = Callback::from(move |_: MouseEvent| d.emit(Action::LoadPreset(slug.to_string())));
+                let current = p.current.as_deref() == Some(pr.slug);
                 html! {
-                    <li key={pr.slug.clone()} class={classes!("preset", current.then_some("current"))}>
+                    <li key={pr.slug} class={classes!("preset", current.then_some("current"))}>
                         <button data-testid={format!("preset-{}", pr.slug)} {onclick} aria-current={current.then_some("true")}
-                            title={pr.story.clone()}>
-                            <span class="p-title">{&pr.title}</span>
-                            <span class="p-story">{&pr.story}</span>
+                            title={pr.story}>
+                            <span class="p-title">{pr.title}</span>
+                            <span class="p-story">{pr.story}</span>
                         </button>
                         <span class="p-sources">
                             { for pr.sources.iter().map(|(label, url)| html! {
-                                <a href={url.clone()} target="_blank" rel="noopener" title={label.clone()}>{short_source(label)}</a>
+                                <a href={*url} target="_blank" rel="noopener" title={*label}>{short_source(label)}</a>
                             }) }
                         </span>
                     </li>
@@ -282,7 +282,7 @@ fn short_source(label: &str) -> String {
 #[derive(Properties, PartialEq)]
 pub struct ScriptProps {
     pub text: String,
-    pub error: Option<engine_api::ScriptError>,
+    pub error: Option<crate::engine::ScriptError>,
     pub dispatch: Callback<Action>,
 }
 

@@ -9,11 +9,12 @@
 //! - A lane's narration and refcounts sit in a fixed-height step card above the graph, so
 //!   nothing a step changes moves the graph (e2e: "the graph stays put").
 
-use crate::engine::{FaultKind, Outcome, StageOrder, Trace};
+use crate::engine::Lane;
+use crate::engine::{StageOrder, Trace};
 use crate::ui::by_ptr::ByPtr;
-use crate::ui::engine_api::LaneSpec;
-use crate::ui::graph::{GraphLayout, MarkerKind, Piece, markers, pieces};
+use crate::ui::graph::{GraphLayout, MarkerKind, markers};
 use crate::ui::graph_view::GraphFrame;
+use crate::ui::graph_view::marked;
 use crate::ui::platform;
 use crate::ui::state::{Action, Go, Run, SPEEDS};
 use std::rc::Rc;
@@ -22,7 +23,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct PlayerProps {
     pub runs: ByPtr<[Run; 2]>,
-    pub lanes: [LaneSpec; 2],
+    pub lanes: [Lane; 2],
     pub graph: ByPtr<GraphLayout>,
     pub step: usize,
     pub len: usize,
@@ -179,16 +180,6 @@ impl PartialEq for LaneProps {
     }
 }
 
-fn outcome_text(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Clean => "clean",
-        Outcome::PageFault => "page fault",
-        Outcome::Panic => "panic",
-        Outcome::Leak => "leak",
-        Outcome::Stuck => "stuck",
-    }
-}
-
 /// One lane.
 #[function_component(LaneView)]
 pub fn lane_view(p: &LaneProps) -> Html {
@@ -245,7 +236,7 @@ pub fn lane_view(p: &LaneProps) -> Html {
         Ok(t) => html! {
             <span class={classes!("outcome", format!("o-{}", t.outcome.name()))} data-testid={format!("lane-{ab}-outcome")}
                 title="The verdict of the whole teardown">
-                { outcome_text(t.outcome) }
+                { crate::engine::Outcome::label(t.outcome) }
             </span>
         },
         Err(_) => {
@@ -283,10 +274,7 @@ fn lane_body(
     let held = p.step > len;
     // Faults reached by now (use-after-free and panics at their step; leaks and stuck
     // prisons when the lane ends).
-    let fault = t.faults.iter().find(|f| match f.kind {
-        FaultKind::UseAfterFree | FaultKind::Panic => f.step <= step,
-        FaultKind::Leak | FaultKind::Stuck => step >= len,
-    });
+    let fault = t.fault_at(step);
     let banner = fault.map(|f| {
         let jump = f.freed_by.as_ref().map(|fb| {
             let dispatch = p.dispatch.clone();
@@ -299,12 +287,7 @@ fn lane_body(
                 </button>
             }
         });
-        let kind = match f.kind {
-            FaultKind::UseAfterFree => "Page fault",
-            FaultKind::Panic => "Panic",
-            FaultKind::Leak => "Leak",
-            FaultKind::Stuck => "Stuck",
-        };
+        let kind = capitalized(f.kind.label());
         let inner = html! {
             <div class={classes!("fault-banner", format!("f-{:?}", f.kind).to_ascii_lowercase())} role="alert"
                 data-testid={format!("fault-banner-{ab}")}>
@@ -347,20 +330,6 @@ fn lane_body(
             <GraphFrame trace={t.clone()} layout={p.graph.clone()} step={step} lane={ab} draw_all={p.draw_all} />
             <Legend />
             <Notes trace={t.clone()} />
-        </>
-    }
-}
-
-/// Text with its provenance markers as labelled badges.
-pub fn marked(text: &str) -> Html {
-    html! {
-        <>
-        { for pieces(text).into_iter().map(|pc| match pc {
-            Piece::Text(s) => html! { <>{s}</> },
-            Piece::Marker(m) => html! {
-                <span class={m.class()} title={m.label()} aria-label={format!("({})", m.label())}>{m.label()}</span>
-            },
-        }) }
         </>
     }
 }
@@ -422,7 +391,7 @@ fn refcounts(t: &Rc<Trace>, step: usize) -> Html {
     if touched.is_empty() {
         return html! {};
     }
-    let rows = crate::ui::engine_api::with_view(t, step, |view| {
+    let rows = crate::ui::memo::with_view(t, step, |view| {
         touched
             .iter()
             .filter_map(|id| {
@@ -486,4 +455,10 @@ fn legend() -> Html {
             <span><span class="ghost-swatch" aria-hidden="true"></span>{"freed (ghost)"}</span>
         </div>
     }
+}
+
+/// "page fault" → "Page fault".
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
 }

@@ -13,16 +13,16 @@
 
 use crate::engine::input::canvas::{self as edits, Loc, Sel, Summary};
 use crate::engine::kernel::si::Slot;
+use crate::engine::{self, Lane, ScriptError};
 use crate::engine::{Driver, IfOp, Prefix, StageOrder, Trace};
 use crate::share::link::{LaneState, LinkState};
-use crate::ui::engine_api::{self, BuildError, LaneSpec, ScriptError};
 use crate::ui::graph::{GraphLayout, graph_layout};
 use crate::ui::platform::Theme;
 use std::rc::Rc;
 use yew::Reducible;
 
 /// A lane's simulation result.
-pub type Run = Result<Rc<Trace>, BuildError>;
+pub use crate::ui::graph::Run;
 
 /// How far back undo goes.
 pub const UNDO_DEPTH: usize = 100;
@@ -44,7 +44,7 @@ pub struct State {
     pub script_error: Option<ScriptError>,
     /// Why the last canvas edit was refused, if it was.
     pub edit_error: Option<String>,
-    pub lanes: [LaneSpec; 2],
+    pub lanes: [Lane; 2],
     pub runs: Rc<[Run; 2]>,
     pub graph: Rc<GraphLayout>,
     pub step: usize,
@@ -66,7 +66,7 @@ pub struct State {
 }
 
 /// What one undo step restores: the scenario and both lanes (stepping is not an edit).
-pub type Undoable = (Rc<crate::engine::Scenario>, [LaneSpec; 2]);
+pub type Undoable = (Rc<crate::engine::Scenario>, [Lane; 2]);
 
 /// Which way the cursor moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,7 +165,7 @@ pub enum Action {
     /// cell or a suggestion in lane B this way, decisions §24) and re-simulates it.
     SetLane {
         lane: usize,
-        spec: LaneSpec,
+        spec: Lane,
     },
 }
 
@@ -199,16 +199,16 @@ impl Action {
     }
 }
 
-fn simulate_both(sc: &crate::engine::Scenario, lanes: &[LaneSpec; 2]) -> [Run; 2] {
-    let run = |l: &LaneSpec| engine_api::simulate(sc, l).map(Rc::new);
+fn simulate_both(sc: &crate::engine::Scenario, lanes: &[Lane; 2]) -> [Run; 2] {
+    let run = |l: &Lane| engine::simulate(sc, l).map(Rc::new);
     [run(&lanes[0]), run(&lanes[1])]
 }
 
 impl State {
     /// The state for a scenario script (the seed, or a link), with the player at step 0.
     pub fn from_script(script: &str, preset: Option<String>, theme: Theme) -> State {
-        let lanes = [LaneSpec::new(StageOrder::Legacy), LaneSpec::new(StageOrder::VnetShutdown)];
-        let (scenario, lines, script_error) = match engine_api::parse(script) {
+        let lanes = [Lane::new(StageOrder::Legacy), Lane::new(StageOrder::VnetShutdown)];
+        let (scenario, lines, script_error) = match engine::parse_script(script) {
             Ok((sc, lines)) => (sc, lines, None),
             Err(e) => (crate::engine::Scenario::default(), Vec::new(), Some(e)),
         };
@@ -240,9 +240,9 @@ impl State {
 
     /// The first-time visitor's state: the seed preset.
     pub fn initial(theme: Theme) -> State {
-        let presets = engine_api::presets();
-        match presets.iter().find(|p| p.slug == engine_api::SEED).or(presets.first()) {
-            Some(p) => State::from_script(&p.script, Some(p.slug.clone()), theme),
+        let presets = engine::gallery();
+        match presets.iter().find(|p| p.slug == engine::SEED_SLUG).or(presets.first()) {
+            Some(p) => State::from_script(p.script, Some(p.slug.to_string()), theme),
             None => State::from_script("", None, theme),
         }
     }
@@ -289,8 +289,8 @@ impl State {
                 self.lines = lines;
             }
             None => {
-                self.script = engine_api::print(&self.scenario);
-                self.lines = match engine_api::parse(&self.script) {
+                self.script = engine::print_script(&self.scenario);
+                self.lines = match engine::parse_script(&self.script) {
                     Ok((_, lines)) => lines,
                     Err(_) => Vec::new(),
                 };
@@ -360,7 +360,7 @@ impl Reducible for State {
         }
         let mut s = (*self).clone();
         match action {
-            Action::SetScript(text) => match engine_api::parse(&text) {
+            Action::SetScript(text) => match engine::parse_script(&text) {
                 Ok((mut sc, lines)) => {
                     carry_positions(&s.scenario, &mut sc);
                     s.preset = None;
@@ -379,12 +379,12 @@ impl Reducible for State {
                 }
             },
             Action::LoadPreset(slug) => {
-                if let Some(p) = engine_api::presets().into_iter().find(|p| p.slug == slug)
-                    && let Ok((sc, lines)) = engine_api::parse(&p.script)
+                if let Some(p) = engine::gallery().into_iter().find(|p| p.slug == slug)
+                    && let Ok((sc, lines)) = engine::parse_script(p.script)
                 {
                     s.selection = None;
                     s.edit_error = None;
-                    s.commit(sc, Some((p.script.clone(), lines)));
+                    s.commit(sc, Some((p.script.to_string(), lines)));
                     s.preset = Some(slug);
                     s.step = 0;
                     s.playing = false;
@@ -557,7 +557,7 @@ impl State {
     /// Installs a link's scenario, lanes, step and embed flag; `undoable` records the
     /// current work for undo first (when the link changes it).
     fn load_link(&mut self, link: &LinkState, undoable: bool) {
-        let lanes = link.lanes.clone().map(|l| LaneSpec { order: l.order, extra: l.extra });
+        let lanes = link.lanes.clone().map(|l| Lane { order: l.order, extra: l.extra });
         if link.scenario != self.scenario || lanes != self.lanes {
             if undoable {
                 self.push_undo();
@@ -568,10 +568,10 @@ impl State {
             self.edit_error = None;
             self.install(None);
         }
-        self.preset = engine_api::presets()
+        self.preset = engine::gallery()
             .into_iter()
-            .find(|p| engine_api::parse(&p.script).is_ok_and(|(sc, _)| sc == *self.scenario))
-            .map(|p| p.slug);
+            .find(|p| engine::parse_script(p.script).is_ok_and(|(sc, _)| sc == *self.scenario))
+            .map(|p| p.slug.to_string());
         self.step = usize::try_from(link.step).unwrap_or(usize::MAX).min(self.len());
         self.playing = false;
         self.embed = link.embed;

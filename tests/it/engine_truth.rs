@@ -257,3 +257,37 @@ fn prison_cleanup_runs_its_two_halves_in_the_kernels_order() {
     assert!(text.find("prison_cleanup_unlocked") < text.find("prison_cleanup_locked"));
     assert!(!text.contains("[V].") || text.contains("kern_jail.c"));
 }
+
+/// Provenance is a type: every sentence the engine writes (steps, notes, faults and cycle
+/// sentences) splits into text and markers with no marker-like bracket left over, and no
+/// sentence cites the team's internal documents.
+#[test]
+fn every_sentence_has_typed_provenance_and_no_internal_citation() {
+    use vnet_playground::engine::trace::provenance::{Piece, has_stray_marker, pieces};
+    let mut scripts: Vec<String> = presets().iter().map(|p| p.script.to_string()).collect();
+    scripts.push("options ROUTE_CACHE\njail -c name=w vnet persist\nsysuninit vnet_gif_uninit SI_SUB_VNET_DONE SI_ORDER_ANY\njail -r w\n".into());
+    let mut markers = 0;
+    for script in &scripts {
+        for order in StageOrder::ALL {
+            let t = trace(script, order);
+            let mut texts: Vec<String> = t.steps.iter().map(|s| s.text.clone()).collect();
+            texts.extend(t.notes.iter().cloned());
+            texts.extend(t.faults.iter().map(|f| f.message.clone()));
+            for k in [0, t.steps.len()] {
+                texts.extend(graph_at(&t, k).cycles().into_iter().map(|c| c.sentence));
+            }
+            for text in &texts {
+                assert!(
+                    !has_stray_marker(text),
+                    "{}: a marker the parser misses: {text}",
+                    order.slug()
+                );
+                for bad in ["decisions §", "network.md", "lifecycle.md"] {
+                    assert!(!text.contains(bad), "{}: cites {bad}: {text}", order.slug());
+                }
+                markers += pieces(text).iter().filter(|p| matches!(p, Piece::Marker(..))).count();
+            }
+        }
+    }
+    assert!(markers > 500, "only {markers} markers");
+}

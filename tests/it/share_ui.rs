@@ -279,12 +279,12 @@ fn export_texts() {
 }
 
 /// The README's table: every preset's link length (fragment after `#`). Run with
-/// `cargo test --test share_ui -- --nocapture preset_link_lengths`.
+/// `cargo test --test it -- --nocapture preset_link_lengths`.
 #[test]
 fn preset_link_lengths() {
     let mut table = String::from("| preset | link length (characters after `#`) |\n|---|---:|\n");
-    for p in vnet_playground::ui::engine_api::presets() {
-        let s = run(seed(), [Action::LoadPreset(p.slug.clone())]);
+    for p in vnet_playground::engine::gallery() {
+        let s = run(seed(), [Action::LoadPreset(p.slug.to_string())]);
         let f = link::encode(&s.link_state());
         table.push_str(&format!("| `{}` | {} |\n", p.slug, f.len()));
         if p.slug == "seed-gif-route-cache" {

@@ -130,13 +130,13 @@ async fn script_with_an_error_and_presets() {
 /// The explorer's report for the seed under legacy, from a precomputed result.
 #[tokio::test]
 async fn explorer_grid_of_the_seed() {
-    use vnet_playground::ui::engine_api::LaneSpec;
+    use vnet_playground::engine::Lane;
     use vnet_playground::ui::explorer::{ExploreReport, ReportData, ReportProps};
     let s = seed();
     let data = ReportData::compute(&s.scenario, &s.lanes[0]).expect("the seed builds");
     let props = ReportProps {
         data: Rc::new(data),
-        lane_b: LaneSpec::new(vnet_playground::engine::StageOrder::VnetShutdown),
+        lane_b: Lane::new(vnet_playground::engine::StageOrder::VnetShutdown),
         stale: false,
         dispatch: Callback::noop(),
     };

@@ -246,8 +246,8 @@ fn shortcuts_theme_undo_redo() {
 /// (decisions §24). On the seed under legacy, gif at PROTO_DOMAIN/SECOND is clean.
 #[test]
 fn set_lane_opens_an_explorer_cell_in_lane_b() {
+    use vnet_playground::engine::Lane;
     use vnet_playground::engine::kernel::si::SI_ORDER_SECOND;
-    use vnet_playground::ui::engine_api::LaneSpec;
     let s = seed().reduce(Action::SetLaneOrder { lane: 1, order: StageOrder::Legacy });
     assert_eq!(s.trace(1).unwrap().outcome, Outcome::PageFault);
     let spec =
@@ -263,7 +263,6 @@ fn set_lane_opens_an_explorer_cell_in_lane_b() {
     // The same lane again changes nothing; an unknown lane index is ignored.
     let again = b.clone().reduce(Action::SetLane { lane: 1, spec });
     assert!(Rc::ptr_eq(&again.runs, &b.runs));
-    let none =
-        b.clone().reduce(Action::SetLane { lane: 7, spec: LaneSpec::new(StageOrder::Legacy) });
+    let none = b.clone().reduce(Action::SetLane { lane: 7, spec: Lane::new(StageOrder::Legacy) });
     assert_eq!(none.lanes, b.lanes);
 }

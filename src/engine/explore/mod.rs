@@ -575,7 +575,7 @@ pub fn suggestions(
         });
         let Some(slot) = pick else { continue };
         let ties = if builtin.binary_search(&slot).is_ok() {
-            " (it shares the slot with a built-in and runs first by the tie rule, decisions §7)"
+            " (it shares the slot with a built-in and, registered last, runs first among equals)"
         } else {
             ""
         };

@@ -32,19 +32,29 @@ pub struct Report {
     pub suggestions: Vec<Suggestion>,
 }
 
+impl Report {
+    /// The report on a finished run, however it was run (at once here, or in time-boxed
+    /// chunks by the app): shrinks the scenario when the base lane fails, and suggests a
+    /// fix for each dependency cycle. The CLI and the app both build their report here.
+    pub fn finish(scenario: &Scenario, lane: &Lane, result: ExploreResult) -> Report {
+        let fails = result.base.as_ref().is_some_and(|c| !c.is_clean());
+        let shrunk = fails.then(|| shrink(scenario, lane));
+        // The run built the scenario, so the suggestions can build it too.
+        let suggestions = suggestions(scenario, lane, &result).unwrap_or_default();
+        Report {
+            lane: lane.clone(),
+            result,
+            shrunk,
+            original_len: scenario.entries.len(),
+            suggestions,
+        }
+    }
+}
+
 /// Explores, shrinks (when the base lane fails) and suggests fixes.
 pub fn report(scenario: &Scenario, lane: &Lane) -> Result<Report, BuildError> {
     let result = explore(scenario, lane)?;
-    let fails = result.base.as_ref().is_some_and(|c| !c.is_clean());
-    let shrunk = fails.then(|| shrink(scenario, lane));
-    let suggestions = suggestions(scenario, lane, &result)?;
-    Ok(Report {
-        lane: lane.clone(),
-        result,
-        shrunk,
-        original_len: scenario.entries.len(),
-        suggestions,
-    })
+    Ok(Report::finish(scenario, lane, result))
 }
 
 /// `vnet_gif_uninit` → `gif`, `ip6_destroy` → `ip6`, `rtables_destroy` → `rtables`.
@@ -171,7 +181,7 @@ pub fn text(rep: &Report) -> String {
     wrap(
         "Legend: ok clean, pf page fault (use after free), panic, leak, stuck; \
          * where the destructor sits in the base lane. Each cell re-registers one \
-         destructor at the slot; among equal slots it runs first (decisions §7).",
+         destructor at the slot; registered last, it runs first among equal slots.",
         0,
         &mut out,
     );

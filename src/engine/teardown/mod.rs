@@ -38,6 +38,14 @@ pub struct Lane {
 }
 
 impl Lane {
+    /// This lane plus one more re-registration: what clicking an explorer cell opens in
+    /// lane B.
+    pub fn with_extra(&self, func: &str, slot: Slot) -> Lane {
+        let mut extra = self.extra.clone();
+        extra.push((func.to_string(), slot));
+        Lane { order: self.order, extra }
+    }
+
     pub fn new(order: StageOrder) -> Lane {
         Lane { order, extra: Vec::new() }
     }
@@ -427,26 +435,34 @@ impl World {
         if self.route_cache_on() {
             notes.insert(
                 0,
-                "options ROUTE_CACHE is Zhenlei Huang's prototype [P], not in FreeBSD: gif and gre get a \
-                 route cache and a rib subscription when their tunnel is set (decisions §3)."
+                "options ROUTE_CACHE is Zhenlei Huang's route-cache prototype [P]: gif and gre get a \
+                 route cache and a rib subscription when their tunnel is set, and the model caches the \
+                 nexthop as if one packet had been sent [I]."
                     .into(),
             );
         }
         match self.order {
             StageOrder::Legacy => {}
             StageOrder::VnetShutdown => notes.push(
-                "vnet-shutdown is a proposal [I][P]: where it is called and what its phases do are \
-                 modelling choices (decisions §10)."
+                "vnet-shutdown is a proposal [I][P]: the model calls it once the jail's last process \
+                 is gone and runs four phases (return loaned interfaces, delete tunnels, destroy this \
+                 vnet's clones, flush routes) with vnet_state left at SI_SUB_VNET_DONE, so every detach \
+                 in them is a full one."
                     .into(),
             ),
             StageOrder::PrisonCleanup => notes.push(
-                "prison-cleanup is Gritton's suggested variant [I]: the phases run inside prison_cleanup, \
-                 before SIGKILL (decisions §11)."
+                "prison-cleanup is Gritton's suggested variant [I]: the same four phases run inside \
+                 prison_cleanup, at the DYING mark and before SIGKILL, so jailed processes are still \
+                 alive while they run."
                     .into(),
             ),
         }
         for (f, s) in &self.moves {
-            notes.push(format!("What-if: {f} is re-registered at {} (decisions §7).", s.short()));
+            notes.push(format!(
+                "What-if: {f} is re-registered at {}. A re-registration counts as registered after \
+                 every built-in, so among equal slots it runs first [I].",
+                s.short()
+            ));
         }
         Trace {
             order: self.order,

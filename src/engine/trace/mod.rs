@@ -12,6 +12,7 @@
 //! - A fault is its own step, and the first use-after-free or panic ends the trace.
 
 pub mod graph;
+pub mod provenance;
 
 use crate::support::idmap::{DenseId, IdMap};
 use crate::support::vecmap::VecSet;
@@ -145,6 +146,28 @@ pub enum ObjKind {
     RouteCache,
     Cred,
     Socket,
+}
+
+impl ObjKind {
+    /// The kernel structure a person knows it by: "ifnet · gif", "rib_head", "prison".
+    pub fn label(self) -> String {
+        let s = match self {
+            ObjKind::Ifnet(d) => return format!("ifnet · {}", d.name()),
+            ObjKind::RibHead => "rib_head",
+            ObjKind::NhControl => "nh_control",
+            ObjKind::RouteCache => "route cache",
+            ObjKind::Prison => "prison",
+            ObjKind::Vnet => "vnet",
+            ObjKind::Process => "process",
+            ObjKind::Ifaddr => "ifaddr",
+            ObjKind::Rtentry => "rtentry",
+            ObjKind::Nexthop => "nexthop",
+            ObjKind::Subscription => "subscription",
+            ObjKind::Cred => "cred",
+            ObjKind::Socket => "socket",
+        };
+        s.to_string()
+    }
 }
 
 /// How one object refers to another.
@@ -320,7 +343,37 @@ pub enum Outcome {
     Stuck,
 }
 
+impl FaultKind {
+    /// The words a person reads: "page fault", "panic", "leak", "stuck".
+    pub fn label(self) -> &'static str {
+        match self {
+            FaultKind::UseAfterFree => "page fault",
+            FaultKind::Panic => "panic",
+            FaultKind::Leak => "leak",
+            FaultKind::Stuck => "stuck",
+        }
+    }
+
+    /// Whether the kernel hits it at its step (a use-after-free or panic) rather than
+    /// being found once the teardown is over (a leak or a stuck prison).
+    pub fn at_its_step(self) -> bool {
+        matches!(self, FaultKind::UseAfterFree | FaultKind::Panic)
+    }
+}
+
 impl Outcome {
+    /// The words a person reads: "clean", "page fault", ...
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Clean => "clean",
+            Outcome::PageFault => "page fault",
+            Outcome::Panic => "panic",
+            Outcome::Leak => "leak",
+            Outcome::Stuck => "stuck",
+        }
+    }
+
+    /// The slug used in JSON and on the command line.
     pub fn name(self) -> &'static str {
         match self {
             Outcome::Clean => "clean",
@@ -467,6 +520,13 @@ pub struct ObjState {
 }
 
 impl Trace {
+    /// The fault a reader has reached after `step` steps: a use-after-free or panic from
+    /// its step on, a leak or stuck prison once the teardown is over.
+    pub fn fault_at(&self, step: usize) -> Option<&Fault> {
+        let end = step >= self.steps.len();
+        self.faults.iter().find(|f| if f.kind.at_its_step() { f.step <= step } else { end })
+    }
+
     pub fn object(&self, id: ObjId) -> &ObjectInfo {
         &self.objects[id.0 as usize]
     }
@@ -518,6 +578,23 @@ impl Trace {
             .map(|s| s.events.iter().map(|e| e.obj).collect())
             .unwrap_or_default()
     }
+}
+
+/// The first step (1-based) at which two lanes' step function or events differ, or None
+/// if they never do. A lane that has ended differs from one that goes on.
+pub fn first_divergence(a: &Trace, b: &Trace) -> Option<usize> {
+    let n = a.steps.len().max(b.steps.len());
+    (0..n)
+        .find(|&i| match (a.steps.get(i), b.steps.get(i)) {
+            (Some(x), Some(y)) => {
+                let ev = |t: &Trace, s: &Step| -> Vec<(EventKind, String)> {
+                    s.events.iter().map(|e| (e.kind, t.object(e.obj).key.clone())).collect()
+                };
+                x.function != y.function || ev(a, x) != ev(b, y)
+            }
+            _ => true,
+        })
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]

@@ -50,6 +50,12 @@ pub const fn spec(d: Driver) -> &'static Spec {
     }
 }
 
+/// The VNET_SYSUNINIT function that detaches `d`'s cloner and its built-in slot, for
+/// the inspector's what-if select (None for a driver with a global cloner).
+pub fn destructor(d: Driver) -> Option<(&'static str, crate::engine::kernel::si::Slot)> {
+    spec(d).cloner.map(|c| (c.0, c.1))
+}
+
 /// The clone-destroy function of `d` (`gif_clone_destroy`, ...).
 pub fn destroy_fn(d: Driver) -> &'static str {
     spec(d).destroy_fn
