@@ -26,7 +26,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use miniz_oxide::inflate::TINFLStatus;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::support::vecmap::VecMap;
 use std::fmt;
 use std::net::IpAddr;
 use std::rc::Rc;
@@ -152,7 +152,8 @@ impl fmt::Display for LinkError {
             LinkError::BadChar { ch, position, cleaned } => {
                 write!(
                     f,
-                    "The link has a character that links never contain: {ch:?} at position {position}. "
+                    "The link has a character that links never contain: {} at position {position}. ",
+                    shown_char(*ch)
                 )?;
                 match ch {
                     '=' => write!(
@@ -663,7 +664,7 @@ impl Wire {
 
 #[derive(Default)]
 struct Interner {
-    ids: BTreeMap<String, u32>,
+    ids: VecMap<String, u32>,
     strings: Vec<String>,
 }
 
@@ -864,6 +865,16 @@ fn from_wire(w: Wire) -> Result<LinkState, LinkError> {
         step: w.step,
         embed: w.embed,
     })
+}
+
+/// A character as an error message shows it: `'x'` when it prints, else its code point
+/// (`U+00A0`). Hand-written, so the wasm carries no Unicode printability tables.
+fn shown_char(ch: char) -> String {
+    if ch.is_ascii_graphic() || ch == ' ' {
+        format!("'{ch}'")
+    } else {
+        format!("U+{:04X}", ch as u32)
+    }
 }
 
 #[cfg(test)]

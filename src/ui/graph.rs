@@ -10,7 +10,6 @@
 use crate::engine::{BuildError, EdgeKind, ObjKind, Trace};
 use crate::support::vecmap::VecMap;
 use crate::ui::layout::{LEdge, LNode, Layout, layout};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// One lane's simulation: its trace, or why the scenario did not build.
@@ -28,7 +27,7 @@ pub struct GraphLayout {
 
 /// Lays out the union of both lanes' objects and references.
 pub fn graph_layout(runs: &[Run; 2]) -> GraphLayout {
-    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut index: VecMap<String, usize> = VecMap::new();
     let mut nodes: Vec<LNode> = Vec::new();
     // Keys are unique (`index` guards them): built as lists, sorted once at the end.
     let mut labels = Vec::new();

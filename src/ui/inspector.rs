@@ -64,7 +64,9 @@ pub fn inspector(p: &InspectorProps) -> Html {
             </div>
         };
     };
-    let key = format!("{sel:?}");
+    // The canvas test id names the object uniquely (and, unlike a Debug string, pulls no
+    // Unicode escaping tables into the wasm).
+    let key = sel.test_id();
     let d = p.dispatch.clone();
     let set_err = {
         let error = error.clone();

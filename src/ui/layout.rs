@@ -14,7 +14,7 @@
 //! - Every input node gets a position; coordinates are non-negative.
 
 use crate::support::order;
-use std::collections::BTreeMap;
+use crate::support::vecmap::VecMap;
 
 /// Horizontal distance between node centres.
 pub const DX: f32 = 150.0;
@@ -58,7 +58,7 @@ pub struct ClusterBox {
 /// The result: a centre per node key, the clusters' boxes and the drawing's size.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Layout {
-    pub pos: BTreeMap<String, (f32, f32)>,
+    pub pos: VecMap<String, (f32, f32)>,
     pub clusters: Vec<ClusterBox>,
     pub width: f32,
     pub height: f32,
@@ -76,16 +76,20 @@ pub fn layout(nodes: &[LNode], edges: &[LEdge]) -> Layout {
     let max_rank = rank.iter().copied().max().unwrap_or(0);
 
     // Clusters in order of first appearance; unclustered nodes form the first block.
-    let mut cluster_ids: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut cluster_ids: VecMap<&str, usize> = VecMap::new();
     let mut cluster_names: Vec<Option<&str>> = vec![None];
     let cluster_of: Vec<usize> = nodes
         .iter()
         .map(|nd| match nd.cluster.as_deref() {
             None => 0,
-            Some(c) => *cluster_ids.entry(c).or_insert_with(|| {
-                cluster_names.push(Some(c));
-                cluster_names.len() - 1
-            }),
+            Some(c) => match cluster_ids.get(c) {
+                Some(&i) => i,
+                None => {
+                    cluster_names.push(Some(c));
+                    cluster_ids.insert(c, cluster_names.len() - 1);
+                    cluster_names.len() - 1
+                }
+            },
         })
         .collect();
 
@@ -185,6 +189,7 @@ pub fn layout(nodes: &[LNode], edges: &[LEdge]) -> Layout {
         total_w = total_w.max(x);
     }
     let mut out = Layout::default();
+    let mut pos = Vec::with_capacity(n);
     for (r, layer) in layers.iter().enumerate() {
         for c in 0..nc {
             let members: Vec<usize> =
@@ -194,10 +199,11 @@ pub fn layout(nodes: &[LNode], edges: &[LEdge]) -> Layout {
             for (i, v) in members.into_iter().enumerate() {
                 let cx = offset[c] + inset + slack + i as f32 * DX + DX / 2.0;
                 let cy = band_of[c] as f32 * band_h + top + r as f32 * DY + NODE_H / 2.0;
-                out.pos.insert(nodes[v].key.clone(), (cx, cy));
+                pos.push((nodes[v].key.clone(), (cx, cy)));
             }
         }
     }
+    out.pos = VecMap::from_pairs(pos);
     for (c, name) in cluster_names.iter().enumerate().skip(1) {
         let Some(name) = name else { continue };
         let ys: Vec<f32> = (0..n)
@@ -278,7 +284,7 @@ mod tests {
         let edges =
             vec![LEdge { from: 0, to: 1, ranks: true }, LEdge { from: 1, to: 2, ranks: true }];
         let l = layout(&nodes, &edges);
-        let y = |k: &str| l.pos[k].1;
+        let y = |k: &str| l.pos.get(k).expect("placed").1;
         assert!(y("a") < y("b") && y("b") < y("c"));
     }
 
@@ -314,10 +320,10 @@ mod tests {
         assert_eq!(l.clusters.len(), 2);
         let b1 = &l.clusters[0];
         for k in ["x1", "x2"] {
-            let (x, y) = l.pos[k];
+            let (x, y) = *l.pos.get(k).expect("placed");
             assert!(x > b1.x && x < b1.x + b1.w && y > b1.y && y < b1.y + b1.h);
         }
-        assert!(l.pos["y1"].0 > b1.x + b1.w);
+        assert!(l.pos.get("y1").expect("placed").0 > b1.x + b1.w);
     }
 
     #[test]
@@ -362,7 +368,7 @@ mod tests {
         for v in 0..80 {
             let c = l.clusters.iter().find(|c| c.key == format!("v{v}")).unwrap();
             for k in 0..4 {
-                let (x, y) = l.pos[&format!("v{v}o{k}")];
+                let (x, y) = *l.pos.get(&format!("v{v}o{k}")).expect("placed");
                 assert!(x > c.x && x < c.x + c.w && y > c.y && y < c.y + c.h);
             }
         }

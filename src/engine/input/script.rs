@@ -274,9 +274,30 @@ fn tokenize(line: &str) -> (Vec<Tok<'_>>, Option<String>, usize) {
     (toks, None, end_col)
 }
 
-/// How a word is quoted in a message: at most 40 characters, control characters escaped.
+/// How a word is quoted in a message: at most 40 characters; control, invisible and
+/// odd space characters written as `\u{…}` (tab, CR and LF as `\t`, `\r`, `\n`), so a
+/// mail client's no-break space or zero-width joiner is visible. Hand-written, so the
+/// wasm carries no Unicode printability tables.
 fn shown(text: &str) -> String {
-    let mut s: String = text.chars().take(40).flat_map(char::escape_debug).collect();
+    let mut s = String::new();
+    for ch in text.chars().take(40) {
+        match ch {
+            '\t' => s.push_str("\\t"),
+            '\r' => s.push_str("\\r"),
+            '\n' => s.push_str("\\n"),
+            '`' | '\\' => {
+                s.push('\\');
+                s.push(ch);
+            }
+            _ if ch.is_control()
+                || (!ch.is_ascii() && ch.is_whitespace())
+                || matches!(ch, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}') =>
+            {
+                s.push_str(&format!("\\u{{{:x}}}", ch as u32));
+            }
+            _ => s.push(ch),
+        }
+    }
     if text.chars().nth(40).is_some() {
         s.push('…');
     }
