@@ -217,3 +217,56 @@ fn every_driver_is_one_module() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// The modules under `dir` (by file stem) that each module names as `crate::<prefix>::X`.
+fn module_imports(dir: &str, prefix: &str) -> Vec<(String, Vec<String>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for file in rust_files(&root.join(dir)) {
+        let Some(stem) = file.file_stem().and_then(|s| s.to_str()) else { continue };
+        if file.parent() != Some(&root.join(dir)) || stem == "mod" {
+            continue;
+        }
+        let code = code_only(&fs::read_to_string(&file).unwrap_or_default());
+        let code = code.split("#[cfg(test)]").next().unwrap_or("").to_string();
+        let mut deps: Vec<String> = code
+            .match_indices(&format!("crate::{prefix}::"))
+            .map(|(i, m)| {
+                code[i + m.len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect::<String>()
+            })
+            .filter(|d| !d.is_empty() && d != stem)
+            .collect();
+        deps.sort();
+        deps.dedup();
+        out.push((stem.to_string(), deps));
+    }
+    out
+}
+
+#[test]
+fn no_import_cycle_between_ui_modules() {
+    let graph = module_imports("src/ui", "ui");
+    assert!(graph.len() > 10, "{graph:?}");
+    let deps =
+        |m: &str| graph.iter().find(|(n, _)| n == m).map(|(_, d)| d.clone()).unwrap_or_default();
+    let mut bad = Vec::new();
+    for (m, _) in &graph {
+        // Depth-first search from m: reaching m again is a cycle.
+        let mut stack = deps(m);
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(x) = stack.pop() {
+            if x == *m {
+                bad.push(m.clone());
+                break;
+            }
+            if !seen.contains(&x) {
+                seen.push(x.clone());
+                stack.extend(deps(&x));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "these ui modules are on an import cycle: {bad:?}\n{graph:?}");
+}
