@@ -22,11 +22,11 @@ use crate::engine::input::scenario::{
 };
 use crate::engine::kernel::si::Slot;
 use crate::engine::trace::StageOrder;
+use crate::support::vecmap::VecMap;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use miniz_oxide::inflate::TINFLStatus;
 use serde::{Deserialize, Serialize};
-use crate::support::vecmap::VecMap;
 use std::fmt;
 use std::net::IpAddr;
 use std::rc::Rc;
