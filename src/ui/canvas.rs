@@ -466,10 +466,11 @@ fn jail_box(
 ) -> Html {
     let kind = if j.vnet { "vnet jail" } else { "jail without vnet" };
     let label = format!(
-        "{kind} {}{}{}",
+        "{kind} {}{}{}{}",
         j.name,
         if j.persist { ", persist" } else { "" },
-        if j.processes > 0 { format!(", {} processes", j.processes) } else { String::new() }
+        if j.processes > 0 { format!(", {} processes", j.processes) } else { String::new() },
+        if j.noreap { ", processes never reaped" } else { "" },
     );
     html! {
         <div class={classes!(class, "jail", (!j.vnet).then_some("novnet"), format!("depth-{}", depth.min(3)))}
@@ -480,6 +481,7 @@ fn jail_box(
                 <span class="tag">{ if j.vnet { "vnet" } else { "no vnet" } }</span>
                 if j.persist { <span class="tag">{"persist"}</span> }
                 if j.processes > 0 { <span class="tag" title="processes">{format!("⚙ {}", j.processes)}</span> }
+                if j.noreap { <span class="tag tag-whatif" title="what-if: its processes are never reaped (noreap)">{"no reap"}</span> }
                 if j.removed { <span class="tag tag-remove" title="jail -r tears it down">{"jail -r"}</span> }
             </div>
         </div>

@@ -94,6 +94,13 @@ pub fn inspector(p: &InspectorProps) -> Html {
                     d.emit(Action::SetPersist { jail: jail.clone(), on: platform::checked_of(&e) })
                 })
             };
+            let noreap = {
+                let d = d.clone();
+                let jail = name.clone();
+                Callback::from(move |e: Event| {
+                    d.emit(Action::SetNoReap { jail: jail.clone(), on: platform::checked_of(&e) })
+                })
+            };
             let add_proc = {
                 let d = d.clone();
                 let jail = name.clone();
@@ -115,6 +122,11 @@ pub fn inspector(p: &InspectorProps) -> Html {
                     <div class="row">
                         <span>{format!("{} process{}", j.processes, if j.processes == 1 { "" } else { "es" })}</span>
                         <button class="small" data-testid="inspector-add-process" onclick={add_proc}>{"+ process"}</button>
+                    </div>
+                    <div class="row">
+                        <label class="check" title="What-if: the parents of this jail's processes never wait for them (a stopped parent, say), so each stays a zombie whose cred keeps the jail referenced (noreap)">
+                            <input type="checkbox" data-testid="inspector-noreap" checked={j.noreap} onchange={noreap} />{"processes never reaped (what-if)"}
+                        </label>
                     </div>
                     {routes_of(&p.summary, &loc, &d)}
                 </>

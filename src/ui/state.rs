@@ -135,6 +135,11 @@ pub enum Action {
         jail: String,
         on: bool,
     },
+    /// The `noreap J` what-if: the jail's processes are never reaped.
+    SetNoReap {
+        jail: String,
+        on: bool,
+    },
     SetRouteCache(bool),
     /// Re-registers a destructor at a slot (or drops the re-registration).
     SetSysuninit {
@@ -189,6 +194,7 @@ impl Action {
                 | Action::Delete(_)
                 | Action::SetIfaceProp { .. }
                 | Action::SetPersist { .. }
+                | Action::SetNoReap { .. }
                 | Action::SetRouteCache(_)
                 | Action::SetSysuninit { .. }
                 | Action::SetLaneOrder { .. }
@@ -466,6 +472,7 @@ impl Reducible for State {
                 s.edit(|sc| edits::set_iface_prop(sc, &loc, &name, &kind, op))
             }
             Action::SetPersist { jail, on } => s.edit(|sc| edits::set_persist(sc, &jail, on)),
+            Action::SetNoReap { jail, on } => s.edit(|sc| edits::set_noreap(sc, &jail, on)),
             Action::SetRouteCache(on) => s.edit(|sc| edits::set_option(sc, edits::ROUTE_CACHE, on)),
             Action::SetSysuninit { func, slot } => {
                 s.edit(|sc| edits::set_sysuninit(sc, &func, slot))

@@ -266,3 +266,27 @@ fn set_lane_opens_an_explorer_cell_in_lane_b() {
     let none = b.clone().reduce(Action::SetLane { lane: 7, spec: Lane::new(StageOrder::Legacy) });
     assert_eq!(none.lanes, b.lanes);
 }
+
+/// The inspector's noreap what-if toggles one `noreap J` line, the canvas shows it, and the
+/// lanes then end stuck (the zombie's cred keeps the jail); undo takes it back.
+#[test]
+fn the_noreap_toggle_adds_and_removes_its_line() {
+    use vnet_playground::engine::input::script::print;
+    let s = run(
+        Rc::new(State::from_script(
+            "jail -c name=w vnet persist\njexec w sleep 9 &\njail -r w\n",
+            None,
+            Theme::Light,
+        )),
+        [Action::SetNoReap { jail: "w".into(), on: true }],
+    );
+    assert!(print(&s.scenario).contains("noreap w\njail -r w"), "{}", print(&s.scenario));
+    assert!(s.summary.jail("w").is_some_and(|j| j.noreap));
+    for r in s.runs.iter() {
+        assert_eq!(r.as_ref().map(|t| t.outcome).ok(), Some(Outcome::Stuck));
+    }
+    let off = run(s.clone(), [Action::SetNoReap { jail: "w".into(), on: false }]);
+    assert!(!print(&off.scenario).contains("noreap"));
+    let undone = run(s, [Action::Undo]);
+    assert!(!print(&undone.scenario).contains("noreap"));
+}

@@ -785,6 +785,14 @@ pub fn set_persist(sc: &mut Scenario, jail: &str, on: bool) {
     }
 }
 
+/// Turns the `noreap J` what-if on (a line before the teardown) or off.
+pub fn set_noreap(sc: &mut Scenario, jail: &str, on: bool) {
+    sc.entries.retain(|e| !matches!(&e.command, Command::NoReap { jail: j } if j == jail));
+    if on {
+        insert_before_teardown(sc, Entry::new(Command::NoReap { jail: jail.to_string() }));
+    }
+}
+
 /// Turns a kernel option on (as the first line) or off.
 pub fn set_option(sc: &mut Scenario, option: &str, on: bool) {
     let has = |e: &Entry| matches!(&e.command, Command::KernelOption { name } if name == option);
