@@ -464,23 +464,19 @@ fn jail_box(
     onkeydown: Callback<KeyboardEvent>,
     onfocus: Callback<FocusEvent>,
 ) -> Html {
-    let kind = if j.vnet { "vnet jail" } else { "jail without vnet" };
-    let label = format!(
-        "{kind} {}{}{}{}",
-        j.name,
-        if j.persist { ", persist" } else { "" },
-        if j.processes > 0 { format!(", {} processes", j.processes) } else { String::new() },
-        if j.noreap { ", processes never reaped" } else { "" },
-    );
+    // The accessible name is the visible text with a few hidden words around it, so
+    // that what a speech-input user reads out is part of the name (WCAG 2.5.3).
+    let kind = if j.vnet { "vnet jail " } else { "jail without vnet " };
     html! {
         <div class={classes!(class, "jail", (!j.vnet).then_some("novnet"), format!("depth-{}", depth.min(3)))}
             data-testid={format!("obj-{}", j.name)} data-canvas-object="jail" tabindex="0" role="button"
-            aria-label={label} {style} {onpointerdown} {onkeydown} {onfocus}>
+            {style} {onpointerdown} {onkeydown} {onfocus}>
             <div class="jail-head">
+                <span class="sr-only">{kind}</span>
                 <span class="jail-name">{j.short()}</span>
                 <span class="tag">{ if j.vnet { "vnet" } else { "no vnet" } }</span>
                 if j.persist { <span class="tag">{"persist"}</span> }
-                if j.processes > 0 { <span class="tag" title="processes">{format!("⚙ {}", j.processes)}</span> }
+                if j.processes > 0 { <span class="tag" title="processes">{format!("⚙ {}", j.processes)}<span class="sr-only">{" processes"}</span></span> }
                 if j.noreap { <span class="tag tag-whatif" title="what-if: its processes are never reaped (noreap)">{"no reap"}</span> }
                 if j.removed { <span class="tag tag-remove" title="jail -r tears it down">{"jail -r"}</span> }
             </div>
@@ -508,19 +504,16 @@ fn chip(
     } else {
         String::new()
     };
-    let label = format!(
-        "interface {} ({driver}){}{}",
-        f.name,
-        if loaned { ", loaned" } else { "" },
-        if detail.is_empty() { String::new() } else { format!(", {detail}") }
-    );
+    // Hidden words after the visible ones: the name starts with what is on screen.
+    let more = format!(", {driver} interface{}", if loaned { ", loaned" } else { "" });
     let test_id = format!("obj-{}/{}", f.loc.as_deref().unwrap_or("host"), f.name);
     html! {
         <div class={classes!(class, "chip", format!("drv-{driver}"), loaned.then_some("loaned"), f.entry.is_none().then_some("implicit"))}
-            data-testid={test_id} data-canvas-object="iface" tabindex="0" role="button" aria-label={label}
+            data-testid={test_id} data-canvas-object="iface" tabindex="0" role="button"
             {style} {onpointerdown} {onkeydown} {onfocus}>
             <span class="chip-name">{&f.name}</span>
             if !detail.is_empty() { <span class="chip-detail">{detail}</span> }
+            <span class="sr-only">{more}</span>
             {route_handle}
         </div>
     }

@@ -1,0 +1,57 @@
+// Accessibility as a user's tools see it: axe-core (WCAG 2.0/2.1, levels A and AA) on the
+// main screens, light and dark, held at zero violations. axe-core is injected from
+// node_modules (pinned in package-lock.json); nothing is downloaded.
+import { test, expect, Page } from '@playwright/test';
+import { openApp, watch } from './helpers';
+
+async function violations(page: Page, where: string) {
+  await page.addScriptTag({ path: 'node_modules/axe-core/axe.min.js' });
+  const found: { id: string; help: string; nodes: string[] }[] = await page.evaluate(async () => {
+    // @ts-expect-error axe is injected above
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v: any) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n: any) => n.target.join(' ')) }));
+  });
+  expect(found, `${where}:\n${found.map((v) => `${v.id}: ${v.help}: ${v.nodes.join(', ')}`).join('\n')}`).toEqual([]);
+}
+
+for (const theme of ['light', 'dark']) {
+  test(`axe finds no WCAG A/AA violation on the main screens (${theme})`, async ({ page }) => {
+    const w = watch(page);
+    await openApp(page);
+    if (theme === 'dark') {
+      await page.getByTestId('theme-toggle').click();
+      await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    }
+    await violations(page, 'start');
+    for (let i = 0; i < 18; i++) await page.getByTestId('step-next').click();
+    await expect(page.getByTestId('fault-banner-a')).toBeVisible();
+    await violations(page, 'at the page fault');
+    await page.getByTestId('obj-j1/gif0').click();
+    await violations(page, 'inspector');
+    await page.getByTestId('share-button').click();
+    await violations(page, 'share dialog');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('explorer-tab').click();
+    await page.getByTestId('explorer-run').click();
+    await expect(page.getByTestId('explorer-grid')).toBeVisible({ timeout: 30_000 });
+    await violations(page, 'explorer');
+    await page.getByTestId('preset-zombie-keeps-jail').click();
+    await page.getByTestId('step-last').click();
+    await expect(page.getByTestId('fault-banner-a')).toContainText('stuck');
+    await violations(page, 'a stuck jail');
+    w.check();
+  });
+}
+
+test('axe finds no violation on a damaged link and in embed mode', async ({ page }) => {
+  await openApp(page, './#v1.AAAA%3D%3D');
+  await expect(page.getByTestId('link-error')).toBeVisible();
+  await violations(page, 'a damaged link');
+  await page.getByTestId('link-error-dismiss').click();
+  await page.getByTestId('share-button').click();
+  const snippet = await page.getByTestId('share-embed').inputValue();
+  const src = snippet.match(/src="([^"]+)"/)![1];
+  await page.goto(src);
+  await expect(page.getByTestId('player')).toBeVisible({ timeout: 30_000 });
+  await violations(page, 'embed');
+});
