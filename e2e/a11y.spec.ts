@@ -55,3 +55,10 @@ test('axe finds no violation on a damaged link and in embed mode', async ({ page
   await expect(page.getByTestId('player')).toBeVisible({ timeout: 30_000 });
   await violations(page, 'embed');
 });
+
+test('axe finds no violation in the model guide', async ({ page }) => {
+  await page.goto('model.html#reaping');
+  await expect(page.locator('h1')).toHaveText('The model guide');
+  await expect(page.locator('#reaping')).toBeVisible();
+  await violations(page, 'model guide');
+});

@@ -57,3 +57,20 @@ test('a loaned gif goes home without its tunnel: gif_reassign is upstream', asyn
   await expect(page.getByTestId('narration-a').locator('.prov-v[title*="if_gif.c"]')).toHaveCount(1);
   w.check();
 });
+
+test('an inferred step links to its section of the model guide', async ({ page, context }) => {
+  const w = watch(page);
+  await openApp(page);
+  await page.getByTestId('preset-zombie-keeps-jail').click();
+  let link = page.getByTestId('narration-a').locator('a.prov-i');
+  for (let i = 0; i < 12 && (await link.count()) === 0; i++) await page.getByTestId('step-next').click();
+  await expect(link.first()).toHaveAttribute('href', /^model\.html#(reaping|noreap)$/);
+  const [guide] = await Promise.all([context.waitForEvent('page'), link.first().click()]);
+  await guide.waitForLoadState();
+  const anchor = new URL(guide.url()).hash.slice(1);
+  await expect(guide.locator(`#${anchor}`)).toBeVisible();
+  await expect(guide.locator('h1')).toHaveText('The model guide');
+  // The top bar's link opens the same guide.
+  await expect(page.getByTestId('model-guide')).toHaveAttribute('href', 'model.html');
+  w.check();
+});

@@ -110,7 +110,7 @@ jail -r j1
         Preset {
             slug: "gre-route-cache",
             title: "gre with the route cache, routes via -interface gre0",
-            story: "gre dies at PROTO_IFATTACHDOMAIN while routing still lives, so its unsubscribe is safe [I].",
+            story: "gre dies at PROTO_IFATTACHDOMAIN while routing still lives, so its unsubscribe is safe [I #route-cache].",
             sources: vec![THREAD, GMSHAKE, D6747],
             script: "\
 options ROUTE_CACHE
@@ -224,7 +224,7 @@ jail -r j1
         Preset {
             slug: "gre-inner-address",
             title: "gre with an inner address in a vnet jail",
-            story: "By D32835's reasoning ip_destroy should panic; FreeBSD's own gre tests disagree, an open question [I].",
+            story: "By D32835's reasoning ip_destroy should panic; FreeBSD's own gre tests disagree, an open question [I #gre-inner-address].",
             sources: vec![
                 D32835,
                 (

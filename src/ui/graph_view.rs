@@ -649,7 +649,8 @@ fn px(v: f32) -> String {
 }
 
 /// Text with its provenance markers as labelled badges (the engine splits them out, with
-/// what each cites).
+/// what each cites). A marker that cites a section of the model guide (`[I #reaping]`)
+/// links to it; the guide is the page `model.html`, made from docs/model.md.
 pub fn marked(text: &str) -> Html {
     use crate::engine::trace::provenance::{Piece, Provenance, pieces};
     let class = |p: Provenance| match p {
@@ -662,12 +663,18 @@ pub fn marked(text: &str) -> Html {
         <>
         { for pieces(text).into_iter().map(|pc| match pc {
             Piece::Text(s) => html! { <>{s}</> },
-            Piece::Marker(m, cite) => {
-                let title = if cite.is_empty() { m.label().to_string() } else { format!("{}: {cite}", m.label()) };
-                html! {
-                    <span class={class(m)} {title} aria-label={format!("({})", m.label())}>{m.label()}</span>
+            Piece::Marker(m, cite) => match cite.strip_prefix('#') {
+                Some(anchor) => html! {
+                    <a class={class(m)} href={format!("model.html#{anchor}")} target="_blank" rel="noopener"
+                        title={format!("{}: see the model guide", m.label())}>{m.label()}</a>
+                },
+                None => {
+                    let title = if cite.is_empty() { m.label().to_string() } else { format!("{}: {cite}", m.label()) };
+                    html! {
+                        <span class={class(m)} {title} aria-label={format!("({})", m.label())}>{m.label()}</span>
+                    }
                 }
-            }
+            },
         }) }
         </>
     }

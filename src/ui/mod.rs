@@ -131,6 +131,8 @@ pub fn app() -> Html {
                     <button class="top-tab" data-testid="explorer-tab" onclick={toggle_explorer} aria-pressed={exploring.to_string()}
                         title="Which stage orders are safe for this scenario?">{"▦ Order explorer"}</button>
                     <button class="icon-button" data-testid="shortcuts-button" onclick={open_shortcuts} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{"?"}</button>
+                    <a class="top-link" data-testid="model-guide" href="model.html" target="_blank" rel="noopener"
+                        title="What the simulation models, its choices and the open questions">{"Model guide"}</a>
                     <a class="top-link" href="https://lists.freebsd.org/archives/freebsd-jail/2022-December/000170.html" target="_blank" rel="noopener">{"The mail thread"}</a>
                     <a class="top-link" href="https://cgit.freebsd.org/src/tree/sys/net/vnet.c" target="_blank" rel="noopener">{"vnet.c"}</a>
                     <button class="icon-button" data-testid="theme-toggle" onclick={toggle_theme}

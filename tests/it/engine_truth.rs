@@ -291,3 +291,48 @@ fn every_sentence_has_typed_provenance_and_no_internal_citation() {
     }
     assert!(markers > 500, "only {markers} markers");
 }
+
+/// Every section of the model guide a sentence cites (`[I #reaping]`) exists in
+/// docs/model.md, the source of the app's model.html; and the guide covers the choices.
+#[test]
+fn every_cited_guide_section_exists() {
+    use vnet_playground::engine::trace::provenance::{Piece, pieces};
+    let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/model.md"))
+        .expect("docs/model.md");
+    let mut cited: Vec<String> = Vec::new();
+    let mut texts: Vec<String> = presets().iter().map(|p| p.story.to_string()).collect();
+    for p in presets() {
+        for order in StageOrder::ALL {
+            let t = trace(p.script, order);
+            texts.extend(t.steps.iter().map(|s| s.text.clone()));
+            texts.extend(t.notes.iter().cloned());
+        }
+    }
+    for text in &texts {
+        for piece in pieces(text) {
+            if let Piece::Marker(_, cite) = piece
+                && let Some(anchor) = cite.strip_prefix('#')
+                && !cited.iter().any(|c| c == anchor)
+            {
+                cited.push(anchor.to_string());
+            }
+        }
+    }
+    for anchor in &cited {
+        assert!(
+            guide.contains(&format!("{{#{anchor}}}")),
+            "docs/model.md has no section {{#{anchor}}}"
+        );
+    }
+    for needed in [
+        "reaping",
+        "noreap",
+        "vnet-shutdown",
+        "prison-cleanup",
+        "route-cache",
+        "epoch",
+        "gre-inner-address",
+    ] {
+        assert!(cited.iter().any(|c| c == needed), "no sentence cites #{needed}: {cited:?}");
+    }
+}

@@ -552,7 +552,7 @@ pub fn suggestions(
                 cycle: cyc.sentence.clone(),
                 fix: format!(
                     "A vnet_shutdown stage breaks {held}: {phase} before phase (d) flushes \
-                     routes, while IP and routing are still alive [I]."
+                     routes, while IP and routing are still alive [I #vnet-shutdown]."
                 ),
                 lane: LaneSuggestion { order: StageOrder::VnetShutdown, extra: None },
             });

@@ -190,7 +190,7 @@ impl World {
                 // Cannot fail: a live cache's ro_nh edge is live.
                 if let Ok(true) = self.invalidate_cache(cache) {
                     self.state_ev(cache, || {
-                        "rib_notify ran the cache's callback, which drops its cached nexthop [P][I]"
+                        "rib_notify ran the cache's callback, which drops its cached nexthop [P #route-cache]"
                             .to_string()
                     });
                 }

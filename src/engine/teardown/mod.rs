@@ -437,21 +437,21 @@ impl World {
                 0,
                 "options ROUTE_CACHE is Zhenlei Huang's route-cache prototype [P]: gif and gre get a \
                  route cache and a rib subscription when their tunnel is set, and the model caches the \
-                 nexthop as if one packet had been sent [I]."
+                 nexthop as if one packet had been sent [I #route-cache]."
                     .into(),
             );
         }
         match self.order {
             StageOrder::Legacy => {}
             StageOrder::VnetShutdown => notes.push(
-                "vnet-shutdown is a proposal [I][P]: the model calls it once the jail's last process \
+                "vnet-shutdown is a proposal [I #vnet-shutdown][P]: the model calls it once the jail's last process \
                  is gone and runs four phases (return loaned interfaces, delete tunnels, destroy this \
                  vnet's clones, flush routes) with vnet_state left at SI_SUB_VNET_DONE, so every detach \
                  in them is a full one."
                     .into(),
             ),
             StageOrder::PrisonCleanup => notes.push(
-                "prison-cleanup is Gritton's suggested variant [I]: the same four phases run inside \
+                "prison-cleanup is Gritton's suggested variant [I #prison-cleanup]: the same four phases run inside \
                  prison_cleanup, at the DYING mark and before SIGKILL, so jailed processes are still \
                  alive while they run."
                     .into(),
@@ -460,7 +460,7 @@ impl World {
         for (f, s) in &self.moves {
             notes.push(format!(
                 "What-if: {f} is re-registered at {}. A re-registration counts as registered after \
-                 every built-in, so among equal slots it runs first [I].",
+                 every built-in, so among equal slots it runs first [I #re-registration].",
                 s.short()
             ));
         }

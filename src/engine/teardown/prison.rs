@@ -178,7 +178,7 @@ impl World {
             self.text(|_| {
                 format!(
                     "The network epoch drains: {n} deferred free{} run now, after every vnet_destroy \
-                     has returned [V epoch_call, I timing].",
+                     has returned [V epoch_call, I #epoch].",
                     if n == 1 { "" } else { "s" }
                 )
             });
@@ -365,7 +365,7 @@ impl World {
             } else {
                 t.push_str(&format!(
                     " Its parent never waits for it (the script's noreap line), so the zombie's cred \
-                     keeps a pr_ref on {pr} for good [I]."
+                     keeps a pr_ref on {pr} for good [I #noreap]."
                 ));
             }
             t
@@ -405,7 +405,7 @@ impl World {
         self.text(|w| {
             format!(
                 "The parent reaps {}: proc_reap frees its cred, and crfree's prison_free drops the \
-                 pr_ref it held on {} [V kern_exit.c]. The model has the parent wait at once [I].",
+                 pr_ref it held on {} [V kern_exit.c]. The model has the parent wait at once [I #reaping].",
                 w.o(pid).name,
                 w.pr(p).name
             )

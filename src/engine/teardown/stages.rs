@@ -37,9 +37,9 @@ impl World {
             }
         };
         let tag = if stage == Stage::PrisonCleanup {
-            "[I] (Gritton's variant)"
+            "[I #prison-cleanup] (Gritton's variant)"
         } else {
-            "[I][P] (Huang's proposal)"
+            "[I #vnet-shutdown][P] (Huang's proposal)"
         };
 
         // (a) loaned interfaces go home.

@@ -267,7 +267,7 @@ impl World {
             );
             if open_q {
                 let note = format!(
-                    "[I] {} panics in {func} by the mechanism the D32835 commit blames for gif, but FreeBSD's \
+                    "[I #gre-inner-address] {} panics in {func} by the mechanism the D32835 commit blames for gif, but FreeBSD's \
                      tests/sys/net/if_gre.sh removes vnet jails with gre inner addresses; something not yet \
                      read may clear them (an open question of the model).",
                     self.o(ifp).name
@@ -279,7 +279,7 @@ impl World {
             let p: Vec<&'static str> = vec!["hashdestroy"];
             let r = self.fault(FaultKind::Panic, func, a, None, p, msg.clone());
             let tail = if open_q {
-                " [I]: an open question of the model: FreeBSD's own if_gre.sh test removes such jails, so \
+                " [I #gre-inner-address]: an open question of the model: FreeBSD's own if_gre.sh test removes such jails, so \
                  something not yet read may clear these addresses."
                     .to_string()
             } else {
