@@ -119,7 +119,7 @@ fn nested_jails_bridges_and_loans_import() {
     assert!(!script.contains("fe80"), "{script}");
     assert!(!script.contains("em1") && !script.contains("wg0"), "{script}");
     assert!(has_note(&r, &["em1", "r1.r2", "cannot follow"]), "{}", show(&r));
-    assert!(has_note(&r, &["wg0", "r9", "does not list"]), "{}", show(&r));
+    assert!(has_note(&r, &["r9", "not in the paste", "lo0, wg0"]), "{}", show(&r));
     assert!(has_note(&r, &["r1.r2", "nopersist"]), "{}", show(&r));
     assert!(has_note(&r, &["bridge0", "epair1a"]), "{}", show(&r));
     assert!(has_note(&r, &["fe80"]), "{}", show(&r));
@@ -319,4 +319,47 @@ proptest! {
             prop_assert!(build(&r.scenario).is_ok(), "{}", show(&r));
         }
     }
+}
+
+#[test]
+fn other_output_forms_import_too() {
+    // `ifconfig -f inet:cidr`, a vxlan status line, IPv6 point-to-point, and an old
+    // netstat with Refs/Use columns and shortened networks; a fib's table is not modelled.
+    let r = clean(
+        "name=j1 jid=1 vnet=new persist\n\
+         jexec j1 ifconfig -f inet:cidr -a\n\
+         gif0: flags=8051<UP,POINTOPOINT,RUNNING,MULTICAST> metric 0 mtu 1280\n\
+         \ttunnel inet6 2001:db8::a --> 2001:db8::b\n\
+         \tinet 10.0.0.1 --> 10.0.0.2/30\n\
+         \tinet6 2001:db8:f::1 --> 2001:db8:f::2 prefixlen 128\n\
+         epair0b: flags=8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> metric 0 mtu 1500\n\
+         \tinet 192.0.2.1/24 broadcast 192.0.2.255\n\
+         ifconfig -a\n\
+         vxlan0: flags=8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> metric 0 mtu 1450\n\
+         \tvxlan vni 42 local 198.51.100.1:4789 remote 198.51.100.2:4789\n\
+         jexec j1 netstat -rn\n\
+         Routing tables\n\
+         Internet:\n\
+         Destination        Gateway            Flags    Refs      Use  Netif Expire\n\
+         10.1/16            10.0.0.2           UGS         0        0   gif0\n\
+         jexec j1 netstat -rn -F 2\n\
+         Routing tables (fib: 2)\n\
+         Internet:\n\
+         Destination        Gateway            Flags     Netif Expire\n\
+         10.2.0.0/16        10.0.0.2           UGS        gif0\n",
+    );
+    let s = print(&r.scenario);
+    for want in [
+        "jexec j1 ifconfig gif0 tunnel 2001:db8::a 2001:db8::b\n",
+        "jexec j1 ifconfig gif0 inet 10.0.0.1/30 10.0.0.2\n",
+        "jexec j1 ifconfig gif0 inet6 2001:db8:f::1/128 2001:db8:f::2\n",
+        "jexec j1 ifconfig epair0b inet 192.0.2.1/24\n",
+        "ifconfig vxlan0 create vxlanid 42 vxlanlocal 198.51.100.1 vxlanremote 198.51.100.2\n",
+        "jexec j1 route add -net 10.1.0.0/16 10.0.0.2\n",
+    ] {
+        assert!(s.contains(want), "missing {want:?}:\n{}", show(&r));
+    }
+    assert!(!s.contains("10.2.0.0"), "{}", show(&r));
+    assert!(has_note(&r, &["fib 2"]), "{}", show(&r));
+    assert!(has_note(&r, &["processes", "ROUTE_CACHE"]), "{}", show(&r));
 }

@@ -415,10 +415,20 @@ fn detail(st: &mut St, c: usize, n: usize, toks: &[&str]) {
             while i < toks.len() {
                 let next = toks.get(i + 1);
                 match toks[i] {
-                    "-->" => match next.and_then(|t| ip(t)).filter(|d| d.is_ipv6() == v6) {
-                        Some(d) => dst = Some(d),
-                        None => return st.err(n, bad_addr(&format!("{fam} after `-->`"), next)),
-                    },
+                    "-->" => {
+                        // `-f inet:cidr` prints the length after the destination.
+                        let (d, l) = next.map_or(("", None), |t| match t.split_once('/') {
+                            Some((d, l)) => (d, l.parse::<u8>().ok().filter(|l| *l <= 32)),
+                            None => (t, None),
+                        });
+                        match ip(d).filter(|d| d.is_ipv6() == v6) {
+                            Some(d) => dst = Some(d),
+                            None => {
+                                return st.err(n, bad_addr(&format!("{fam} after `-->`"), next));
+                            }
+                        }
+                        len = l.or(len);
+                    }
                     "netmask" if !v6 => {
                         let m = next.and_then(|t| {
                             let h = t.strip_prefix("0x")?;
@@ -555,8 +565,14 @@ const HARMLESS: &[&str] = &[
     "ftable:",
 ];
 
+/// A name the model can create: a modelled driver with a unit (`gif0`, `epair3b`).
 fn modelled(name: &str) -> bool {
-    is_ifname(name) && Driver::from_ifname(name).is_some()
+    let unit = match Driver::from_ifname(name) {
+        Some(Driver::Epair) => name.strip_suffix(['a', 'b']).unwrap_or(""),
+        Some(_) => name,
+        None => "",
+    };
+    is_ifname(name) && unit.ends_with(|c: char| c.is_ascii_digit())
 }
 
 fn route_row(
@@ -752,26 +768,19 @@ fn assemble(mut st: St) -> Imported {
     // Which interfaces the model can follow.
     let mut unmodelled: Vec<String> = Vec::new();
     let mut keep: Vec<bool> = Vec::new();
+    // (jail, known without a vnet) -> interfaces shown there that are not imported.
+    let mut elsewhere: VecMap<(String, bool), Vec<String>> = VecMap::new();
     for f in &st.ifaces {
         let ok_loc = match &f.loc {
             None => true,
-            Some(j) => match live.get(j) {
-                Some(true) => true,
-                Some(false) => {
-                    st.notes.push(format!(
-                        "line {}: jail {j} has no vnet of its own, so its ifconfig shows its parent's interfaces; {} skipped",
-                        f.line, f.name
-                    ));
-                    false
+            Some(j) => {
+                let known = live.get(j);
+                if known != Some(&true) {
+                    let e = elsewhere.get_or_insert((j.clone(), known.is_some()), Vec::new());
+                    e.push(f.name.clone());
                 }
-                None => {
-                    st.notes.push(format!(
-                        "line {}: {} is in jail {j}, which the paste's jls output does not list; not imported",
-                        f.line, f.name
-                    ));
-                    false
-                }
-            },
+                known == Some(&true)
+            }
         };
         let ok = ok_loc && modelled(&f.name);
         if ok_loc && !modelled(&f.name) {
@@ -794,6 +803,24 @@ fn assemble(mut st: St) -> Imported {
             continue;
         }
         keep.push(ok);
+    }
+    for ((j, known), names) in elsewhere.iter() {
+        st.notes.push(if *known {
+            format!(
+                "jail {j} has no vnet of its own, so its ifconfig shows its parent's interfaces; not imported: {}",
+                names.join(", ")
+            )
+        } else {
+            format!(
+                "jail {j} is not in the paste's jls output, so its interfaces are not imported: {}",
+                names.join(", ")
+            )
+        });
+    }
+    if !live.is_empty() {
+        st.notes.push(
+            "these tools cannot show processes in jails or kernel options (such as options ROUTE_CACHE); add `jexec J CMD &` or `options …` lines by hand if the system has them".into(),
+        );
     }
     if !unmodelled.is_empty() {
         st.notes.push(format!(
@@ -960,7 +987,8 @@ fn assemble(mut st: St) -> Imported {
         }
     }
     // Routes whose gateway a modelled interface reaches.
-    for r in &st.routes {
+    let routes = std::mem::take(&mut st.routes);
+    for r in &routes {
         let ok = match &r.gateway {
             Gateway::Addr(g) => reach.iter().any(|(l, a, len, dst, _)| {
                 *l == r.loc && (*dst == Some(*g) || dst.is_none() && covers(*a, *len, *g))
@@ -970,9 +998,8 @@ fn assemble(mut st: St) -> Imported {
             }
         };
         if r.loc.as_ref().is_some_and(|j| live.get(j) != Some(&true)) {
-            st.notes.push(format!(
-                "line {}: routes of {} (not a vnet jail in the paste) are not imported",
-                r.line,
+            st.note(format!(
+                "routes of {} (not a vnet jail in the paste) are not imported",
                 at(&r.loc)
             ));
             continue;
