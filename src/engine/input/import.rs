@@ -21,7 +21,7 @@ use crate::engine::input::scenario::{
 };
 use crate::engine::input::script::{self, is_ifname, is_jail_name};
 use crate::engine::trace::Driver;
-use crate::support::vecmap::VecMap;
+use crate::support::vecmap::{VecMap, VecSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// The most bytes a paste may have (1 MiB).
@@ -30,6 +30,8 @@ pub const MAX_BYTES: usize = 1 << 20;
 pub const MAX_LINES: usize = 20_000;
 /// How many commands the model may refuse before the import gives up.
 const MAX_DROPS: usize = 64;
+/// How many line notes an import keeps.
+const MAX_NOTES: usize = 200;
 
 /// What an import gives back.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -97,6 +99,10 @@ struct St {
     notes: Vec<String>,
     errors: Vec<ImportError>,
     skipped: Vec<usize>,
+    /// (location, name) of every interface header seen.
+    seen: VecSet<(Loc, String)>,
+    /// Notes left out past [`MAX_NOTES`].
+    more_notes: usize,
     linklocal: bool,
     lo_addrs: bool,
     rejects: usize,
@@ -108,7 +114,9 @@ impl St {
     }
 
     fn note(&mut self, n: String) {
-        if !self.notes.contains(&n) {
+        if self.notes.len() >= MAX_NOTES {
+            self.more_notes += 1;
+        } else if !self.notes.contains(&n) {
             self.notes.push(n);
         }
     }
@@ -159,7 +167,7 @@ pub fn import(text: &str) -> Imported {
             };
             mode = Mode::Ifconfig(loc.clone());
             let name = toks[0].trim_end_matches(':').to_string();
-            if st.ifaces.iter().any(|f| f.loc == loc && f.name == name) {
+            if !st.seen.insert((loc.clone(), name.clone())) {
                 st.err(
                     n,
                     format!(
@@ -565,6 +573,15 @@ const HARMLESS: &[&str] = &[
     "ftable:",
 ];
 
+/// The first few names, then how many more.
+fn list(names: &[String]) -> String {
+    let mut s = names.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > 8 {
+        s.push_str(&format!(" and {} more", names.len() - 8));
+    }
+    s
+}
+
 /// A name the model can create: a modelled driver with a unit (`gif0`, `epair3b`).
 fn modelled(name: &str) -> bool {
     let unit = match Driver::from_ifname(name) {
@@ -766,7 +783,7 @@ fn assemble(mut st: St) -> Imported {
         ));
     }
     // Which interfaces the model can follow.
-    let mut unmodelled: Vec<String> = Vec::new();
+    let (mut unmodelled, mut in_jail): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
     let mut keep: Vec<bool> = Vec::new();
     // (jail, known without a vnet) -> interfaces shown there that are not imported.
     let mut elsewhere: VecMap<(String, bool), Vec<String>> = VecMap::new();
@@ -786,11 +803,7 @@ fn assemble(mut st: St) -> Imported {
         if ok_loc && !modelled(&f.name) {
             unmodelled.push(format!("{} ({})", f.name, at(&f.loc)));
             if f.loc.is_some() {
-                st.notes.push(format!(
-                    "{} is in {}: the model cannot follow a physical or unmodelled interface back to the host at teardown",
-                    f.name,
-                    at(&f.loc)
-                ));
+                in_jail.push(format!("{} ({})", f.name, at(&f.loc)));
             }
         }
         if ok && Driver::from_ifname(&f.name) == Some(Driver::Vxlan) && f.loc.is_some() {
@@ -808,12 +821,12 @@ fn assemble(mut st: St) -> Imported {
         st.notes.push(if *known {
             format!(
                 "jail {j} has no vnet of its own, so its ifconfig shows its parent's interfaces; not imported: {}",
-                names.join(", ")
+                list(names)
             )
         } else {
             format!(
                 "jail {j} is not in the paste's jls output, so its interfaces are not imported: {}",
-                names.join(", ")
+                list(names)
             )
         });
     }
@@ -822,10 +835,16 @@ fn assemble(mut st: St) -> Imported {
             "these tools cannot show processes in jails or kernel options (such as options ROUTE_CACHE); add `jexec J CMD &` or `options …` lines by hand if the system has them".into(),
         );
     }
+    if !in_jail.is_empty() {
+        st.notes.push(format!(
+            "in a vnet jail, so the model cannot follow them back to the host at teardown: {}",
+            list(&in_jail)
+        ));
+    }
     if !unmodelled.is_empty() {
         st.notes.push(format!(
             "not modelled (physical NICs or drivers the model lacks): {}",
-            unmodelled.join(", ")
+            list(&unmodelled)
         ));
     }
     if st.lo_addrs {
@@ -881,6 +900,7 @@ fn assemble(mut st: St) -> Imported {
         }
     }
     let mut creates: Vec<(Loc, usize, Command)> = Vec::new();
+    let (mut inferred, mut assumed) = (Vec::new(), Vec::new());
     let mut loans: Vec<(Loc, usize, Command)> = Vec::new();
     for (unit, (ends, line)) in epairs.iter() {
         let mut home = ends[0].1.clone();
@@ -893,10 +913,7 @@ fn assemble(mut st: St) -> Imported {
                 if ends[0].0.ends_with('a') { format!("{unit}b") } else { format!("{unit}a") };
             st.notes.push(format!("{other} is not in the paste (perhaps in a jail not shown); the model keeps it in the host"));
         }
-        st.notes.push(format!(
-            "{unit}: where it was created is inferred ({}); ifconfig does not show it",
-            at(&home)
-        ));
+        inferred.push(format!("{unit} in {}", at(&home)));
         creates.push((
             home.clone(),
             *line,
@@ -928,11 +945,7 @@ fn assemble(mut st: St) -> Imported {
             continue;
         }
         if f.loc.is_some() {
-            st.notes.push(format!(
-                "{} in {}: assumed created there (a loaned interface looks the same)",
-                f.name,
-                at(&f.loc)
-            ));
+            assumed.push(format!("{} ({})", f.name, at(&f.loc)));
         }
         if !f.members.is_empty() {
             st.notes.push(format!(
@@ -949,6 +962,18 @@ fn assemble(mut st: St) -> Imported {
                 ifname: f.name.clone(),
                 op: IfOp::Create { vxlan: f.vxlan.clone().filter(|_| d == Some(Driver::Vxlan)) },
             },
+        ));
+    }
+    if !inferred.is_empty() {
+        st.notes.push(format!(
+            "where each epair was created is inferred (ifconfig does not show it): {}",
+            list(&inferred)
+        ));
+    }
+    if !assumed.is_empty() {
+        st.notes.push(format!(
+            "assumed created in the jail that shows them (a loaned interface looks the same): {}",
+            list(&assumed)
         ));
     }
     for l in &locs {
@@ -1038,6 +1063,9 @@ fn assemble(mut st: St) -> Imported {
     }
     if live.is_empty() {
         st.notes.push("no jails in the paste: nothing to tear down".into());
+    }
+    if st.more_notes > 0 {
+        st.notes.push(format!("{} more notes like these were left out", st.more_notes));
     }
     if !st.skipped.is_empty() {
         let shown: Vec<String> = st.skipped.iter().take(5).map(|l| l.to_string()).collect();
