@@ -17,6 +17,7 @@ mod engine_sim;
 mod engine_snapshots;
 mod engine_truth;
 mod engine_unseen;
+mod import;
 mod link_props;
 mod script_props;
 mod share_ui;
