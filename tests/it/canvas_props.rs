@@ -277,3 +277,17 @@ fn a_moved_interface_loses_what_the_detach_purges() {
     assert!(s.iface(&None, "epair0b").is_some_and(|f| f.addrs.is_empty()));
     assert!(s.iface(&Some("j1".into()), "gre2").is_some_and(|f| f.tunnel.is_none()));
 }
+
+/// Found by the property above: a jail without a vnet shares its parent's, so reclaiming
+/// from it (`ifconfig lo1 -vnet b.d`) takes the interface out of the parent's vnet
+/// (if_vmove_reclaim looks the name up in the jail's pr_vnet), and the canvas follows.
+#[test]
+fn reclaiming_from_a_jail_without_a_vnet_uses_its_parents() {
+    let sc = parse(
+        "jail -c name=b vnet persist\njail -c name=b.d persist\njexec b ifconfig lo1 create\n\
+         ifconfig lo1 -vnet b.d\n",
+    )
+    .expect("parses");
+    assert_eq!(canvas_view(&sc), engine_view(&sc));
+    assert!(canvas::summarize(&sc).iface(&None, "lo1").is_some(), "lo1 is in the host now");
+}

@@ -274,8 +274,20 @@ pub fn summarize(sc: &Scenario) -> Summary {
                     }
                 }
                 IfOp::Destroy => {
+                    // Names are looked up in the vnet the command runs in, which a jail
+                    // without a vnet shares with its parent.
                     let pair = pair_names(ifname);
-                    s.ifaces.retain(|f| !(&f.loc == jail && pair.contains(&f.name)));
+                    let at = vnet_owner(&s, jail);
+                    let doomed: Vec<bool> = s
+                        .ifaces
+                        .iter()
+                        .map(|f| vnet_owner(&s, &f.loc) == at && pair.contains(&f.name))
+                        .collect();
+                    let mut k = 0;
+                    s.ifaces.retain(|_| {
+                        k += 1;
+                        !doomed[k - 1]
+                    });
                 }
                 _ => {
                     // `-vnet J` runs in the parent and names the jail the interface is in.
@@ -283,10 +295,17 @@ pub fn summarize(sc: &Scenario) -> Summary {
                         IfOp::Reclaim { jail: from } => Some(from.clone()),
                         _ => jail.clone(),
                     };
-                    let Some(f) = s.ifaces.iter_mut().find(|f| f.loc == here && f.name == *ifname)
+                    // The interface is looked up in the vnet of `here` (a jail without a
+                    // vnet shares its parent's).
+                    let at = vnet_owner(&s, &here);
+                    let Some(k) = s
+                        .ifaces
+                        .iter()
+                        .position(|f| f.name == *ifname && vnet_owner(&s, &f.loc) == at)
                     else {
                         continue;
                     };
+                    let f = &mut s.ifaces[k];
                     if f.entry.is_some() {
                         f.entries.push(i);
                     }
