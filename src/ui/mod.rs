@@ -12,6 +12,7 @@ pub mod export;
 pub mod geom;
 pub mod graph;
 pub mod graph_view;
+pub mod import;
 pub mod inspector;
 pub mod layout;
 pub mod memo;
@@ -95,6 +96,7 @@ pub fn app() -> Html {
     let lines = use_memo(state.lines.clone(), |l| l.clone());
     let snapshots = persist::use_persistence(&state, dispatch.clone());
     let share_open = use_state(|| false);
+    let import_open = use_state(|| false);
     let draw_all = use_state(|| false);
     let exploring = use_state(|| false);
     let link = std::rc::Rc::new(state.link_state());
@@ -108,6 +110,14 @@ pub fn app() -> Html {
     let close_share = {
         let share_open = share_open.clone();
         Callback::from(move |_: ()| share_open.set(false))
+    };
+    let open_import = {
+        let import_open = import_open.clone();
+        Callback::from(move |_: MouseEvent| import_open.set(true))
+    };
+    let close_import = {
+        let import_open = import_open.clone();
+        Callback::from(move |_: ()| import_open.set(false))
     };
     let toggle_explorer = {
         let exploring = exploring.clone();
@@ -125,6 +135,8 @@ pub fn app() -> Html {
                     <button class="icon-button" data-testid="undo" onclick={undo} disabled={state.undo.is_empty()} title="Undo (Ctrl+Z)" aria-label="Undo">{"↶"}</button>
                     <button class="icon-button" data-testid="redo" onclick={redo} disabled={state.redo.is_empty()} title="Redo (Ctrl+Shift+Z)" aria-label="Redo">{"↷"}</button>
                     <persist::SnapshotsMenu snapshots={snapshots} work={link.clone()} dispatch={dispatch.clone()} />
+                    <button class="top-button" data-testid="import-button" onclick={open_import}
+                        title="Build a scenario from what a real FreeBSD system prints">{"Import"}</button>
                     <export::ExportMenu runs={state.runs.clone()} script={state.script.clone()} preset={state.preset.clone()} step={state.step}
                         draw_all={ let d = draw_all.clone(); Callback::from(move |b: bool| d.set(b)) } />
                     <button class="top-button primary" data-testid="share-button" onclick={open_share}>{"Share"}</button>
@@ -163,6 +175,9 @@ pub fn app() -> Html {
                 </section>
             </main>
             if state.shortcuts_open { <Shortcuts dispatch={dispatch.clone()} /> }
+            if *import_open {
+                <import::ImportDialog dispatch={dispatch.clone()} on_close={close_import} />
+            }
             if *share_open {
                 <share::ShareDialog link={link} script={state.script.clone()} runs={state.runs.clone()} on_close={close_share} />
             }

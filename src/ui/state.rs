@@ -84,6 +84,8 @@ pub enum Action {
     /// The script editor's text changed.
     SetScript(String),
     LoadPreset(String),
+    /// Opens a scenario made elsewhere (an import): one undoable edit.
+    LoadScenario(crate::engine::Scenario),
     AddJail {
         parent: Loc,
         vnet: bool,
@@ -185,6 +187,7 @@ impl Action {
                 | Action::AddJail { .. }
                 | Action::AddIface { .. }
                 | Action::AddProcess { .. }
+                | Action::LoadScenario(_)
                 | Action::AddTunnelRoute { .. }
                 | Action::AddRoute { .. }
                 | Action::DeleteEntry(_)
@@ -395,6 +398,14 @@ impl Reducible for State {
                     s.step = 0;
                     s.playing = false;
                 }
+            }
+            Action::LoadScenario(sc) => {
+                s.selection = None;
+                s.edit_error = None;
+                s.preset = None;
+                s.commit(sc, None);
+                s.step = 0;
+                s.playing = false;
             }
             Action::AddJail { parent, vnet, pos } => {
                 let mut name = String::new();
