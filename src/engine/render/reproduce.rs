@@ -281,7 +281,7 @@ impl Walk {
                 self.add(at, a, format!("${{{v}}}"));
                 self.add(at, b, format!("${{{v}%a}}b"));
                 format!(
-                    "{v}=$({prefix}ifconfig epair create)  # epair{unit}a; the kernel picks the unit"
+                    "{v}=$({prefix}ifconfig epair create)  # epair{unit}a and epair{unit}b in the script; the kernel picks the unit"
                 )
             };
             return line;
@@ -419,8 +419,16 @@ impl Walk {
                 out.push(format!("jexec {} {} &", quote(jail), words.join(" ")));
             }
             Command::JailRemove { name } => {
-                if self.removed.is_empty() && self.procs {
-                    out.push("sleep 1  # let the background processes start".to_string());
+                if self.removed.is_empty() {
+                    if self.procs {
+                        out.push("sleep 1  # let the background processes start".to_string());
+                    }
+                    if !atf {
+                        out.push(
+                            "set +e  # the teardown: a failure here must not skip the cleanup"
+                                .into(),
+                        );
+                    }
                 }
                 let q = quote(name);
                 out.push(if atf {
