@@ -1,7 +1,8 @@
 //! The reproducers (`engine::render::reproduce`): golden files for the seed and other
 //! presets, `/bin/sh -n` on the sh and ATF output of every preset and scenario file,
 //! a property test that every built scenario's commands survive into the sh output
-//! (emitted or mentioned in a comment), and quoting that sh reads back word for word.
+//! (emitted or mentioned in a comment), quoting that sh reads back word for word, and
+//! jail.conf output that is well formed (blocks, `param += "…";`, escaped strings).
 //!
 //! Invariants: golden files live in tests/export/ and are compared with
 //! `common::snapshot` (never silently written under CI); every check here has an input
@@ -185,6 +186,82 @@ fn odd_process_words_and_comments_stay_shell_safe() {
     assert!(atf(&sc, "odd name").contains("atf_test_case \"odd_name\" \"cleanup\""));
 }
 
+/// What is wrong with `text` as jail.conf(5), as this module writes it: outside blocks
+/// only comments, blank lines and `NAME {`; inside, `param;` or `param += "…";` (with an
+/// optional `# comment`), strings with `\`, `"` and `$` escaped; every block closed.
+fn conf_errors(text: &str) -> Vec<String> {
+    let mut bad = Vec::new();
+    let mut open = false;
+    for (i, l) in text.lines().enumerate() {
+        let ok = if !open {
+            open = l.ends_with(" {") && !l.starts_with('#');
+            open || l.is_empty() || l.starts_with('#')
+        } else if l == "}" {
+            open = false;
+            true
+        } else {
+            param_ok(l)
+        };
+        if !ok {
+            bad.push(format!("line {}: {l}", i + 1));
+        }
+    }
+    if open {
+        bad.push("a block is not closed".into());
+    }
+    bad
+}
+
+fn param_ok(l: &str) -> bool {
+    let Some(l) = l.strip_prefix('\t') else { return false };
+    let (stmt, _comment) = match l.find(";  # ") {
+        Some(k) => (&l[..=k], &l[k + 3..]),
+        None => (l, ""),
+    };
+    let Some(stmt) = stmt.strip_suffix(';') else { return false };
+    let key_ok = |k: &str| {
+        !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+    };
+    match stmt.split_once(" = ").or_else(|| stmt.split_once(" += ")) {
+        None => key_ok(stmt),
+        Some((k, v)) => key_ok(k) && (v.parse::<u32>().is_ok() || quoted_ok(v)),
+    }
+}
+
+fn quoted_ok(v: &str) -> bool {
+    let Some(inner) = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')) else { return false };
+    let mut esc = false;
+    for c in inner.chars() {
+        match (esc, c) {
+            (true, '\\' | '"' | '$') => esc = false,
+            (true, _) => return false,
+            (false, '\\') => esc = true,
+            (false, '"' | '$' | '\n') => return false,
+            _ => {}
+        }
+    }
+    !esc
+}
+
+#[test]
+fn jail_conf_is_well_formed_for_every_preset_and_the_check_can_fail() {
+    assert!(!conf_errors("j1 {\n\texec.start += \"a\"b\";\n}\n").is_empty());
+    assert!(!conf_errors("j1 {\n\texec.start += \"$x\";\n}\n").is_empty());
+    assert!(!conf_errors("j1 {\n\tvnet;\n").is_empty());
+    assert!(conf_errors("j1 {\n\tvnet;\n\texec.start += \"\\$x\";\n}\n").is_empty());
+    let mut all: Vec<(String, Scenario)> = presets()
+        .into_iter()
+        .map(|p| (p.slug.to_string(), parse(p.script).expect("preset parses")))
+        .collect();
+    all.extend(scenario_files());
+    let odd = "jail -c name=a-b vnet persist\njexec a-b sh -c 'echo $x \"q\"' &\njail -r a-b\n";
+    all.push(("odd".into(), parse(odd).expect("parses")));
+    for (name, sc) in &all {
+        let conf = jail_conf(sc);
+        assert_eq!(conf_errors(&conf), Vec::<String>::new(), "{name}:\n{conf}");
+    }
+}
+
 /// Every name a command mentions, which the output must contain.
 fn mentioned(c: &Command) -> Vec<String> {
     match c {
@@ -224,6 +301,11 @@ proptest! {
         if let Err(e) = sh_n(&out, "prop.sh") {
             prop_assert!(false, "{}", e);
         }
+        if let Err(e) = sh_n(&atf(&sc, "prop"), "prop.atf.sh") {
+            prop_assert!(false, "{}", e);
+        }
+        let conf = jail_conf(&sc);
+        prop_assert!(conf_errors(&conf).is_empty(), "{:?}\n{}", conf_errors(&conf), conf);
         for e in &sc.entries {
             for m in mentioned(&e.command) {
                 prop_assert!(out.contains(&m), "`{}` of `{:?}` is missing:\n{}", m, e.command, out);
