@@ -31,5 +31,19 @@ jexec j1 route add -net 10.1.0.0/16 10.0.0.2
 set +e  # the teardown: a failure here must not skip the cleanup
 jail -r j1
 
+# A removed jail dies once its killed processes have exited; its loaned
+#   interfaces come home then. Wait up to 10 s for that, and say so if a jail
+#   stays dying.
+for j in j1; do
+	n=0
+	while jls -d -j "$j" >/dev/null 2>&1 && [ $n -lt 10 ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+	if jls -d -j "$j" >/dev/null 2>&1; then
+		echo "jail $j is still dying" >&2
+	fi
+done
+
 # Clean up what is left in the host, so the script can run again.
 ifconfig ${epair0} destroy 2>/dev/null || true

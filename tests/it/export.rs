@@ -100,7 +100,8 @@ fn the_seed_captures_its_epair_and_keeps_the_prototype_as_a_comment() {
     let teardown = out.find("\njail -r j1\n").expect("teardown");
     assert!(keep_going < teardown, "{out}");
     let cleanup = out.find("\nifconfig ${epair0} destroy").expect("cleanup");
-    assert!(teardown < cleanup, "{out}");
+    let wait = out.find("\nfor j in j1; do\n").expect("the wait for the dying jail");
+    assert!(teardown < wait && wait < cleanup, "{out}");
 }
 
 #[test]

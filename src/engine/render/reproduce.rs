@@ -534,6 +534,21 @@ pub fn sh(sc: &Scenario) -> String {
         out.push_str(&l);
         out.push('\n');
     }
+    if !w.removed.is_empty() {
+        let mut names: Vec<String> = w.removed.iter().map(|j| quote(j)).collect();
+        names.dedup();
+        out.push('\n');
+        note(
+            &mut out,
+            "",
+            "A removed jail dies once its killed processes have exited; its loaned interfaces \
+             come home then. Wait up to 10 s for that, and say so if a jail stays dying.",
+        );
+        out.push_str(&format!(
+            "for j in {}; do\n\tn=0\n\twhile jls -d -j \"$j\" >/dev/null 2>&1 && [ $n -lt 10 ]; do\n\t\tsleep 1\n\t\tn=$((n + 1))\n\tdone\n\tif jls -d -j \"$j\" >/dev/null 2>&1; then\n\t\techo \"jail $j is still dying\" >&2\n\tfi\ndone\n",
+            names.join(" ")
+        ));
+    }
     let jails = w.never_removed();
     let ifs = w.host_leftovers();
     if !jails.is_empty() || !ifs.is_empty() {
