@@ -313,7 +313,8 @@ impl Walk {
         }
     }
 
-    /// An `ifconfig` line other than `create`, moving or forgetting the interface.
+    /// The lines for one `ifconfig`: `create` records the new interface; `vnet`, `-vnet`
+    /// and `destroy` move or forget it; names resolve in the vnet the command runs in.
     fn ifconfig(&mut self, jail: &Option<String>, ifname: &str, op: &IfOp) -> Vec<String> {
         let at = jail.as_ref().map_or(String::new(), |j| self.jails.vnet_of(j));
         if let IfOp::Create { .. } = op {
