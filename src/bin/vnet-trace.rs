@@ -5,8 +5,12 @@
 //! `vnet-trace explore [same options]` runs the order explorer (issue 6) instead: the
 //! destructor x slot table, safe sets, stage orders, the minimal counterexample and the
 //! cycle fixes; its exit status follows the base lane's outcome.
+//! `vnet-trace export --format sh|atf|jail.conf [--name NAME] [--preset NAME | FILE | -]`
+//! prints the scenario as something to run on a real FreeBSD VIMAGE host (a `/bin/sh`
+//! reproducer, an ATF test case for tests/sys/net, or jail.conf(5)), each with the
+//! playground's predictions in its header; it exits 0, or 2 on bad input.
 //!
-//! Exit codes: 0 when the teardown is clean, 1 when it found faults, 2 on bad input
+//! Exit codes (trace and explore): 0 when the teardown is clean, 1 when it found faults, 2 on bad input
 //! (with `FILE:line:column: message`) or bad arguments. Engine build errors name a
 //! scenario entry; they are reported at that entry's script line, column 1.
 
@@ -15,27 +19,44 @@ use std::process::ExitCode;
 use vnet_playground::engine::input::script;
 use vnet_playground::engine::{
     self, BuildError, Lane, Outcome, Scenario, StageOrder, explore::report, render,
+    render::reproduce,
 };
 
 const USAGE: &str = "\
 usage: vnet-trace [--order ORDER] [--format FORMAT] [--preset NAME | FILE | -]
        vnet-trace explore [--order ORDER] [--format FORMAT] [--preset NAME | FILE | -]
+       vnet-trace export --format sh|atf|jail.conf [--name NAME]
+                         [--preset NAME | FILE | -]
        vnet-trace --list-presets
 
   explore           try every destructor at every slot: safe sets, the
                     minimal counterexample and fixes for each cycle
+  export            print the scenario for a real FreeBSD VIMAGE host: a
+                    /bin/sh reproducer (sh), an ATF test case (atf) or
+                    jail.conf(5) (jail.conf), with the predictions
 
   --order ORDER     legacy (default), vnet-shutdown or prison-cleanup
-  --format FORMAT   text (default, fits a mail), markdown or json
+  --format FORMAT   text (default, fits a mail), markdown or json;
+                    for export: sh, atf or jail.conf (required)
+  --name NAME       export --format atf: the test case's name (default:
+                    the preset or file name)
   --preset NAME     a built-in scenario (see --list-presets)
   FILE              a scenario script; `-` reads standard input
-Exit status: 0 clean, 1 faults found, 2 bad input.";
+Exit status: 0 clean, 1 faults found, 2 bad input (export: 0 or 2).";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
     Text,
     Json,
     Markdown,
+}
+
+/// What `export` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Export {
+    Sh,
+    Atf,
+    JailConf,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -48,6 +69,7 @@ enum Source {
 #[derive(Debug, PartialEq, Eq)]
 enum Action {
     Run { order: StageOrder, format: Format, source: Source, explore: bool },
+    Export { format: Export, name: Option<String>, source: Source },
     ListPresets,
     Help,
 }
@@ -56,12 +78,15 @@ enum Action {
 fn parse_args(args: &[String]) -> Result<Action, String> {
     let mut order = None;
     let mut format = None;
+    let mut export = None;
+    let mut name = None;
     let mut source: Option<Source> = None;
     let mut list = false;
     let mut i = 0;
     let mut only_files = false;
     let explore = args.first().is_some_and(|a| a == "explore");
-    if explore {
+    let exporting = args.first().is_some_and(|a| a == "export");
+    if explore || exporting {
         i = 1;
     }
     while i < args.len() {
@@ -94,6 +119,32 @@ fn parse_args(args: &[String]) -> Result<Action, String> {
             "--" => only_files = true,
             "-h" | "--help" => return Ok(Action::Help),
             "--list-presets" => list = true,
+            "--order" if exporting => {
+                return Err(
+                    "--order does not apply to export: its header covers every order".into()
+                );
+            }
+            "--format" if exporting => {
+                let v = value("--format")?;
+                let f = match v.as_str() {
+                    "sh" => Export::Sh,
+                    "atf" => Export::Atf,
+                    "jail.conf" => Export::JailConf,
+                    _ => {
+                        return Err(format!(
+                            "unknown export format `{v}`: use sh, atf or jail.conf"
+                        ));
+                    }
+                };
+                if export.replace(f).is_some() {
+                    return Err("--format is given twice".into());
+                }
+            }
+            "--name" if exporting => {
+                if name.replace(value("--name")?).is_some() {
+                    return Err("--name is given twice".into());
+                }
+            }
             "--order" => {
                 let v = value("--order")?;
                 let o = StageOrder::from_slug(&v).ok_or_else(|| {
@@ -129,6 +180,10 @@ fn parse_args(args: &[String]) -> Result<Action, String> {
         return Ok(Action::ListPresets);
     }
     let source = source.ok_or("no scenario: give --preset NAME, a FILE, or `-` for stdin")?;
+    if exporting {
+        let format = export.ok_or("export needs --format sh, atf or jail.conf")?;
+        return Ok(Action::Export { format, name, source });
+    }
     Ok(Action::Run {
         order: order.unwrap_or(StageOrder::Legacy),
         format: format.unwrap_or(Format::Text),
@@ -192,6 +247,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Action::Run { order, format, source, explore } => (order, format, source, explore),
+        Action::Export { format, name, source } => return run_export(format, name, &source),
     };
     if explore {
         return run_explore(order, format, &source);
@@ -214,6 +270,34 @@ fn main() -> ExitCode {
     };
     print!("{out}");
     if trace.outcome == Outcome::Clean { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// `vnet-trace export`: the scenario for a real host; exit 0, or 2 on bad input.
+fn run_export(format: Export, name: Option<String>, source: &Source) -> ExitCode {
+    let result = read_source(source).and_then(|(label, text)| parse_script(&label, &text));
+    let scenario = match result {
+        Ok((s, _)) => s,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let out = match format {
+        Export::Sh => reproduce::sh(&scenario),
+        Export::JailConf => reproduce::jail_conf(&scenario),
+        Export::Atf => {
+            let name = name.unwrap_or_else(|| match source {
+                Source::Preset(p) => p.clone(),
+                Source::File(f) => std::path::Path::new(f)
+                    .file_stem()
+                    .map_or("reproduce".into(), |s| s.to_string_lossy().into_owned()),
+                Source::Stdin => "reproduce".into(),
+            });
+            reproduce::atf(&scenario, &name)
+        }
+    };
+    print!("{out}");
+    ExitCode::SUCCESS
 }
 
 /// `vnet-trace explore`: exit 0 when the base lane is clean, 1 when it fails, 2 on bad input.
@@ -295,6 +379,26 @@ mod tests {
                 explore: true,
             })
         );
+    }
+
+    #[test]
+    fn export_arguments() {
+        assert_eq!(
+            parse_args(&args("export --format atf --name t1 --preset seed-gif-route-cache")),
+            Ok(Action::Export {
+                format: Export::Atf,
+                name: Some("t1".into()),
+                source: Source::Preset("seed-gif-route-cache".into()),
+            })
+        );
+        assert_eq!(
+            parse_args(&args("export --format=jail.conf -")),
+            Ok(Action::Export { format: Export::JailConf, name: None, source: Source::Stdin })
+        );
+        assert!(parse_args(&args("export -")).is_err());
+        assert!(parse_args(&args("export --format json -")).is_err());
+        assert!(parse_args(&args("export --format sh --order legacy -")).is_err());
+        assert!(parse_args(&args("--name x -")).is_err());
     }
 
     #[test]

@@ -9,8 +9,9 @@
 //! Entry points: `parse_script`/`print_script` (the text form), `simulate` (the whole
 //! trace), `verdict` (the outcome only, for the explorer), `build` + `summarize` (the
 //! scenario as built), `input::canvas` (the canvas model and its edits), `Explorer` and
-//! `explore::report` (the order explorer), `gallery` (the presets, seed first) and
-//! `destructor` (a driver's cloner registration).
+//! `explore::report` (the order explorer), `gallery` (the presets, seed first),
+//! `destructor` (a driver's cloner registration), `render` (a trace as text, Markdown or
+//! JSON) and `reproduce` (a scenario as sh, ATF or jail.conf for a real FreeBSD host).
 
 pub mod explore;
 pub mod input;
@@ -27,6 +28,7 @@ pub use input::summary::{Summary, build, summarize};
 pub use kernel::BuildError;
 pub use kernel::drivers::destructor;
 pub use presets::{Preset, SEED_SLUG, gallery, presets};
+pub use render::reproduce;
 pub use teardown::{Lane, simulate, verdict};
 pub use trace::graph::{Cycle, DepGraph, graph_at};
 pub use trace::*;

@@ -148,3 +148,53 @@ fn explore_prints_the_table_safe_sets_counterexample_and_fixes() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(err(&bad).starts_with("<stdin>:2:"), "{}", err(&bad));
 }
+
+#[test]
+fn export_prints_each_format_and_exits_0() {
+    let o = run(&["export", "--format", "sh", "--preset", "seed-gif-route-cache"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).starts_with("#!/bin/sh\n"), "{}", out(&o));
+    assert!(out(&o).contains("\nepair0=$(ifconfig epair create)"), "{}", out(&o));
+    assert!(out(&o).contains("\njail -r j1\n"), "{}", out(&o));
+    // A preset's slug names the test case; --name overrides it.
+    let o = run(&["export", "--format=atf", "--preset", "seed-gif-route-cache"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("atf_test_case \"seed_gif_route_cache\" \"cleanup\""), "{}", out(&o));
+    let o = run(&["export", "--format", "atf", "--name", "my-case", "-"], Some(presets::SEED));
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("\nmy_case_body()\n{\n\tvnet_init\n"), "{}", out(&o));
+    let o = run(&["export", "--format", "jail.conf", "-"], Some(presets::SEED));
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("\nj1 {\n\tpath = \"/\";\n\tvnet;\n\tpersist;\n"), "{}", out(&o));
+    // A faulting scenario still exports with 0: the fault is the header's prediction.
+    let o = run(&["export", "--format", "sh", "--preset", "gre-inner-address"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("#   legacy: panic"), "{}", out(&o));
+}
+
+#[test]
+fn export_errors_exit_2() {
+    // An unknown format, a missing one, and --order, which export does not take.
+    let o = run(&["export", "--format", "json", "--preset", "seed-gif-route-cache"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).starts_with("vnet-trace: unknown export format `json`"), "{}", err(&o));
+    assert!(out(&o).is_empty());
+    let o = run(&["export", "--preset", "seed-gif-route-cache"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("export needs --format"), "{}", err(&o));
+    let o =
+        run(&["export", "--format", "sh", "--order", "legacy", "--preset", "upstream-gif"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("--order does not apply to export"), "{}", err(&o));
+    // --name belongs to export only.
+    let o = run(&["--name", "x", "--preset", "seed-gif-route-cache"], None);
+    assert_eq!(o.status.code(), Some(2));
+    // A bad script: FILE:line:column, nothing on stdout.
+    let o = run(&["export", "--format", "sh", "-"], Some("jail -c name=j1 vnet\njail -x j1\n"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).starts_with("<stdin>:2:"), "{}", err(&o));
+    assert!(out(&o).is_empty());
+    let o = run(&["export", "--format", "sh", "--preset", "nope"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("no preset `nope`"), "{}", err(&o));
+}

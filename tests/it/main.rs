@@ -1,7 +1,7 @@
 //! The native integration tests, as one binary (one link instead of twelve): the engine's
-//! scenario files and snapshots, presets, unseen scenarios, property tests (engine,
-//! script, links, with shared strategies), the CLI, the reducer, SSR snapshots and the
-//! architecture invariants.
+//! scenario files and snapshots, presets, unseen scenarios, the reproducers (export),
+//! property tests (engine, script, links, with shared strategies), the CLI, the reducer,
+//! SSR snapshots and the architecture invariants.
 //!
 //! Invariants: every test here runs natively; snapshot tests fail under CI when a
 //! snapshot is missing instead of writing it.
@@ -17,6 +17,7 @@ mod engine_sim;
 mod engine_snapshots;
 mod engine_truth;
 mod engine_unseen;
+mod export;
 mod import;
 mod link_props;
 mod script_props;

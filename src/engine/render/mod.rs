@@ -10,6 +10,8 @@ use crate::engine::trace::{Edge, EdgeId, Event, EventKind, FaultKind, ObjId, Obj
 use crate::support::json::Json;
 use crate::support::vecmap::VecMap;
 
+pub mod reproduce;
+
 /// The widest line of the text rendering.
 pub const TEXT_WIDTH: usize = 72;
 

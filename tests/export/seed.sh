@@ -1,0 +1,49 @@
+#!/bin/sh
+# A reproducer exported by vnet-playground: the scenario's commands, for a
+#   real FreeBSD host.
+# It needs a kernel with `options VIMAGE` (GENERIC has it) and must run as
+#   root. It builds the jails and interfaces, runs the teardown (jail -r),
+#   then destroys what is left in the host, so it can run again.
+#
+# What vnet-playground predicts (its model follows FreeBSD main):
+#   legacy: page fault (rib_unsubscribe: page fault in rib_unsubscribe: gif0's
+#     rib subscription (rib inet/fib0) was freed at step 14 by
+#     rtables_destroy)
+#   vnet-shutdown: clean
+#   prison-cleanup: clean
+# Only legacy is FreeBSD today; the proposed stage orders (vnet-shutdown,
+#   prison-cleanup) exist only in the playground.
+# On a stock kernel (without the parts kept as comments), legacy: clean
+
+set -e
+kldload -n if_epair if_gif
+# options ROUTE_CACHE: Zhenlei Huang's route-cache prototype for tunnels, not
+#   in FreeBSD; a kernel with it needs gmshake/freebsd-src. Not reproduced
+#   here.
+jail -c name=j1 vnet persist
+epair0=$(ifconfig epair create)  # epair0a and epair0b in the script; the kernel picks the unit
+ifconfig ${epair0%a}b vnet j1
+jexec j1 ifconfig ${epair0%a}b inet 192.0.2.1/24
+jexec j1 ifconfig gif0 create
+jexec j1 ifconfig gif0 tunnel 192.0.2.1 192.0.2.2
+jexec j1 ifconfig gif0 inet 10.0.0.1/30 10.0.0.2
+jexec j1 route add -net 10.1.0.0/16 10.0.0.2
+set +e  # the teardown: a failure here must not skip the cleanup
+jail -r j1
+
+# A removed jail dies once its killed processes have exited; its loaned
+#   interfaces come home then. Wait up to 10 s for that, and say so if a jail
+#   stays dying.
+for j in j1; do
+	n=0
+	while jls -d -j "$j" >/dev/null 2>&1 && [ $n -lt 10 ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+	if jls -d -j "$j" >/dev/null 2>&1; then
+		echo "jail $j is still dying" >&2
+	fi
+done
+
+# Clean up what is left in the host, so the script can run again.
+ifconfig ${epair0} destroy 2>/dev/null || true
