@@ -292,6 +292,21 @@ test('exports: SVG parses and holds the objects; PNG, text, Markdown, JSON, scri
   const vnet = await grab('export-script');
   expect(vnet.name).toMatch(/\.vnet$/);
   expect(vnet.body.toString()).toBe(await page.getByTestId('script').inputValue());
+
+  // Reproducers for a real FreeBSD host: the same files `vnet-trace export` writes.
+  const sh = await grab('export-sh');
+  expect(sh.name).toBe('vnet-seed-gif-route-cache.sh');
+  expect(sh.body.toString()).toMatch(/^#!\/bin\/sh\n/);
+  expect(sh.body.toString()).toContain('epair0=$(ifconfig epair create)');
+  expect(sh.body.toString()).toContain('legacy: page fault (rib_unsubscribe');
+  expect(sh.body.toString()).toContain('# options ROUTE_CACHE');
+  const atf = await grab('export-atf');
+  expect(atf.body.toString()).toContain('atf_test_case "vnet_seed_gif_route_cache" "cleanup"');
+  expect(atf.body.toString()).toContain('. $(atf_get_srcdir)/../common/vnet.subr');
+  const conf = await grab('export-jail-conf');
+  expect(conf.name).toMatch(/\.jail\.conf$/);
+  expect(conf.body.toString()).toMatch(/^j1 \{/m);
+  expect(conf.body.toString()).toContain('vnet;');
 });
 
 test('the address bar follows the work; back and forward reopen earlier links', async ({ page }) => {

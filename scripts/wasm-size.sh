@@ -10,7 +10,8 @@
 set -euo pipefail
 dir=${1:-dist}
 budget=204800
-ceiling=${WASM_SIZE_CEILING:-300000}
+# 330,000 since the import and export features (README.md "Size" has the breakdown).
+ceiling=${WASM_SIZE_CEILING:-330000}
 total=0
 shopt -s nullglob
 files=("$dir"/*.wasm)

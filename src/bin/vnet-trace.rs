@@ -27,6 +27,7 @@ usage: vnet-trace [--order ORDER] [--format FORMAT] [--preset NAME | FILE | -]
        vnet-trace explore [--order ORDER] [--format FORMAT] [--preset NAME | FILE | -]
        vnet-trace export --format sh|atf|jail.conf [--name NAME]
                          [--preset NAME | FILE | -]
+       vnet-trace import [FILE | -]
        vnet-trace --list-presets
 
   explore           try every destructor at every slot: safe sets, the
@@ -34,6 +35,9 @@ usage: vnet-trace [--order ORDER] [--format FORMAT] [--preset NAME | FILE | -]
   export            print the scenario for a real FreeBSD VIMAGE host: a
                     /bin/sh reproducer (sh), an ATF test case (atf) or
                     jail.conf(5) (jail.conf), with the predictions
+  import            read what a FreeBSD host printed (jls -n, ifconfig -a,
+                    jexec J ifconfig -a, netstat -rn) and print the scenario
+                    script, with what could not be inferred as comments
 
   --order ORDER     legacy (default), vnet-shutdown or prison-cleanup
   --format FORMAT   text (default, fits a mail), markdown or json;
@@ -226,8 +230,49 @@ fn build_error(label: &str, lines: &[usize], e: &BuildError) -> String {
     format!("{label}:{line}:1: {}", e.message)
 }
 
+/// `vnet-trace import [FILE | -]`: the scenario a real system's output describes, as a
+/// script whose leading comments list what could not be inferred; errors by line.
+fn run_import(args: &[String]) -> ExitCode {
+    let source = match args {
+        [] => Source::Stdin,
+        [a] if a == "-" => Source::Stdin,
+        [a] if !a.starts_with('-') => Source::File(a.clone()),
+        _ => {
+            eprintln!("vnet-trace: import takes one FILE or `-`\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let (label, text) = match read_source(&source) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let got = engine::input::import::import(&text);
+    for e in &got.errors {
+        eprintln!("{label}:{}: {}", e.line, e.message);
+    }
+    if !got.errors.is_empty() {
+        return ExitCode::from(2);
+    }
+    let mut out = String::from("# Imported by vnet-trace. What could not be inferred:\n");
+    for n in &got.notes {
+        out.push_str(&format!("#   {n}\n"));
+    }
+    if got.notes.is_empty() {
+        out.push_str("#   nothing\n");
+    }
+    out.push_str(&script::print(&got.scenario));
+    print!("{out}");
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "import") {
+        return run_import(&args[1..]);
+    }
     let action = match parse_args(&args) {
         Ok(a) => a,
         Err(e) => {

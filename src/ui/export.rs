@@ -61,6 +61,8 @@ fn lanes(traces: [Option<&Trace>; 2], f: impl Fn(&Trace) -> String, none: &str) 
 #[derive(Properties, PartialEq)]
 pub struct ExportProps {
     pub runs: Rc<[Run; 2]>,
+    /// The scenario, for the reproducers a real FreeBSD host runs.
+    pub scenario: Rc<crate::engine::Scenario>,
     pub script: String,
     pub preset: Option<String>,
     pub step: usize,
@@ -135,6 +137,19 @@ pub fn export_menu(p: &ExportProps) -> Html {
         let name = name.trim_end_matches("-step0").to_string();
         Rc::new(move || platform::download_text(&format!("{name}.vnet"), "text/plain", &text))
     };
+    // Reproducers for a real FreeBSD host (engine::reproduce): a script, an ATF test
+    // case in the style of tests/sys/net, and jail.conf.
+    let host_file = |ext: &'static str, f: fn(&crate::engine::Scenario, &str) -> String| {
+        let (sc, name) = (p.scenario.clone(), file_stem(p.preset.as_deref(), 0));
+        let name = name.trim_end_matches("-step0").to_string();
+        Rc::new(move || {
+            let case = name.replace(['-', '.'], "_");
+            platform::download_text(&format!("{name}{ext}"), "text/plain", &f(&sc, &case));
+        }) as Rc<dyn Fn()>
+    };
+    let sh = host_file(".sh", |sc, _| crate::engine::reproduce::sh(sc));
+    let atf = host_file(".atf.sh", crate::engine::reproduce::atf);
+    let conf = host_file(".jail.conf", |sc, _| crate::engine::reproduce::jail_conf(sc));
     html! {
         <div class="menu export">
             <button class="top-button" data-testid="export-button" onclick={toggle}
@@ -147,6 +162,9 @@ pub fn export_menu(p: &ExportProps) -> Html {
                     { item("export-markdown", "Trace as Markdown (.md)", text_file("md", "text/markdown", traces_markdown)) }
                     { item("export-json", "Trace as JSON", text_file("json", "application/json", traces_json)) }
                     { item("export-script", "Scenario script (.vnet)", script) }
+                    { item("export-sh", "Reproducer for a FreeBSD host (.sh)", sh) }
+                    { item("export-atf", "ATF test case for tests/sys/net (.sh)", atf) }
+                    { item("export-jail-conf", "jail.conf for the jails", conf) }
                 </ul>
             }
         </div>

@@ -137,7 +137,7 @@ pub fn app() -> Html {
                     <persist::SnapshotsMenu snapshots={snapshots} work={link.clone()} dispatch={dispatch.clone()} />
                     <button class="top-button" data-testid="import-button" onclick={open_import}
                         title="Build a scenario from what a real FreeBSD system prints">{"Import"}</button>
-                    <export::ExportMenu runs={state.runs.clone()} script={state.script.clone()} preset={state.preset.clone()} step={state.step}
+                    <export::ExportMenu runs={state.runs.clone()} scenario={state.scenario.clone()} script={state.script.clone()} preset={state.preset.clone()} step={state.step}
                         draw_all={ let d = draw_all.clone(); Callback::from(move |b: bool| d.set(b)) } />
                     <button class="top-button primary" data-testid="share-button" onclick={open_share}>{"Share"}</button>
                     <button class="top-tab" data-testid="explorer-tab" onclick={toggle_explorer} aria-pressed={exploring.to_string()}

@@ -198,3 +198,28 @@ fn export_errors_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("no preset `nope`"), "{}", err(&o));
 }
+
+#[test]
+fn import_prints_a_script_that_parses_and_names_bad_lines() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/import/upstream-gif.txt");
+    let out = run(&["import", path], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("# Imported by vnet-trace. What could not be inferred:\n"), "{text}");
+    assert!(text.contains("#   not modelled (physical NICs"), "{text}");
+    let sc = vnet_playground::engine::input::script::parse(&text).expect("the output parses");
+    assert!(vnet_playground::engine::build(&sc).is_ok());
+    let bad = run(
+        &["import", "-"],
+        Some(
+            "jexec j1 ifconfig -a\ngif0: flags=8051<UP> metric 0 mtu 1280\n\tinet 10.0.0.999 netmask 0xffffff00\n",
+        ),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).starts_with("<stdin>:3: "),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert_eq!(run(&["import", "a", "b"], None).status.code(), Some(2));
+}
