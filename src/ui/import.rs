@@ -52,15 +52,7 @@ pub fn import_dialog(p: &ImportProps) -> Html {
             }
         })
     };
-    let onkeydown = {
-        let c = p.on_close.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                e.stop_propagation();
-                c.emit(());
-            }
-        })
-    };
+    let onkeydown = crate::ui::share::close_on_escape(p.on_close.clone());
     let can_open = (*read).as_ref().is_some_and(|(g, _)| g.errors.is_empty());
     html! {
         <div class="overlay" data-testid="import-dialog" {onkeydown}>

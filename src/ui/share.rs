@@ -58,6 +58,16 @@ pub fn mail_text(url: &str, script: &str, traces: [Option<&Trace>; 2]) -> String
     out
 }
 
+/// A dialog's keydown handler: Escape closes it (and goes no further).
+pub fn close_on_escape(close: Callback<()>) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            e.stop_propagation();
+            close.emit(());
+        }
+    })
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ShareProps {
     pub link: Rc<LinkState>,
@@ -107,15 +117,7 @@ pub fn share_dialog(p: &ShareProps) -> Html {
         let c = p.on_close.clone();
         Callback::from(move |_: MouseEvent| c.emit(()))
     };
-    let onkeydown = {
-        let c = p.on_close.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                e.stop_propagation();
-                c.emit(());
-            }
-        })
-    };
+    let onkeydown = close_on_escape(p.on_close.clone());
     html! {
         <div class="overlay" data-testid="share-dialog" {onkeydown}>
             <div class="dialog share" role="dialog" aria-modal="true" aria-labelledby="share-title">
