@@ -62,3 +62,15 @@ test('axe finds no violation in the model guide', async ({ page }) => {
   await expect(page.locator('#reaping')).toBeVisible();
   await violations(page, 'model guide');
 });
+
+test('axe finds no violation in the import dialog with a paste and its notes', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('import-button').click();
+  const { readFileSync } = await import('node:fs');
+  await page.getByTestId('import-text').fill(readFileSync('tests/import/upstream-gif.txt', 'utf8'));
+  await expect(page.getByTestId('import-notes')).toBeVisible();
+  await violations(page, 'import dialog');
+  await page.getByTestId('import-text').fill('# jexec j1 ifconfig -a\ngif0: flags=8051<UP> metric 0 mtu 1280\n\tinet 10.0.0.999 netmask 0xffffff00\n');
+  await expect(page.getByTestId('import-errors')).toBeVisible();
+  await violations(page, 'import dialog with an error');
+});

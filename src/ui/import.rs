@@ -60,7 +60,7 @@ pub fn import_dialog(p: &ImportProps) -> Html {
                 <h2 id="import-title">{"Import from a FreeBSD system"}</h2>
                 <p class="muted">{"Paste what the host prints: jls -n (or jls -v), ifconfig -a, netstat -rn, and for each jail a line such as \"jexec j1 ifconfig -a\" followed by its output. Nothing changes until you open the scenario, and Undo brings your current one back."}</p>
                 <label class="field-label" for="import-text">{"Output of jls, ifconfig and netstat"}</label>
-                <textarea id="import-text" class="share-text" data-testid="import-text" rows="10" spellcheck="false" {oninput}
+                <textarea id="import-text" class="share-text" data-testid="import-text" rows="6" spellcheck="false" {oninput}
                     placeholder="# jls -n\njid=1 name=j1 ... vnet=new ...\n# ifconfig -a\n...\n# jexec j1 ifconfig -a\n..." />
                 <div class="import-result">
                 { match &*read {
@@ -74,7 +74,7 @@ pub fn import_dialog(p: &ImportProps) -> Html {
                             </div>
                         }
                         <label class="field-label" for="import-preview">{"The scenario"}</label>
-                        <textarea id="import-preview" class="share-text mono" data-testid="import-preview" readonly=true rows="8" value={script.clone()} />
+                        <textarea id="import-preview" class="share-text mono" data-testid="import-preview" readonly=true rows="6" value={script.clone()} />
                         if !got.notes.is_empty() {
                             <details class="share-more" data-testid="import-notes" open=true>
                                 <summary>{format!("What could not be inferred ({})", got.notes.len())}</summary>
@@ -85,7 +85,7 @@ pub fn import_dialog(p: &ImportProps) -> Html {
                     },
                 } }
                 </div>
-                <div class="share-actions">
+                <div class="share-actions dialog-actions">
                     <button class="primary" data-testid="import-open" onclick={open} disabled={!can_open}>{"Open this scenario"}</button>
                     <button data-testid="import-close" onclick={close}>{"Close"}</button>
                 </div>
