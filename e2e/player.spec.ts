@@ -177,3 +177,22 @@ test('the graph stays put from step to step, and the step card starts each step 
   await expect(card).toHaveAttribute('tabindex', '0');
   w.check();
 });
+
+test('playing folds the builder to a strip; the strip and the b key bring it back', async ({ page }) => {
+  const w = watch(page);
+  await openApp(page);
+  const laneA = page.getByTestId('lane-a');
+  const before = (await laneA.boundingBox())!.width;
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('builder-unfold')).toBeVisible();
+  await expect(page.getByTestId('canvas')).toBeHidden();
+  await page.getByTestId('play').click();
+  expect((await laneA.boundingBox())!.width).toBeGreaterThan(before * 1.4);
+  await page.getByTestId('builder-unfold').click();
+  await expect(page.getByTestId('canvas')).toBeVisible();
+  await page.getByTestId('builder-fold').click();
+  await expect(page.getByTestId('canvas')).toBeHidden();
+  await page.locator('body').press('b');
+  await expect(page.getByTestId('canvas')).toBeVisible();
+  w.check();
+});

@@ -61,11 +61,10 @@ pub fn app() -> Html {
     }
     {
         let dispatch = dispatch.clone();
-        let shortcuts_open = state.shortcuts_open;
-        use_effect_with(shortcuts_open, move |open| {
-            let open = *open;
+        let keys = (state.shortcuts_open, state.builder_folded);
+        use_effect_with(keys, move |&(open, folded)| {
             let h = platform::on_window_keydown(Callback::from(move |e: KeyboardEvent| {
-                if let Some(a) = key_action(&e, open) {
+                if let Some(a) = key_action(&e, open, folded) {
                     e.prevent_default();
                     dispatch.emit(a);
                 }
@@ -157,8 +156,16 @@ pub fn app() -> Html {
                 <persist::LinkErrorBanner message={msg} dispatch={dispatch.clone()} />
             }
             <Presets current={state.preset.clone()} dispatch={dispatch.clone()} />
-            <main class="workspace">
-                <section class={classes!("builder", exploring.then_some("exploring"))} aria-label="Scenario builder">
+            <main class={classes!("workspace", state.builder_folded.then_some("folded"))}>
+                if state.builder_folded {
+                    <button class="builder-strip" data-testid="builder-unfold" title="Show the builder (b)"
+                        onclick={ let d = dispatch.clone(); Callback::from(move |_: MouseEvent| d.emit(Action::SetBuilderFolded(false))) }>
+                        <span aria-hidden="true">{"▸"}</span><span class="strip-label">{"Builder"}</span>
+                    </button>
+                }
+                <section class={classes!("builder", exploring.then_some("exploring"))} aria-label="Scenario builder" hidden={state.builder_folded}>
+                    <button class="builder-fold" data-testid="builder-fold" title="Fold the builder away, so the teardown gets the room (b)"
+                        onclick={ let d = dispatch.clone(); Callback::from(move |_: MouseEvent| d.emit(Action::SetBuilderFolded(true))) }>{"◂ Hide builder"}</button>
                     <Builder summary={state.summary.clone()} selection={state.selection.clone()}
                         edit_error={state.edit_error.clone()} dispatch={dispatch.clone()} />
                     <div class="builder-bottom">
@@ -221,7 +228,7 @@ fn embed_view(
 }
 
 /// What a key pressed outside text fields does (decisions §26).
-fn key_action(e: &KeyboardEvent, overlay_open: bool) -> Option<Action> {
+fn key_action(e: &KeyboardEvent, overlay_open: bool, folded: bool) -> Option<Action> {
     let key = e.key();
     if overlay_open {
         return matches!(key.as_str(), "Escape" | "?").then_some(Action::SetShortcuts(false));
@@ -239,6 +246,7 @@ fn key_action(e: &KeyboardEvent, overlay_open: bool) -> Option<Action> {
     match key.as_str() {
         "?" => Some(Action::SetShortcuts(true)),
         "Escape" => Some(Action::Select(None)),
+        "b" | "B" => Some(Action::SetBuilderFolded(!folded)),
         "ArrowLeft" if !on_object => Some(Action::Go(Go::Prev)),
         "ArrowRight" if !on_object => Some(Action::Go(Go::Next)),
         "Home" => Some(Action::Go(Go::First)),
@@ -359,7 +367,8 @@ pub fn shortcuts(p: &ShortcutsProps) -> Html {
     use_effect_with((), |_| platform::focus_testid("shortcuts-close"));
     let rows = [
         ("← / →", "previous / next step"),
-        ("Space", "play / pause"),
+        ("Space", "play / pause (playing folds the builder away)"),
+        ("b", "fold the builder to a strip, or bring it back"),
         ("Home / End", "first / last step"),
         ("Tab", "move between palette items, canvas objects and controls"),
         ("Enter", "on a palette item: add it to the selected jail; on an object: edit it"),

@@ -55,6 +55,9 @@ pub struct State {
     /// The preset last loaded, while the scenario is still that preset.
     pub preset: Option<String>,
     pub shortcuts_open: bool,
+    /// Whether the builder is folded to a strip, so the lanes and their graphs get the
+    /// room (Play folds it; a click on the strip or the `b` key brings it back).
+    pub builder_folded: bool,
     pub theme: Theme,
     /// Earlier (scenario, lanes) pairs, newest last; at most `UNDO_DEPTH`.
     pub undo: Vec<Undoable>,
@@ -159,6 +162,8 @@ pub enum Action {
     Tick,
     SetSpeed(usize),
     SetShortcuts(bool),
+    /// Folds the builder to a strip (true) or brings it back (false).
+    SetBuilderFolded(bool),
     SetTheme(Theme),
     Undo,
     Redo,
@@ -239,6 +244,7 @@ impl State {
             selection: None,
             preset,
             shortcuts_open: false,
+            builder_folded: false,
             theme,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -508,6 +514,8 @@ impl Reducible for State {
                         s.step = 0;
                     }
                     s.playing = true;
+                    // While the teardown plays, the lanes and their graphs get the room.
+                    s.builder_folded = true;
                 }
             }
             Action::Tick => {
@@ -520,6 +528,7 @@ impl Reducible for State {
             }
             Action::SetSpeed(i) => s.speed = i.min(SPEEDS.len() - 1),
             Action::SetShortcuts(open) => s.shortcuts_open = open,
+            Action::SetBuilderFolded(folded) => s.builder_folded = folded,
             Action::SetTheme(t) => s.theme = t,
             Action::Undo => {
                 if let Some((sc, lanes)) = s.undo.pop() {

@@ -290,3 +290,19 @@ fn the_noreap_toggle_adds_and_removes_its_line() {
     let undone = run(s, [Action::Undo]);
     assert!(!print(&undone.scenario).contains("noreap"));
 }
+
+/// Play folds the builder away so the teardown gets the room; folding is not an edit
+/// (nothing to undo) and the strip brings the builder back.
+#[test]
+fn play_folds_the_builder_and_unfolding_brings_it_back() {
+    let s = seed();
+    assert!(!s.builder_folded);
+    let playing = run(s.clone(), [Action::TogglePlay]);
+    assert!(playing.playing && playing.builder_folded);
+    assert_eq!(playing.undo.len(), s.undo.len(), "folding is not an edit");
+    let back = run(playing, [Action::SetBuilderFolded(false)]);
+    assert!(!back.builder_folded);
+    // Stepping by hand does not fold it.
+    let stepped = run(seed(), [Action::Go(Go::Next), Action::Go(Go::Next)]);
+    assert!(!stepped.builder_folded);
+}
