@@ -20,6 +20,7 @@ use crate::engine::input::scenario::{
     Command, Entry, Gateway, IfOp, Prefix, RouteFlag, Scenario, VxlanArgs,
 };
 use crate::engine::input::script::{self, is_ifname, is_jail_name};
+use crate::engine::kernel;
 use crate::engine::trace::Driver;
 use crate::support::vecmap::{VecMap, VecSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -694,20 +695,6 @@ fn short_v4(s: &str) -> Option<IpAddr> {
     Some(IpAddr::V4(Ipv4Addr::from(o)))
 }
 
-fn covers(net: IpAddr, len: u8, a: IpAddr) -> bool {
-    match (net, a) {
-        (IpAddr::V4(n), IpAddr::V4(x)) => {
-            let m = if len == 0 { 0 } else { u32::MAX << (32 - len.min(32)) };
-            u32::from(n) & m == u32::from(x) & m
-        }
-        (IpAddr::V6(n), IpAddr::V6(x)) => {
-            let m = if len == 0 { 0 } else { u128::MAX << (128 - len.min(128)) };
-            u128::from(n) & m == u128::from(x) & m
-        }
-        _ => false,
-    }
-}
-
 /// The scenario, in order: jails, creations and loans, configuration, routes, teardown.
 fn assemble(mut st: St) -> Imported {
     // JIDs to names, for `jexec 3 …` and `parent=3`.
@@ -1016,7 +1003,7 @@ fn assemble(mut st: St) -> Imported {
     for r in &routes {
         let ok = match &r.gateway {
             Gateway::Addr(g) => reach.iter().any(|(l, a, len, dst, _)| {
-                *l == r.loc && (*dst == Some(*g) || dst.is_none() && covers(*a, *len, *g))
+                *l == r.loc && (*dst == Some(*g) || dst.is_none() && kernel::covers(*a, *len, *g))
             }),
             Gateway::Interface(i) => {
                 st.ifaces.iter().zip(&keep).any(|(f, k)| *k && f.loc == r.loc && f.name == *i)

@@ -240,16 +240,14 @@ impl Walk {
 
     /// The unit of `ifconfig epair[N] create` in vnet `at`: N, or the lowest free one.
     fn epair_unit(&self, at: &str, ifname: &str) -> u32 {
+        // The unit the kernel picks for `ifconfig epair create`, by the engine's own rule.
         ifname["epair".len()..].parse::<u32>().unwrap_or_else(|_| {
-            (0..u32::MAX)
-                .find(|u| {
-                    let (a, b) = (format!("epair{u}a"), format!("epair{u}b"));
-                    !self
-                        .ifs
-                        .iter()
-                        .any(|i| (i.at == at || i.home == at) && (i.name == a || i.name == b))
-                })
-                .unwrap_or(0)
+            crate::engine::kernel::lowest_free_unit(|u| {
+                let (a, b) = (format!("epair{u}a"), format!("epair{u}b"));
+                self.ifs
+                    .iter()
+                    .any(|i| (i.at == at || i.home == at) && (i.name == a || i.name == b))
+            })
         })
     }
 
