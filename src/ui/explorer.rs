@@ -80,15 +80,16 @@ impl ReportData {
 
 /// Icon and words of an outcome.
 pub fn outcome_icon(o: Outcome) -> (&'static str, &'static str) {
-    match o {
-        Outcome::Clean => ("✓", o.label()),
-        Outcome::PageFault => ("⚡", o.label()),
-        Outcome::Panic => ("✖", o.label()),
+    let icon = match o {
+        Outcome::Clean => "✓",
+        Outcome::PageFault => "⚡",
+        Outcome::Panic => "✖",
         // ⌛ has no glyph in common Linux/BSD fonts without an emoji font; ∞ (a wait
         // that never ends) renders everywhere.
-        Outcome::Stuck => ("∞", o.label()),
-        Outcome::Leak => ("⚠", o.label()),
-    }
+        Outcome::Stuck => "∞",
+        Outcome::Leak => "⚠",
+    };
+    (icon, o.label())
 }
 
 /// "page fault in rib_unsubscribe", "clean".

@@ -278,16 +278,11 @@ pub fn summarize(sc: &Scenario) -> Summary {
                     // without a vnet shares with its parent.
                     let pair = pair_names(ifname);
                     let at = vnet_owner(&s, jail);
-                    let doomed: Vec<bool> = s
-                        .ifaces
-                        .iter()
-                        .map(|f| vnet_owner(&s, &f.loc) == at && pair.contains(&f.name))
+                    let ifaces = std::mem::take(&mut s.ifaces);
+                    s.ifaces = ifaces
+                        .into_iter()
+                        .filter(|f| !(pair.contains(&f.name) && vnet_owner(&s, &f.loc) == at))
                         .collect();
-                    let mut k = 0;
-                    s.ifaces.retain(|_| {
-                        k += 1;
-                        !doomed[k - 1]
-                    });
                 }
                 _ => {
                     // `-vnet J` runs in the parent and names the jail the interface is in.
@@ -432,7 +427,7 @@ pub fn add_iface(
     if !s.has_vnet(loc) {
         return Err(EditError(format!(
             "{}: jail {} has no vnet of its own",
-            crate::engine::kernel::build::EPERM_CREATE,
+            crate::engine::kernel::build::not_permitted("ifconfig: SIOCIFCREATE2"),
             loc.as_deref().unwrap_or("host")
         )));
     }

@@ -6,8 +6,11 @@
 use super::*;
 use crate::support::vecmap::{VecMap, VecSet};
 
-/// What `ifconfig IF create` gets in a jail without a vnet of its own (if_clone.c).
-pub const EPERM_CREATE: &str = "ifconfig: SIOCIFCREATE2: Operation not permitted";
+/// What a tool prints when a jail without a vnet of its own asks for a network change:
+/// `what` is the tool and the request (`ifconfig: SIOCIFCREATE2`).
+pub fn not_permitted(what: &str) -> String {
+    format!("{what}: Operation not permitted")
+}
 
 impl World {
     // ---------------------------------------------------------------- build
@@ -407,7 +410,7 @@ impl World {
         if p == self.prison0 || self.pr(p).vnet_flag {
             return Ok(());
         }
-        Err(berr(i, format!("{what}: Operation not permitted")))
+        Err(berr(i, not_permitted(what)))
     }
 
     pub(crate) fn ifconfig(

@@ -90,7 +90,7 @@ impl World {
         }
         for ifp in tunnels {
             let drv = self.ifn(ifp).driver;
-            let del = if drv == Driver::Gre { "gre_delete_tunnel" } else { "gif_delete_tunnel" };
+            let del = crate::engine::kernel::drivers::tunnel::delete_fn(drv);
             self.phase_step(stage, top, &path0, &[del], v);
             let had_sub = self.ifn(ifp).sub.is_some();
             let mut p = path0.clone();

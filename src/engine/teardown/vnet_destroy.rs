@@ -112,16 +112,16 @@ impl World {
                                 drv.name()
                             )
                         } else {
-                            let names = |l: &[&ObjId]| {
-                                l.iter().map(|x| w.o(**x).name.clone()).collect::<Vec<_>>().join(", ")
+                            let names = |l: &[ObjId]| {
+                                l.iter().map(|x| w.o(*x).name.clone()).collect::<Vec<_>>().join(", ")
                             };
-                            let (here, away): (Vec<&ObjId>, Vec<&ObjId>) =
+                            let (here, away): (Vec<ObjId>, Vec<ObjId>) =
                                 items.iter().partition(|x| w.ifn(**x).vnet == v);
                             let mut t = format!(
                                 "{}{moved}: if_clone_detach will destroy {} ({}). \
                                  if_clone_destroyif_flags switches to each interface's own vnet",
                                 h.func,
-                                names(&items.iter().collect::<Vec<_>>()),
+                                names(&items),
                                 drv.name()
                             );
                             if !here.is_empty() {
@@ -134,11 +134,11 @@ impl World {
                                 ));
                             }
                             for (k, x) in away.iter().enumerate() {
-                                let xv = w.ifn(**x).vnet;
+                                let xv = w.ifn(*x).vnet;
                                 t.push_str(&format!(
                                     "{} {} sits in {}, where VNET_IS_SHUTTING_DOWN is {}",
                                     if here.is_empty() && k == 0 { ":" } else { ";" },
-                                    w.o(**x).name,
+                                    w.o(*x).name,
                                     w.o(xv).name,
                                     w.vn(xv).shutting_down()
                                 ));

@@ -109,7 +109,7 @@ impl World {
 }
 
 /// The name of the driver's delete-tunnel function.
-fn delete_fn(d: Driver) -> &'static str {
+pub fn delete_fn(d: Driver) -> &'static str {
     if d == Driver::Gre { "gre_delete_tunnel" } else { "gif_delete_tunnel" }
 }
 
