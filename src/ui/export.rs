@@ -143,8 +143,8 @@ pub fn export_menu(p: &ExportProps) -> Html {
         let (sc, name) = (p.scenario.clone(), file_stem(p.preset.as_deref(), 0));
         let name = name.trim_end_matches("-step0").to_string();
         Rc::new(move || {
-            let case = name.replace(['-', '.'], "_");
-            platform::download_text(&format!("{name}{ext}"), "text/plain", &f(&sc, &case));
+            // reproduce::atf turns the name into a valid test case name itself.
+            platform::download_text(&format!("{name}{ext}"), "text/plain", &f(&sc, &name));
         }) as Rc<dyn Fn()>
     };
     let sh = host_file(".sh", |sc, _| crate::engine::reproduce::sh(sc));
