@@ -23,11 +23,14 @@ pub mod trace;
 
 pub use explore::{Cell, ExploreResult, Explorer, FaultAt, Suggestion, explore, shrink};
 pub use input::scenario::*;
-pub use input::script::{ScriptError, parse_with_lines as parse_script, print as print_script};
+pub use input::script::{
+    ScriptError, member_words, parse_with_lines as parse_script, print as print_script,
+};
 pub use input::summary::{Summary, build, summarize};
 pub use kernel::BuildError;
 pub use kernel::drivers::destructor;
-pub use presets::{Preset, SEED_SLUG, gallery, presets};
+pub use kernel::drivers::vlan::MAX_TAG as VLAN_MAX_TAG;
+pub use presets::{Group, Preset, SEED_SLUG, gallery, presets};
 pub use render::reproduce;
 pub use teardown::{Lane, simulate, verdict};
 pub use trace::graph::{Cycle, DepGraph, graph_at};

@@ -9,10 +9,34 @@
 use crate::engine::trace::{Outcome, StageOrder};
 use crate::support::vecmap::VecMap;
 
+/// The subsystem a preset is about, in gallery order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Group {
+    /// Tunnel drivers: gif, gre, ipsec, me, wg, ovpn.
+    Tunnels,
+    /// Cloned interfaces that hold others or are held: epair, vlan, bridge, lagg, tun/tap.
+    Interfaces,
+    /// Jails and processes: nesting, non-vnet jails, zombies.
+    Jails,
+}
+
+impl Group {
+    pub const ALL: [Group; 3] = [Group::Tunnels, Group::Interfaces, Group::Jails];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Group::Tunnels => "Tunnels",
+            Group::Interfaces => "Interfaces",
+            Group::Jails => "Jails and processes",
+        }
+    }
+}
+
 /// One gallery entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Preset {
     pub slug: &'static str,
+    pub group: Group,
     pub title: &'static str,
     /// One line.
     pub story: &'static str,
@@ -44,6 +68,30 @@ const KERN_EXIT: (&str, &str) = (
     "https://cgit.freebsd.org/src/tree/sys/kern/kern_exit.c",
 );
 const D6747: (&str, &str) = ("D6747: top-down VNET teardown", "https://reviews.freebsd.org/D6747");
+const D28860: (&str, &str) = (
+    "D28860: if_bridge's lladdr event after if_afdata is gone",
+    "https://reviews.freebsd.org/D28860",
+);
+const D47991: (&str, &str) =
+    ("D47991: jail removal on a thread of its own", "https://reviews.freebsd.org/D47991");
+const IF_VLAN: (&str, &str) = (
+    "if_vlan.c: vlan_ifdetach, trunk_destroy",
+    "https://cgit.freebsd.org/src/tree/sys/net/if_vlan.c",
+);
+const IF_BRIDGE: (&str, &str) =
+    ("if_bridge.c: bridge_reassign", "https://cgit.freebsd.org/src/tree/sys/net/if_bridge.c");
+const IF_LAGG: (&str, &str) =
+    ("if_lagg.c: lagg_port_ifdetach", "https://cgit.freebsd.org/src/tree/sys/net/if_lagg.c");
+const IF_TUNTAP: (&str, &str) =
+    ("if_tuntap.c: vnet_tun_uninit", "https://cgit.freebsd.org/src/tree/sys/net/if_tuntap.c");
+const IF_EPAIR: (&str, &str) =
+    ("if_epair.c: epair_clone_destroy", "https://cgit.freebsd.org/src/tree/sys/net/if_epair.c");
+const IF_ME: (&str, &str) =
+    ("if_me.c: vnet_me_uninit", "https://cgit.freebsd.org/src/tree/sys/net/if_me.c");
+const IF_IPSEC: (&str, &str) =
+    ("if_ipsec.c: vnet_ipsec_uninit", "https://cgit.freebsd.org/src/tree/sys/net/if_ipsec.c");
+const IF_OVPN: (&str, &str) =
+    ("if_ovpn.c: ovpn_clone_destroy", "https://cgit.freebsd.org/src/tree/sys/net/if_ovpn.c");
 
 fn all(o: Outcome) -> VecMap<StageOrder, Outcome> {
     VecMap::from_pairs(StageOrder::ALL.map(|s| (s, o)).to_vec())
@@ -71,10 +119,11 @@ jail -r j1
 /// The slug of the scenario a first-time visitor sees.
 pub const SEED_SLUG: &str = "seed-gif-route-cache";
 
-/// The gallery as the app shows it: the seed first, then the rest in display order.
+/// The gallery as the app shows it: grouped by subsystem, the seed first in its group
+/// (the first), the rest in display order.
 pub fn gallery() -> Vec<Preset> {
     let mut all = presets();
-    crate::support::order::sort_by_key(&mut all, |p| p.slug != SEED_SLUG);
+    crate::support::order::sort_by_key(&mut all, |p| (p.group, p.slug != SEED_SLUG));
     all
 }
 
@@ -83,6 +132,7 @@ pub fn presets() -> Vec<Preset> {
     vec![
         Preset {
             slug: "seed-gif-route-cache",
+            group: Group::Tunnels,
             title: "gif with the route-cache prototype in a vnet jail",
             story: "rtables_destroy frees gif0's rib subscription before vnet_gif_uninit unsubscribes it: the page fault from the mail.",
             sources: vec![THREAD, GRITTON, GMSHAKE, D32835],
@@ -91,6 +141,7 @@ pub fn presets() -> Vec<Preset> {
         },
         Preset {
             slug: "upstream-gif",
+            group: Group::Tunnels,
             title: "The same jail on upstream FreeBSD (no route cache)",
             story: "Without the prototype gif0 holds nothing in the routing subsystem, so today's order is clean.",
             sources: vec![THREAD, D32835],
@@ -109,6 +160,7 @@ jail -r j1
         },
         Preset {
             slug: "gre-route-cache",
+            group: Group::Tunnels,
             title: "gre with the route cache, routes via -interface gre0",
             story: "gre dies at PROTO_IFATTACHDOMAIN while routing still lives, so its unsubscribe is safe [I #route-cache].",
             sources: vec![THREAD, GMSHAKE, D6747],
@@ -127,6 +179,7 @@ jail -r j1
         },
         Preset {
             slug: "pre-d32835-gif",
+            group: Group::Tunnels,
             title: "gif's cloner at PROTO_IFATTACHDOMAIN, as before D32835",
             story: "gif is destroyed while the vnet is shutting down, its address stays in the hash, and ip_destroy panics.",
             sources: vec![
@@ -148,6 +201,7 @@ jail -r j1
         },
         Preset {
             slug: "gif-proto-domain-second",
+            group: Group::Tunnels,
             title: "The seed with gif at PROTO_DOMAIN/SECOND",
             story: "Between ip_destroy and rtables_destroy: the one slot that numbering happens to leave free.",
             sources: vec![THREAD, D32835],
@@ -168,6 +222,7 @@ jail -r j1
         },
         Preset {
             slug: "epair-loan",
+            group: Group::Interfaces,
             title: "An epair end loaned into a jail",
             story: "vnet_if_return sends epair0b home with a full detach before anything else runs.",
             sources: vec![
@@ -187,6 +242,7 @@ jail -r j1
         },
         Preset {
             slug: "nested-vnet-jails",
+            group: Group::Jails,
             title: "Nested vnet jails",
             story: "Removing the parent kills the child too; the child's vnet is destroyed first.",
             sources: vec![(
@@ -208,6 +264,7 @@ jail -r p
         },
         Preset {
             slug: "non-vnet-jail",
+            group: Group::Jails,
             title: "A jail without its own vnet",
             story: "It shares the host's vnet, so removing it never calls vnet_destroy.",
             sources: vec![(
@@ -223,6 +280,7 @@ jail -r j1
         },
         Preset {
             slug: "gre-inner-address",
+            group: Group::Tunnels,
             title: "gre with an inner address in a vnet jail",
             story: "By D32835's reasoning ip_destroy should panic; FreeBSD's own gre tests disagree, an open question [I #gre-inner-address].",
             sources: vec![
@@ -246,6 +304,7 @@ jail -r j1
         },
         Preset {
             slug: "gif-loaned-in",
+            group: Group::Tunnels,
             title: "A host gif with the route cache, loaned into the jail",
             story: "It leaves at vnet_if_return while routing lives; upstream gif_reassign deletes its tunnel, and with it the prototype's cache and subscription.",
             sources: vec![THREAD, GMSHAKE, IF_GIF],
@@ -265,6 +324,7 @@ jail -r j1
         },
         Preset {
             slug: "upstream-gif-loaned-in",
+            group: Group::Tunnels,
             title: "A host gif loaned into the jail, on upstream FreeBSD",
             story: "No route cache: vnet_if_return sends gif0 home and gif_reassign deletes its tunnel on the way.",
             sources: vec![IF_GIF],
@@ -279,6 +339,7 @@ jail -r j1
         },
         Preset {
             slug: "zombie-keeps-jail",
+            group: Group::Jails,
             title: "A jailed process whose parent never reaps it",
             story: "exit1 drops the user reference, but the zombie's cred keeps a pr_ref until reaped: the jail stays dying.",
             sources: vec![KERN_EXIT],
@@ -292,6 +353,7 @@ jail -r j1
         },
         Preset {
             slug: "wg-in-jail",
+            group: Group::Tunnels,
             title: "wg created in a vnet jail",
             story: "wg holds its creator's cred; wg_prison_remove drops it in prison_cleanup so the jail can die.",
             sources: vec![(
@@ -308,6 +370,7 @@ jail -r j1
         },
         Preset {
             slug: "gre-reclaimed-home",
+            group: Group::Interfaces,
             title: "A jail's gre reclaimed by the host",
             story: "gre0 lives in the host but sits on the jail's cloner list, so the jail's teardown destroys it.",
             sources: vec![
@@ -319,6 +382,140 @@ jail -c name=j1 vnet persist
 jexec j1 ifconfig gre0 create
 ifconfig gre0 -vnet j1
 ifconfig gre0 inet 10.0.0.1/30 10.0.0.2
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "vlan-on-loaned-epair",
+            group: Group::Interfaces,
+            title: "A vlan in the jail on a loaned epair end",
+            story: "vnet_if_return takes epair0b home; its departure unconfigures vlan5 (the trunk drops its if_ref), and vnet_vlan_uninit destroys it later.",
+            sources: vec![IF_VLAN, D47991],
+            script: "\
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair0b vnet j1
+jexec j1 ifconfig vlan5 create vlan 5 vlandev epair0b
+jexec j1 ifconfig vlan5 inet 192.0.2.1/24
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "bridge-returned-home",
+            group: Group::Interfaces,
+            title: "A host bridge loaned into the jail, with jail members",
+            story: "vnet_if_return sends bridge0 home; bridge_reassign deletes its members after the detach freed its per-family data (D28860).",
+            sources: vec![D28860, IF_BRIDGE],
+            script: "\
+jail -c name=j1 vnet persist
+ifconfig bridge0 create
+ifconfig bridge0 vnet j1
+jexec j1 ifconfig epair0 create
+jexec j1 ifconfig bridge0 addm epair0a
+jexec j1 ifconfig bridge0 addm epair0b
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "lagg-on-loaned-ports",
+            group: Group::Interfaces,
+            title: "A lagg in the jail over two loaned epair ends",
+            story: "Each port's departure runs lagg_port_ifdetach, which drops the lagg's if_ref before the port goes home.",
+            sources: vec![IF_LAGG],
+            script: "\
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair1 create
+ifconfig epair0b vnet j1
+ifconfig epair1b vnet j1
+jexec j1 ifconfig lagg0 create
+jexec j1 ifconfig lagg0 laggport epair0b
+jexec j1 ifconfig lagg0 laggport epair1b
+jexec j1 ifconfig lagg0 inet 192.0.2.1/24
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "tun-tap-in-jail",
+            group: Group::Interfaces,
+            title: "tun and tap created in a vnet jail",
+            story: "One destructor, vnet_tun_uninit at PROTO_IF, destroys both after IP and routing are gone.",
+            sources: vec![IF_TUNTAP],
+            script: "\
+jail -c name=j1 vnet persist
+jexec j1 ifconfig tun0 create
+jexec j1 ifconfig tun0 inet 10.0.0.1/30 10.0.0.2
+jexec j1 ifconfig tap0 create
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "epair-two-jails",
+            group: Group::Interfaces,
+            title: "One epair between two jails, removed one after the other",
+            story: "Each jail's vnet_if_return sends its end home to the host; the epair outlives both jails.",
+            sources: vec![IF_EPAIR],
+            script: "\
+jail -c name=a vnet persist
+jail -c name=b vnet persist
+ifconfig epair0 create
+ifconfig epair0a vnet a
+ifconfig epair0b vnet b
+jexec a ifconfig epair0a inet 192.0.2.1/24
+jexec b ifconfig epair0b inet 192.0.2.2/24
+jail -r a
+jail -r b
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "me-tunnel-in-jail",
+            group: Group::Tunnels,
+            title: "An me tunnel in a vnet jail",
+            story: "vnet_me_uninit frees me's hash tables before it destroys me0, whose tunnel delete then writes into them [I #me-tables].",
+            sources: vec![IF_ME],
+            script: "\
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair0b vnet j1
+jexec j1 ifconfig epair0b inet 192.0.2.1/24
+jexec j1 ifconfig me0 create
+jexec j1 ifconfig me0 tunnel 192.0.2.1 192.0.2.2
+jail -r j1
+",
+            expect: legacy_then_clean(Outcome::PageFault),
+        },
+        Preset {
+            slug: "ipsec-in-jail",
+            group: Group::Tunnels,
+            title: "An ipsec tunnel in a vnet jail",
+            story: "vnet_ipsec_uninit destroys the interfaces first and frees its tables after: the order me lacks.",
+            sources: vec![IF_IPSEC],
+            script: "\
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair0b vnet j1
+jexec j1 ifconfig epair0b inet 192.0.2.1/24
+jexec j1 ifconfig ipsec0 create
+jexec j1 ifconfig ipsec0 tunnel 192.0.2.1 192.0.2.2
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "ovpn-in-jail",
+            group: Group::Tunnels,
+            title: "An OpenVPN offload interface in a vnet jail",
+            story: "vnet_ovpn_uninit, at PSEUDO beside gif and bridge, destroys ovpn0; its peers come from openvpn, which is not modelled.",
+            sources: vec![IF_OVPN],
+            script: "\
+jail -c name=j1 vnet persist
+jexec j1 ifconfig ovpn0 create
 jail -r j1
 ",
             expect: all(Outcome::Clean),

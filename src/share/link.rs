@@ -336,6 +336,10 @@ enum WOp {
     Vnet(u32),
     Reclaim(u32),
     Destroy,
+    CreateVlan(u32, u32),
+    SetVlan(u32, u32),
+    AddMember(u32),
+    DelMember(u32),
 }
 
 #[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
@@ -542,6 +546,15 @@ impl Wire {
                             o.u32(*j);
                         }
                         WOp::Destroy => o.u8(8),
+                        WOp::CreateVlan(tag, dev) | WOp::SetVlan(tag, dev) => {
+                            o.u8(if matches!(op, WOp::CreateVlan(..)) { 9 } else { 10 });
+                            o.u32(*tag);
+                            o.u32(*dev);
+                        }
+                        WOp::AddMember(m) | WOp::DelMember(m) => {
+                            o.u8(if matches!(op, WOp::AddMember(..)) { 11 } else { 12 });
+                            o.u32(*m);
+                        }
                     }
                 }
                 WCmd::Route(j, flag, dest, len, gw) => {
@@ -624,6 +637,10 @@ impl Wire {
                         6 => WOp::Vnet(i.u32()?),
                         7 => WOp::Reclaim(i.u32()?),
                         8 => WOp::Destroy,
+                        9 => WOp::CreateVlan(i.u32()?, i.u32()?),
+                        10 => WOp::SetVlan(i.u32()?, i.u32()?),
+                        11 => WOp::AddMember(i.u32()?),
+                        12 => WOp::DelMember(i.u32()?),
                         _ => return None,
                     };
                     WCmd::If(j, n, op)
@@ -720,6 +737,10 @@ fn to_wire(state: &LinkState) -> Wire {
                     IfOp::Vnet { jail } => WOp::Vnet(t.id(jail)),
                     IfOp::Reclaim { jail } => WOp::Reclaim(t.id(jail)),
                     IfOp::Destroy => WOp::Destroy,
+                    IfOp::CreateVlan { tag, dev } => WOp::CreateVlan(u32::from(*tag), t.id(dev)),
+                    IfOp::SetVlan { tag, dev } => WOp::SetVlan(u32::from(*tag), t.id(dev)),
+                    IfOp::AddMember { member } => WOp::AddMember(t.id(member)),
+                    IfOp::DelMember { member } => WOp::DelMember(t.id(member)),
                 };
                 WCmd::If(j, n, op)
             }
@@ -810,6 +831,14 @@ fn from_wire(w: Wire) -> Result<LinkState, LinkError> {
                     WOp::Vnet(j) => IfOp::Vnet { jail: s.get(j)? },
                     WOp::Reclaim(j) => IfOp::Reclaim { jail: s.get(j)? },
                     WOp::Destroy => IfOp::Destroy,
+                    WOp::CreateVlan(tag, dev) => {
+                        IfOp::CreateVlan { tag: vlan_tag(tag)?, dev: s.get(dev)? }
+                    }
+                    WOp::SetVlan(tag, dev) => {
+                        IfOp::SetVlan { tag: vlan_tag(tag)?, dev: s.get(dev)? }
+                    }
+                    WOp::AddMember(m) => IfOp::AddMember { member: s.get(m)? },
+                    WOp::DelMember(m) => IfOp::DelMember { member: s.get(m)? },
                 };
                 Command::Ifconfig { jail: s.jail(j)?, ifname: s.get(n)?, op }
             }
@@ -869,6 +898,14 @@ fn from_wire(w: Wire) -> Result<LinkState, LinkError> {
 
 /// A character as an error message shows it: `'x'` when it prints, else its code point
 /// (`U+00A0`). Hand-written, so the wasm carries no Unicode printability tables.
+/// A vlan tag read from a link: 0 to 4095 fit the wire's field, anything else is damage.
+fn vlan_tag(tag: u32) -> Result<u16, LinkError> {
+    u16::try_from(tag)
+        .ok()
+        .filter(|t| *t <= 4095)
+        .ok_or(LinkError::Damaged("a vlan tag out of range"))
+}
+
 fn shown_char(ch: char) -> String {
     if ch.is_ascii_graphic() || ch == ' ' {
         format!("'{ch}'")

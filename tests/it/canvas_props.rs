@@ -10,7 +10,7 @@ use vnet_playground::engine::*;
 
 /// One interface as both sides can say it: (name, driver, home vnet, current vnet,
 /// tunnel, sorted addresses, fib). Vnets are named by the jail that owns them.
-type If = (String, Driver, Loc, Loc, Option<(IpAddr, IpAddr)>, Vec<String>, u32);
+type If = (String, Driver, Loc, Loc, Option<(IpAddr, IpAddr)>, Vec<String>, u32, Option<String>);
 
 /// Jails (name, vnet, persist, parent), interfaces, and processes per jail.
 type Views = (Vec<(String, bool, bool, Loc)>, Vec<If>, Vec<(String, usize)>);
@@ -26,7 +26,16 @@ fn engine_view(sc: &Scenario) -> Views {
         .map(|i| {
             let mut a = i.addresses.clone();
             a.sort();
-            (i.name.clone(), i.driver, i.home.clone(), i.current.clone(), i.tunnel, a, i.fib)
+            (
+                i.name.clone(),
+                i.driver,
+                i.home.clone(),
+                i.current.clone(),
+                i.tunnel,
+                a,
+                i.fib,
+                i.uplink.clone(),
+            )
         })
         .collect();
     ifs.sort();
@@ -71,6 +80,7 @@ fn canvas_view(sc: &Scenario) -> Views {
                 i.tunnel,
                 a,
                 i.fib.unwrap_or(0),
+                i.uplink.clone(),
             )
         })
         .collect();
@@ -95,10 +105,25 @@ enum Edit {
     SetPersist { jail: usize, on: bool },
     RouteCache(bool),
     Position { target: usize, x: i16, y: i16 },
+    SetVlan { target: usize, parent: Option<usize>, tag: u16 },
+    Member { target: usize, member: usize, add: bool },
 }
 
-const DRIVERS: [Driver; 6] =
-    [Driver::Epair, Driver::Gif, Driver::Gre, Driver::Wg, Driver::Bridge, Driver::Vxlan];
+const DRIVERS: [Driver; 13] = [
+    Driver::Epair,
+    Driver::Gif,
+    Driver::Gre,
+    Driver::Wg,
+    Driver::Bridge,
+    Driver::Vxlan,
+    Driver::Vlan,
+    Driver::Lagg,
+    Driver::Tun,
+    Driver::Tap,
+    Driver::Ipsec,
+    Driver::Me,
+    Driver::Ovpn,
+];
 
 fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
@@ -117,6 +142,13 @@ fn edit() -> impl Strategy<Value = Edit> {
             target,
             x,
             y
+        }),
+        (0..12usize, proptest::option::of(0..12usize), 1u16..4095)
+            .prop_map(|(target, parent, tag)| Edit::SetVlan { target, parent, tag }),
+        (0..12usize, 0..12usize, any::<bool>()).prop_map(|(target, member, add)| Edit::Member {
+            target,
+            member,
+            add
         }),
     ]
 }
@@ -197,6 +229,26 @@ fn apply(sc: &mut Scenario, e: &Edit) {
         Edit::Position { target, x, y } => {
             if let Some(sel) = pick(objects(sc), *target) {
                 canvas::set_pos(sc, &sel, (*x, *y));
+            }
+        }
+        Edit::SetVlan { target, parent, tag } => {
+            if let Some(Sel::Iface { loc, name }) = pick(objects(sc), *target) {
+                let dev = parent.and_then(|p| match pick(objects(sc), p) {
+                    Some(Sel::Iface { name, .. }) => Some(name),
+                    _ => None,
+                });
+                canvas::set_vlan(sc, &loc, &name, dev.map(|d| (*tag, d)));
+            }
+        }
+        Edit::Member { target, member, add } => {
+            if let (Some(Sel::Iface { loc, name }), Some(Sel::Iface { name: m, .. })) =
+                (pick(objects(sc), *target), pick(objects(sc), *member))
+            {
+                if *add {
+                    let _ = canvas::add_member(sc, &loc, &name, &m);
+                } else {
+                    canvas::remove_member(sc, &loc, &name, &m);
+                }
             }
         }
     }

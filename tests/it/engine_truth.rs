@@ -173,8 +173,11 @@ fn the_registry_names_functions_not_registration_labels() {
     assert!(!names.contains(&"vnet_ether_uninit") && !names.contains(&"vnet_ether_pfil_uninit"));
     // A sysuninit line may still use the registration name.
     assert!(registry::is_known("vnet_ether_uninit"));
-    let r = Registry::new([("vnet_ether_uninit", Slot::new(si::SI_SUB_VNET_DONE, 1))])
-        .expect("the label resolves");
+    let r = Registry::new(
+        [("vnet_ether_uninit", Slot::new(si::SI_SUB_VNET_DONE, 1))],
+        &Default::default(),
+    )
+    .expect("the label resolves");
     let moved = r.teardown.iter().find(|h| h.moved).expect("one re-registration");
     assert_eq!(moved.func, "vnet_ether_destroy");
     let t = trace(

@@ -11,6 +11,7 @@ mod boundaries;
 mod canvas_props;
 mod cli;
 mod common;
+mod drivers;
 mod engine_presets;
 mod engine_props;
 mod engine_sim;

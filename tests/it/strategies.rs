@@ -33,7 +33,10 @@ pub fn ip_pair() -> impl Strategy<Value = (IpAddr, IpAddr)> {
 }
 
 pub const JAILS: &[&str] = &["a", "b", "a.c", "b.d"];
-pub const DRIVERS: &[&str] = &["gif", "gre", "wg", "bridge", "lo", "epair", "vxlan"];
+pub const DRIVERS: &[&str] = &[
+    "gif", "gre", "wg", "bridge", "lo", "epair", "vxlan", "vlan", "lagg", "tun", "tap", "ipsec",
+    "me", "ovpn",
+];
 
 /// 10.n.0.h.
 fn net(n: u8, h: u8) -> IpAddr {
@@ -112,6 +115,30 @@ fn command() -> impl Strategy<Value = Command> {
                 }
             }
         ),
+        (0..=JAILS.len(), 0u8..3, 1u16..4, 0..DRIVERS.len(), 0u8..3, any::<bool>()).prop_map(
+            |(j, u, tag, d, pu, at_create)| {
+                let dev = ifname(d, pu);
+                Command::Ifconfig {
+                    jail: jail_opt(j),
+                    ifname: format!("vlan{u}"),
+                    op: if at_create {
+                        IfOp::CreateVlan { tag, dev }
+                    } else {
+                        IfOp::SetVlan { tag, dev }
+                    },
+                }
+            }
+        ),
+        (0..=JAILS.len(), any::<bool>(), 0u8..2, 0..DRIVERS.len(), 0u8..3, any::<bool>()).prop_map(
+            |(j, lagg, u, d, mu, add)| {
+                let member = ifname(d, mu);
+                Command::Ifconfig {
+                    jail: jail_opt(j),
+                    ifname: format!("{}{u}", if lagg { "lagg" } else { "bridge" }),
+                    op: if add { IfOp::AddMember { member } } else { IfOp::DelMember { member } },
+                }
+            }
+        ),
         (0..JAILS.len())
             .prop_map(|j| Command::Process { jail: JAILS[j].into(), argv: "sleep 100".into() }),
         (0..JAILS.len()).prop_map(|j| Command::NoReap { jail: JAILS[j].into() }),
@@ -119,6 +146,44 @@ fn command() -> impl Strategy<Value = Command> {
             let slots = builtin_slots();
             Command::Sysuninit { func: BUILTINS[f].0.into(), slot: slots[s % slots.len()] }
         }),
+    ]
+}
+
+/// A few commands that build on each other: an epair and a bridge or lagg with an end
+/// as member, or an epair and a vlan on one end, in one place; or a single command.
+fn bundle() -> impl Strategy<Value = Vec<Command>> {
+    let ifc = |j: &Option<String>, n: String, op: IfOp| Command::Ifconfig {
+        jail: j.clone(),
+        ifname: n,
+        op,
+    };
+    prop_oneof![
+        3 => command().prop_map(|c| vec![c]),
+        1 => (0..=JAILS.len(), 0u8..3, prop_oneof![Just("bridge"), Just("lagg"), Just("vlan")], 0u8..2, any::<bool>())
+            .prop_map(move |(j, u, agg, k, b_end)| {
+                let j = jail_opt(j);
+                let end = format!("epair{u}{}", if b_end { "b" } else { "a" });
+                let mut v = vec![ifc(&j, format!("epair{u}"), IfOp::Create { vxlan: None })];
+                if agg == "vlan" {
+                    v.push(ifc(
+                        &j,
+                        format!("vlan{k}"),
+                        IfOp::CreateVlan { tag: u16::from(k) + 1, dev: end },
+                    ));
+                } else {
+                    v.push(ifc(&j, format!("{agg}{k}"), IfOp::Create { vxlan: None }));
+                    v.push(ifc(&j, format!("{agg}{k}"), IfOp::AddMember { member: end }));
+                }
+                v
+            }),
+        1 => (0..=JAILS.len(), prop_oneof![Just("me"), Just("ipsec"), Just("gif"), Just("gre")], 0u8..2, 0u8..4)
+            .prop_map(move |(j, d, u, n)| {
+                let j = jail_opt(j);
+                vec![
+                    ifc(&j, format!("{d}{u}"), IfOp::Create { vxlan: None }),
+                    ifc(&j, format!("{d}{u}"), IfOp::Tunnel { src: net(n, 1), dst: net(n, 2) }),
+                ]
+            }),
     ]
 }
 
@@ -130,7 +195,7 @@ pub fn built_scenario() -> impl Strategy<Value = Scenario> {
     (
         any::<bool>(),
         prop::collection::vec((any::<bool>(), any::<bool>()), JAILS.len()),
-        prop::collection::vec(command(), 0..32),
+        prop::collection::vec(bundle(), 0..32),
         prop::collection::vec(0..JAILS.len(), 1..4),
     )
         .prop_map(|(rc, jails, cmds, removes)| {
@@ -155,11 +220,13 @@ pub fn built_scenario() -> impl Strategy<Value = Scenario> {
             }
             // Keep only the commands that build on top of the ones kept so far, so that the
             // scenarios are valid.
-            for c in cmds {
-                entries.push(Entry::new(c));
-                let sc = Scenario { entries: entries.clone(), tail_comments: Vec::new() };
-                if build(&sc).is_err() {
-                    entries.pop();
+            for b in cmds {
+                for c in b {
+                    entries.push(Entry::new(c));
+                    let sc = Scenario { entries: entries.clone(), tail_comments: Vec::new() };
+                    if build(&sc).is_err() {
+                        entries.pop();
+                    }
                 }
             }
             entries.extend(

@@ -196,7 +196,10 @@ fn destructors(w: &World) -> Vec<String> {
     }
     let mut out: Vec<String> = registry::BUILTINS
         .iter()
-        .filter(|b| matches!(b.3, Action::Cloner(d) if drivers.contains(&d)))
+        .filter(|b| {
+            matches!(b.3, Action::Cloner(d)
+                if crate::engine::kernel::drivers::sharing(d).iter().any(|x| drivers.contains(x)))
+        })
         .map(|b| b.0.to_string())
         .collect();
     out.extend(PROTOCOL_DESTRUCTORS.iter().map(|s| s.to_string()));
@@ -365,9 +368,10 @@ impl Explorer {
     /// The verdict-only path on a clone of the built world, with the decisive fault.
     fn fast(&self, order: StageOrder, moves: &[(String, Slot)]) -> Result<Cell, BuildError> {
         let mut w = self.world.clone();
-        w.registry = Registry::new(moves.iter().map(|(f, s)| (f.as_str(), *s))).map_err(|f| {
-            BuildError { entry: 0, message: format!("unknown {f}"), internal: true }
-        })?;
+        w.registry =
+            Registry::new(moves.iter().map(|(f, s)| (f.as_str(), *s)), &w.loaded).map_err(|f| {
+                BuildError { entry: 0, message: format!("unknown {f}"), internal: true }
+            })?;
         w.moves = moves.to_vec();
         w.rec.on = false;
         w.order = order;
@@ -557,10 +561,7 @@ pub fn suggestions(
                 lane: LaneSuggestion { order: StageOrder::VnetShutdown, extra: None },
             });
         }
-        let func = registry::BUILTINS
-            .iter()
-            .find(|b| b.3 == Action::Cloner(driver))
-            .map(|b| b.0.to_string());
+        let func = crate::engine::kernel::drivers::spec(driver).cloner.map(|c| c.0.to_string());
         let Some(func) = func else { continue };
         let Some(row) = result.row(&func) else { continue };
         let safe = result.safe_slots(&func);

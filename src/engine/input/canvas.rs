@@ -83,6 +83,10 @@ pub struct IfaceNode {
     /// Every entry that names it (create, configure, loan).
     pub entries: Vec<usize>,
     pub pos: Option<(i16, i16)>,
+    /// A vlan's parent (`vlandev`), or the bridge or lagg this interface is a member of.
+    pub uplink: Option<String>,
+    /// A vlan's tag.
+    pub vlan_tag: Option<u16>,
 }
 
 impl IfaceNode {
@@ -91,7 +95,12 @@ impl IfaceNode {
     }
 
     pub fn is_tunnel(&self) -> bool {
-        matches!(self.driver, Some(Driver::Gif | Driver::Gre | Driver::Wg | Driver::Vxlan))
+        matches!(
+            self.driver,
+            Some(
+                Driver::Gif | Driver::Gre | Driver::Wg | Driver::Vxlan | Driver::Ipsec | Driver::Me
+            )
+        )
     }
 }
 
@@ -216,6 +225,8 @@ fn implicit_lo(loc: Loc) -> IfaceNode {
         entry: None,
         entries: Vec::new(),
         pos: None,
+        uplink: None,
+        vlan_tag: None,
     }
 }
 
@@ -225,8 +236,29 @@ fn implicit_lo(loc: Loc) -> IfaceNode {
 fn moved(f: &mut IfaceNode) {
     f.addrs.clear();
     f.up = false;
-    if matches!(f.driver, Some(Driver::Gif | Driver::Gre)) {
+    let spec = f.driver.map(crate::engine::kernel::drivers::spec);
+    if spec.is_some_and(|d| d.tunnel.is_some() && d.reassign_fn.is_some()) {
         f.tunnel = None;
+    }
+    // A member leaves its bridge or lagg (the departure event); a bridge loses its
+    // members (bridge_reassign, handled by `departs`). A vlan keeps its parent.
+    if f.driver != Some(Driver::Vlan) {
+        f.uplink = None;
+    }
+}
+
+/// The departure of `name` from the vnet of `at`, as the drivers' handlers see it: its
+/// vlans lose their parent; its members lose it when it is destroyed, or when it is a
+/// bridge that moves (bridge_reassign). `destroyed` tells which; `bridge` whether it is one.
+fn departs(s: &mut Summary, name: &str, at: &Loc, destroyed: bool, bridge: bool) {
+    let owners: Vec<Loc> = s.ifaces.iter().map(|g| vnet_owner(s, &g.loc)).collect();
+    for (g, owner) in s.ifaces.iter_mut().zip(owners) {
+        if g.name == name || g.uplink.as_deref() != Some(name) || owner != *at {
+            continue;
+        }
+        if g.driver == Some(Driver::Vlan) || destroyed || bridge {
+            g.uplink = None;
+        }
     }
 }
 
@@ -256,7 +288,11 @@ pub fn summarize(sc: &Scenario) -> Summary {
                 }
             }
             Command::Ifconfig { jail, ifname, op } => match op {
-                IfOp::Create { .. } => {
+                IfOp::Create { .. } | IfOp::CreateVlan { .. } => {
+                    let (uplink, vlan_tag) = match op {
+                        IfOp::CreateVlan { dev, tag } => (Some(dev.clone()), Some(*tag)),
+                        _ => (None, None),
+                    };
                     for name in created_names(&s, jail, ifname) {
                         s.ifaces.push(IfaceNode {
                             driver: Driver::from_ifname(&name),
@@ -270,6 +306,8 @@ pub fn summarize(sc: &Scenario) -> Summary {
                             entry: Some(i),
                             entries: vec![i],
                             pos: e.pos,
+                            uplink: uplink.clone(),
+                            vlan_tag,
                         });
                     }
                 }
@@ -278,6 +316,9 @@ pub fn summarize(sc: &Scenario) -> Summary {
                     // without a vnet shares with its parent.
                     let pair = pair_names(ifname);
                     let at = vnet_owner(&s, jail);
+                    for n in &pair {
+                        departs(&mut s, n, &at, true, false);
+                    }
                     let ifaces = std::mem::take(&mut s.ifaces);
                     s.ifaces = ifaces
                         .into_iter()
@@ -300,6 +341,21 @@ pub fn summarize(sc: &Scenario) -> Summary {
                     else {
                         continue;
                     };
+                    if let IfOp::AddMember { member } | IfOp::DelMember { member } = op {
+                        let agg = s.ifaces[k].name.clone();
+                        let add = matches!(op, IfOp::AddMember { .. });
+                        if let Some(m) = s
+                            .ifaces
+                            .iter()
+                            .position(|m| m.name == *member && vnet_owner(&s, &m.loc) == at)
+                        {
+                            s.ifaces[m].uplink = add.then_some(agg);
+                        }
+                    }
+                    if matches!(op, IfOp::Vnet { .. } | IfOp::Reclaim { .. }) {
+                        let bridge = s.ifaces[k].driver == Some(Driver::Bridge);
+                        departs(&mut s, ifname, &at, false, bridge);
+                    }
                     let f = &mut s.ifaces[k];
                     if f.entry.is_some() {
                         f.entries.push(i);
@@ -317,7 +373,15 @@ pub fn summarize(sc: &Scenario) -> Summary {
                             f.loc = jail.clone();
                             moved(f);
                         }
-                        IfOp::Create { .. } | IfOp::Destroy => {}
+                        IfOp::SetVlan { dev, tag } => {
+                            f.uplink = Some(dev.clone());
+                            f.vlan_tag = Some(*tag);
+                        }
+                        IfOp::Create { .. }
+                        | IfOp::CreateVlan { .. }
+                        | IfOp::Destroy
+                        | IfOp::AddMember { .. }
+                        | IfOp::DelMember { .. } => {}
                     }
                 }
             },
@@ -438,10 +502,101 @@ pub fn add_iface(
         remote: None,
         dev: None,
     });
-    let cmd =
-        Command::Ifconfig { jail: loc.clone(), ifname: base.clone(), op: IfOp::Create { vxlan } };
+    let op = match (driver, vlan_default(&s, loc)) {
+        (Driver::Vlan, Some((tag, dev))) => IfOp::CreateVlan { tag, dev },
+        _ => IfOp::Create { vxlan },
+    };
+    let cmd = Command::Ifconfig { jail: loc.clone(), ifname: base.clone(), op };
     insert_before_teardown(sc, Entry { pos, ..Entry::new(cmd) });
     Ok(if driver == Driver::Epair { format!("{base}a") } else { base })
+}
+
+/// Sets a vlan's tag and parent (`vlan TAG vlandev PARENT`), or with `None` takes the
+/// parent away: the vlan's create line carries them (`create vlan TAG vlandev PARENT`).
+pub fn set_vlan(sc: &mut Scenario, loc: &Loc, name: &str, cfg: Option<(u16, String)>) {
+    let s = summarize(sc);
+    let Some(f) = s.iface(loc, name).filter(|f| f.driver == Some(Driver::Vlan)) else { return };
+    let Some(create) = f.entry else { return };
+    // Any separate `vlan … vlandev …` lines go; the create line says it all.
+    let extra: Vec<usize> = f
+        .entries
+        .iter()
+        .copied()
+        .filter(|i| {
+            matches!(
+                sc.entries.get(*i).map(|e| &e.command),
+                Some(Command::Ifconfig { op: IfOp::SetVlan { .. }, .. })
+            )
+        })
+        .collect();
+    if let Some(Command::Ifconfig { op, .. }) = sc.entries.get_mut(create).map(|e| &mut e.command) {
+        *op = match cfg {
+            Some((tag, dev)) => IfOp::CreateVlan { tag, dev },
+            None => IfOp::Create { vxlan: None },
+        };
+    }
+    for i in extra.into_iter().rev() {
+        sc.entries.remove(i);
+    }
+}
+
+/// A vlan parent for a new vlan in `loc`: the first Ethernet-like interface there (an
+/// epair end, tap or lagg) and the lowest tag not yet used on it.
+pub fn vlan_default(s: &Summary, loc: &Loc) -> Option<(u16, String)> {
+    let parent = s
+        .ifaces_in(loc)
+        .find(|f| matches!(f.driver, Some(Driver::Epair | Driver::Tap | Driver::Lagg)))?;
+    let used: Vec<u16> = s
+        .ifaces
+        .iter()
+        .filter(|v| v.driver == Some(Driver::Vlan) && v.uplink.as_deref() == Some(&parent.name))
+        .filter_map(|v| v.vlan_tag)
+        .collect();
+    let tag = (1..=crate::engine::kernel::drivers::vlan::MAX_TAG).find(|t| !used.contains(t))?;
+    Some((tag, parent.name.clone()))
+}
+
+/// Adds `member` (in the same place) to the bridge or lagg `agg`: `addm` / `laggport`.
+pub fn add_member(sc: &mut Scenario, loc: &Loc, agg: &str, member: &str) -> Result<(), EditError> {
+    let s = summarize(sc);
+    let Some(a) = s.iface(loc, agg) else { return Err(EditError(format!("no interface {agg}"))) };
+    if !matches!(a.driver, Some(Driver::Bridge | Driver::Lagg)) {
+        return Err(EditError(format!("{agg} is not a bridge or lagg")));
+    }
+    let Some(m) = s.iface(loc, member) else {
+        return Err(EditError(format!("no interface {member} here")));
+    };
+    if m.uplink.is_some() && m.driver != Some(Driver::Vlan) {
+        return Err(EditError(format!(
+            "{member} is already a member of {}",
+            m.uplink.clone().unwrap_or_default()
+        )));
+    }
+    if matches!(m.driver, Some(Driver::Bridge | Driver::Lagg)) || member == agg {
+        return Err(EditError("the model does not put a bridge or lagg inside another".into()));
+    }
+    let last = a.entries.iter().chain(&m.entries).copied().max();
+    let at = last.map_or(teardown_start(sc), |l| (l + 1).min(teardown_start(sc)));
+    let cmd = Command::Ifconfig {
+        jail: loc.clone(),
+        ifname: agg.to_string(),
+        op: IfOp::AddMember { member: member.to_string() },
+    };
+    sc.entries.insert(at, Entry::new(cmd));
+    Ok(())
+}
+
+/// Takes `member` out of `agg` by deleting the line that added it.
+pub fn remove_member(sc: &mut Scenario, loc: &Loc, agg: &str, member: &str) {
+    let s = summarize(sc);
+    let Some(a) = s.iface(loc, agg) else { return };
+    let hit = a.entries.iter().copied().rev().find(|i| {
+        matches!(sc.entries.get(*i).map(|e| &e.command),
+            Some(Command::Ifconfig { op: IfOp::AddMember { member: m }, .. }) if m == member)
+    });
+    if let Some(i) = hit {
+        sc.entries.remove(i);
+    }
 }
 
 /// Adds a process (`jexec J sleep 3600 &`) to a jail.
@@ -512,7 +667,24 @@ pub fn delete(sc: &mut Scenario, sel: &Sel) {
                     {
                         doomed.insert(i);
                     }
+                    Command::Ifconfig {
+                        op:
+                            IfOp::AddMember { member: n }
+                            | IfOp::DelMember { member: n }
+                            | IfOp::SetVlan { dev: n, .. },
+                        ..
+                    } if names.contains(n) => {
+                        doomed.insert(i);
+                    }
                     _ => {}
+                }
+            }
+            // A vlan created on it is created bare instead.
+            for e in sc.entries.iter_mut() {
+                if let Command::Ifconfig { op, .. } = &mut e.command
+                    && matches!(op, IfOp::CreateVlan { dev, .. } if names.contains(dev))
+                {
+                    *op = IfOp::Create { vxlan: None };
                 }
             }
         }
@@ -665,10 +837,17 @@ pub fn rename(sc: &mut Scenario, sel: &Sel, new: &str) -> Result<Sel, EditError>
                 }
             }
             for e in sc.entries.iter_mut() {
-                if let Command::RouteAdd { gateway: Gateway::Interface(gw), .. } = &mut e.command
-                    && gw == name
-                {
-                    *gw = new.to_string();
+                match &mut e.command {
+                    Command::RouteAdd { gateway: Gateway::Interface(gw), .. }
+                    | Command::Ifconfig {
+                        op:
+                            IfOp::AddMember { member: gw }
+                            | IfOp::DelMember { member: gw }
+                            | IfOp::CreateVlan { dev: gw, .. }
+                            | IfOp::SetVlan { dev: gw, .. },
+                        ..
+                    } if gw == name => *gw = new.to_string(),
+                    _ => {}
                 }
             }
             Ok(Sel::Iface { loc: loc.clone(), name: new.to_string() })

@@ -82,6 +82,14 @@ pub enum IfOp {
     Reclaim { jail: JailName },
     /// `destroy`.
     Destroy,
+    /// `create vlan TAG vlandev PARENT`: a vlan created on its parent at once.
+    CreateVlan { tag: u16, dev: String },
+    /// `vlan TAG vlandev PARENT`: configure an existing vlan.
+    SetVlan { tag: u16, dev: String },
+    /// `addm IF` on a bridge, `laggport IF` on a lagg.
+    AddMember { member: String },
+    /// `deletem IF` on a bridge, `-laggport IF` on a lagg.
+    DelMember { member: String },
 }
 
 /// `vxlanid N vxlanlocal A vxlanremote B [vxlandev IF]`.

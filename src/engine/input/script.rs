@@ -165,7 +165,7 @@ pub fn command_text(cmd: &Command) -> String {
                 Some(j) => format!("jexec {j} ifconfig {ifname} "),
                 None => format!("ifconfig {ifname} "),
             };
-            s.push_str(&op_text(op));
+            s.push_str(&op_text(ifname, op));
             s
         }
         Command::RouteAdd { jail, flag, dest, gateway } => {
@@ -203,7 +203,7 @@ pub fn command_text(cmd: &Command) -> String {
     }
 }
 
-fn op_text(op: &IfOp) -> String {
+fn op_text(ifname: &str, op: &IfOp) -> String {
     match op {
         IfOp::Create { vxlan: None } => "create".to_string(),
         IfOp::Create { vxlan: Some(v) } => {
@@ -232,6 +232,20 @@ fn op_text(op: &IfOp) -> String {
         IfOp::Vnet { jail } => format!("vnet {jail}"),
         IfOp::Reclaim { jail } => format!("-vnet {jail}"),
         IfOp::Destroy => "destroy".to_string(),
+        IfOp::CreateVlan { tag, dev } => format!("create vlan {tag} vlandev {dev}"),
+        IfOp::SetVlan { tag, dev } => format!("vlan {tag} vlandev {dev}"),
+        IfOp::AddMember { member } => format!("{} {member}", member_words(ifname).0),
+        IfOp::DelMember { member } => format!("{} {member}", member_words(ifname).1),
+    }
+}
+
+/// The ifconfig words that add and remove a member of `ifname`'s driver: `addm` and
+/// `deletem` for a bridge, `laggport` and `-laggport` for a lagg.
+pub fn member_words(ifname: &str) -> (&'static str, &'static str) {
+    if Driver::from_ifname(ifname) == Some(Driver::Lagg) {
+        ("laggport", "-laggport")
+    } else {
+        ("addm", "deletem")
     }
 }
 
@@ -630,7 +644,8 @@ fn jail_create(c: &mut Cur<'_, '_>) -> Result<Command, ScriptError> {
     }
 }
 
-const OPS: &str = "`create`, `tunnel`, `inet`, `inet6`, `up`, `fib`, `vnet`, `-vnet` or `destroy`";
+const OPS: &str = "`create`, `tunnel`, `inet`, `inet6`, `up`, `fib`, `vnet`, `-vnet`, `vlan`, `addm`, \
+                   `deletem`, `laggport`, `-laggport` or `destroy`";
 
 fn ifconfig(
     c: &mut Cur<'_, '_>,
@@ -662,13 +677,55 @@ fn ifconfig(
                     ),
                 ));
             }
-            let vxlan = if Driver::from_ifname(&ifname) == Some(Driver::Vxlan) {
-                vxlan_args(c)?
+            let drv = Driver::from_ifname(&ifname);
+            if drv == Some(Driver::Vlan) && c.peek().is_some() {
+                let (tag, dev) = vlan_args(c, "`create`")?;
+                IfOp::CreateVlan { tag, dev }
             } else {
-                c.end("`create`")?;
-                None
-            };
-            IfOp::Create { vxlan }
+                let vxlan = if drv == Some(Driver::Vxlan) {
+                    vxlan_args(c)?
+                } else {
+                    c.end("`create`")?;
+                    None
+                };
+                IfOp::Create { vxlan }
+            }
+        }
+        "vlan" | "vlandev" => {
+            c.i -= 1;
+            let (tag, dev) = vlan_args(c, &after)?;
+            IfOp::SetVlan { tag, dev }
+        }
+        "addm" | "deletem" | "laggport" | "-laggport" => {
+            let words = member_words(&ifname);
+            let want =
+                Driver::from_ifname(&ifname).filter(|d| matches!(d, Driver::Bridge | Driver::Lagg));
+            let add = op_tok.text == "addm" || op_tok.text == "laggport";
+            let right = if add { words.0 } else { words.1 };
+            if want.is_none() || op_tok.text != right {
+                let hint = match want {
+                    Some(_) => format!("{after} takes `{}` and `{}`", words.0, words.1),
+                    None => "`addm`/`deletem` are for bridges and `laggport`/`-laggport` for laggs"
+                        .to_string(),
+                };
+                return Err(c.err_at(
+                    op_tok,
+                    format!("ifconfig: {}: bad value for {ifname} ({hint})", op_tok.text),
+                ));
+            }
+            let member = self::ifname(c, &format!("`{}`", op_tok.text))?;
+            if let Some(t) = c.peek() {
+                return Err(c.err_at(
+                    t,
+                    format!(
+                        "expected the end of the line after `{} {member}`: write one `{}` per line, found {}",
+                        op_tok.text,
+                        op_tok.text,
+                        shown(t.text)
+                    ),
+                ));
+            }
+            if add { IfOp::AddMember { member } } else { IfOp::DelMember { member } }
         }
         "tunnel" => tunnel(c, Fam::Any, "`tunnel`")?,
         "inet" | "inet6" => {
@@ -694,6 +751,60 @@ fn ifconfig(
     };
     c.end(&format!("`{}`", c.toks.get(c.i.wrapping_sub(1)).map_or("", |t| t.text)))?;
     Ok(Command::Ifconfig { jail, ifname, op })
+}
+
+/// `vlan TAG vlandev PARENT`, in either order, both required (the model configures a
+/// vlan in one go).
+fn vlan_args(c: &mut Cur<'_, '_>, after: &str) -> Result<(u16, String), ScriptError> {
+    let mut tag = None;
+    let mut dev = None;
+    while let Some(t) = c.next() {
+        let twice = || c.err_at(t, format!("{} is given twice", shown(t.text)));
+        match t.text {
+            "vlan" => {
+                if tag.is_some() {
+                    return Err(twice());
+                }
+                let (n, col) = number(c, "`vlan`")?;
+                if n == 0 || n > u32::from(crate::engine::kernel::drivers::vlan::MAX_TAG) {
+                    return Err(c.err_col(
+                        col,
+                        format!(
+                            "ifconfig: vlan: bad value: expected a vlan tag from 1 to {}, found `{n}`",
+                            crate::engine::kernel::drivers::vlan::MAX_TAG
+                        ),
+                    ));
+                }
+                tag = Some(n as u16);
+            }
+            "vlandev" => {
+                if dev.is_some() {
+                    return Err(twice());
+                }
+                dev = Some(ifname(c, "`vlandev`")?);
+            }
+            other => {
+                return Err(c.err_at(
+                    t,
+                    format!(
+                        "expected `vlan TAG` or `vlandev IF` after {after}, found {}",
+                        shown(other)
+                    ),
+                ));
+            }
+        }
+    }
+    match (tag, dev) {
+        (Some(t), Some(d)) => Ok((t, d)),
+        (None, _) => Err(c.err_col(
+            c.end_col,
+            format!("expected `vlan TAG` after {after}: ifconfig needs both a tag and a parent (`vlandev`)"),
+        )),
+        (_, None) => Err(c.err_col(
+            c.end_col,
+            format!("expected `vlandev IF` after {after}: ifconfig needs both a tag and a parent"),
+        )),
+    }
 }
 
 fn vxlan_args(c: &mut Cur<'_, '_>) -> Result<Option<VxlanArgs>, ScriptError> {

@@ -45,6 +45,8 @@ pub struct IfSummary {
     pub route_cache: bool,
     /// The other half of an epair.
     pub peer: Option<String>,
+    /// A vlan's parent, or the bridge or lagg it is a member of.
+    pub uplink: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +119,11 @@ pub fn summarize(w: &World) -> Summary {
                 fib: i.fib,
                 route_cache: i.cache.is_some(),
                 peer: i.peer.map(|p| w.o(p).name.clone()),
+                uplink: i
+                    .vlan
+                    .map(|(t, _)| w.trunk(t).parent)
+                    .or(i.member_of)
+                    .map(|x| w.o(x).name.clone()),
             }),
             Data::Rt(r) if r.linked => {
                 let rib = w.rib(r.rib);

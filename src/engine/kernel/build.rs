@@ -45,6 +45,7 @@ impl World {
             vnet0: ObjId(1),
             options: VecSet::new(),
             registry: Registry { teardown: Vec::new() },
+            loaded: VecSet::new(),
             moves: Vec::new(),
             epoch: Vec::new(),
             seq: 0,
@@ -175,7 +176,8 @@ impl World {
             }
             moves.push((f.clone(), *s));
         }
-        w.registry = Registry::new(moves.iter().map(|(f, s)| (f.as_str(), *s)))
+        w.loaded = registry::loaded(scenario, extra.iter().map(|(f, _)| f.as_str()));
+        w.registry = Registry::new(moves.iter().map(|(f, s)| (f.as_str(), *s)), &w.loaded)
             .map_err(|f| berr(0, format!("sysuninit: unknown VNET destructor \"{f}\"")))?;
         w.moves = moves;
         for (i, e) in scenario.entries.iter().enumerate() {
@@ -439,10 +441,31 @@ impl World {
             IfOp::Vnet { .. } => "SIOCSIFVNET",
             IfOp::Reclaim { .. } => "SIOCSIFRVNET",
             IfOp::Destroy => "SIOCIFDESTROY",
+            IfOp::CreateVlan { .. } => "SIOCIFCREATE2",
+            IfOp::SetVlan { .. } => "SIOCSETVLAN",
+            IfOp::AddMember { .. } | IfOp::DelMember { .. } => "SIOCSDRVSPEC",
         };
         self.own_vnet(i, p, &format!("ifconfig: {ioctl}"))?;
         if let IfOp::Create { .. } = op {
             return self.if_create(i, p, vnet, ifname);
+        }
+        if let IfOp::CreateVlan { tag, dev } = op {
+            if Driver::from_ifname(ifname) != Some(Driver::Vlan) {
+                return Err(berr(i, "ifconfig: SIOCIFCREATE2: Invalid argument".into()));
+            }
+            // vlan_clone_create looks the parent up first (ifunit_ref) [V if_vlan.c].
+            let Some(parent) = self.vn(vnet).names.get(dev).copied() else {
+                return Err(berr(
+                    i,
+                    "ifconfig: SIOCIFCREATE2 (set vlan): Device not configured".into(),
+                ));
+            };
+            self.if_create(i, p, vnet, ifname)?;
+            let Some(ifp) = self.vn(vnet).names.get(ifname).copied() else {
+                return Err(berr(i, "ifconfig: SIOCIFCREATE2: Invalid argument".into()));
+            };
+            return drivers::vlan::config(self, ifp, *tag, parent)
+                .map_err(|m| berr(i, format!("ifconfig: {m}")));
         }
         if let IfOp::Reclaim { .. } = op {
             return self.reclaim(i, p, vnet, ifname, op);
@@ -463,10 +486,10 @@ impl World {
                 Ok(())
             }
             IfOp::Tunnel { src, dst } => {
-                if !matches!(self.ifn(ifp).driver, Driver::Gif | Driver::Gre) {
+                let Some(t) = drivers::spec(self.ifn(ifp).driver).tunnel.as_ref() else {
                     return Err(berr(i, "ifconfig: SIOCSIFPHYADDR: Invalid argument".into()));
-                }
-                if Fam::of(*src) != Fam::of(*dst) {
+                };
+                if Fam::of(*src) != Fam::of(*dst) || (!t.inet6 && src.is_ipv6()) {
                     return Err(berr(i, "ifconfig: SIOCSIFPHYADDR: Invalid argument".into()));
                 }
                 self.set_tunnel(ifp, *src, *dst).map_err(|s| stop_err(i, s))
@@ -496,7 +519,41 @@ impl World {
                 }
                 self.if_vmove(ifp, tv, &[]).map(|_| ()).map_err(|s| stop_err(i, s))
             }
-            IfOp::Reclaim { .. } => Ok(()),
+            IfOp::Reclaim { .. } | IfOp::CreateVlan { .. } => Ok(()),
+            IfOp::SetVlan { tag, dev } => {
+                if self.ifn(ifp).driver != Driver::Vlan {
+                    return Err(berr(i, "ifconfig: SIOCSETVLAN: Invalid argument".into()));
+                }
+                // SIOCSETVLAN refuses a vlan loaned into another vnet [V if_vlan.c].
+                if self.ifn(ifp).home != vnet {
+                    return Err(berr(i, "ifconfig: SIOCSETVLAN: Operation not permitted".into()));
+                }
+                let Some(parent) = self.vn(vnet).names.get(dev).copied() else {
+                    return Err(berr(i, "ifconfig: SIOCSETVLAN: Device not configured".into()));
+                };
+                drivers::vlan::config(self, ifp, *tag, parent)
+                    .map_err(|m| berr(i, format!("ifconfig: {m}")))
+            }
+            IfOp::AddMember { member } | IfOp::DelMember { member } => {
+                if drivers::spec(self.ifn(ifp).driver).members.is_none() {
+                    return Err(berr(i, "ifconfig: SIOCSDRVSPEC: Invalid argument".into()));
+                }
+                let Some(m) = self.vn(vnet).names.get(member).copied() else {
+                    return Err(berr(i, format!("ifconfig: {member}: no such interface")));
+                };
+                if let IfOp::AddMember { .. } = op {
+                    drivers::member::add(self, ifp, m)
+                        .map_err(|e| berr(i, format!("ifconfig: {e}")))
+                } else {
+                    if self.ifn(m).member_of != Some(ifp) {
+                        return Err(berr(
+                            i,
+                            format!("ifconfig: {member} is not a member of {ifname}"),
+                        ));
+                    }
+                    drivers::member::remove(self, m).map(|_| ()).map_err(|s| stop_err(i, s))
+                }
+            }
             IfOp::Destroy => {
                 if self.ifn(ifp).driver == Driver::Lo && ifname == "lo0" {
                     return Err(berr(i, "ifconfig: SIOCIFDESTROY: Invalid argument".into()));

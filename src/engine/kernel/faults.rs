@@ -49,7 +49,9 @@ impl World {
                     other: None,
                     note: None,
                 });
-                s.text = if kind == FaultKind::UseAfterFree {
+                // A page fault is what following a raw pointer into freed memory gives; a
+                // caller describing another effect (a write, found later) says so itself.
+                s.text = if kind == FaultKind::UseAfterFree && message.starts_with("page fault") {
                     format!(
                         "{message}. The code follows a raw pointer into freed memory: a page fault \
                          [V pieces, I composition]."

@@ -71,6 +71,10 @@ impl World {
                 clone_seq: 0,
                 destroyed: false,
                 unit,
+                vlan: None,
+                trunk: None,
+                members: Vec::new(),
+                member_of: None,
             })),
         );
         let cs = self.next_seq();
@@ -176,6 +180,7 @@ impl World {
         // if_down, in every case.
         self.ifm(ifp).up = false;
         if self.vn(vnet).shutting_down() {
+            self.departure_event(ifp)?;
             return Ok(false);
         }
         for rt in self.routes_via(ifp) {
@@ -185,7 +190,17 @@ impl World {
         for a in addrs {
             self.purge_addr(a, "if_purgeaddrs")?;
         }
+        self.departure_event(ifp)?;
         Ok(true)
+    }
+
+    /// EVENTHANDLER_INVOKE(ifnet_departure_event): the handlers of the drivers that hold
+    /// other interfaces (vlan parents, bridge members, lagg ports) let go of `ifp`.
+    fn departure_event(&mut self, ifp: ObjId) -> R {
+        for t in self.departure(ifp)? {
+            self.aside(t);
+        }
+        Ok(())
     }
 
     /// if_vmove: full detach in the old vnet, the driver's if_reassign hook, attach in the
@@ -211,6 +226,9 @@ impl World {
         for x in gone.clone() {
             self.ifm(x).destroyed = true;
             self.if_detach(x)?;
+            if let Some(t) = self.driver_detached(x, &p)? {
+                self.aside(t);
+            }
             if let Some(c) = self.ifn(x).cache {
                 // route_cache_uninit: the cache goes with the softc.
                 self.ifm(x).cache = None;

@@ -202,6 +202,8 @@ pub struct Vnet {
     pub routes_by_ifp: VecSet<RouteByIfp>,
     /// The first rib_head this vnet created (what V_rt_tables points at first).
     pub first_rib: Option<ObjId>,
+    /// Per-vnet driver tables the model follows (me's tunnel hash), by variable name.
+    pub tables: VecMap<&'static str, ObjId>,
 }
 
 impl Vnet {
@@ -231,6 +233,21 @@ pub struct Ifnet {
     pub destroyed: bool,
     /// The epair unit, for releasing it.
     pub unit: Option<u32>,
+    /// A configured vlan's trunk and tag.
+    pub vlan: Option<(ObjId, u16)>,
+    /// A vlan parent's trunk (`if_vlantrunk`).
+    pub trunk: Option<ObjId>,
+    /// A bridge's members or a lagg's ports, in the order added.
+    pub members: Vec<ObjId>,
+    /// The bridge or lagg this interface is a member or port of.
+    pub member_of: Option<ObjId>,
+}
+
+/// A vlan parent's trunk (`struct ifvlantrunk`, if_vlan.c).
+#[derive(Clone, Debug)]
+pub struct Trunk {
+    pub parent: ObjId,
+    pub vlans: VecSet<ObjId>,
 }
 
 #[derive(Clone, Debug)]
@@ -296,15 +313,25 @@ pub struct Cache {
 pub enum Data {
     Prison(Prison),
     Vnet(Box<Vnet>),
-    Process { prison: ObjId, argv: String },
+    Process {
+        prison: ObjId,
+        argv: String,
+    },
     Ifnet(Box<Ifnet>),
     Ifaddr(Ifaddr),
     Rib(Box<Rib>),
-    Ctl { rib: ObjId },
+    Ctl {
+        rib: ObjId,
+    },
     Rt(Rt),
     Nh(Nh),
     Sub(Sub),
     Cache(Cache),
+    Trunk(Trunk),
+    /// A driver's per-vnet table (`V_me_hashtbl`).
+    Table {
+        vnet: ObjId,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -371,6 +398,9 @@ pub struct Rec {
     pub changed: Vec<ObjId>,
     pub faults: Vec<Fault>,
     pub notes: Vec<String>,
+    /// Sentences for the open step from code below its narration (departure handlers,
+    /// driver hooks), appended to its text when it ends.
+    pub asides: Vec<String>,
     /// Steps begun so far (counted even when not recording).
     pub count: usize,
     /// Whether the open step has events (tracked even when not recording).
@@ -387,6 +417,8 @@ pub struct World {
     pub vnet0: ObjId,
     pub options: VecSet<String>,
     pub registry: Registry,
+    /// The drivers outside the base set whose modules the scenario loads.
+    pub loaded: VecSet<Driver>,
     pub moves: Vec<(String, Slot)>,
     pub epoch: Vec<Deferred>,
     pub seq: u64,
@@ -505,6 +537,19 @@ impl World {
         match &mut self.om(id).data {
             Data::Cache(v) => v,
             _ => panic!("object {} is not a route cache", id.0),
+        }
+    }
+
+    pub fn trunk(&self, id: ObjId) -> &Trunk {
+        match &self.o(id).data {
+            Data::Trunk(v) => v,
+            _ => panic!("object {} is not a vlan trunk", id.0),
+        }
+    }
+    pub fn trunkm(&mut self, id: ObjId) -> &mut Trunk {
+        match &mut self.om(id).data {
+            Data::Trunk(v) => v,
+            _ => panic!("object {} is not a vlan trunk", id.0),
         }
     }
 

@@ -215,10 +215,24 @@ impl World {
         }
     }
 
+    /// A sentence for the open step, appended to its text when it ends.
+    pub fn aside(&mut self, t: String) {
+        if self.rec.on && !self.building && self.rec.cur.is_some() && !self.rec.asides.contains(&t)
+        {
+            self.rec.asides.push(t);
+        }
+    }
+
     pub fn end_step(&mut self) {
         let Some(mut s) = self.rec.cur.take() else { return };
         if !self.rec.on {
             return;
+        }
+        for t in std::mem::take(&mut self.rec.asides) {
+            if !s.text.is_empty() {
+                s.text.push(' ');
+            }
+            s.text.push_str(&t);
         }
         if let Some(v) = s.vnet {
             s.vnet_state = Some(sub_display(self.vn(v).state));

@@ -34,9 +34,11 @@
 //!   driver adds `b` itself), and epair_clone_destroy destroys the peer in the peer's
 //!   current vnet.
 
+use crate::engine::input::scenario::{Command, IfOp, Scenario};
 use crate::engine::kernel::drivers;
 use crate::engine::kernel::si::*;
 use crate::engine::trace::Driver;
+use crate::support::vecmap::VecSet;
 
 /// What a destructor does to the objects the model knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -45,8 +47,6 @@ pub enum Action {
     IfReturn,
     /// A cloner detach: destroys this vnet's clones of the driver.
     Cloner(Driver),
-    /// A cloner for a driver the model does not create (vlan).
-    ClonerUnmodelled,
     /// `ip_destroy` (false) or `ip6_destroy` (true).
     IpDestroy { inet6: bool },
     /// `rtables_destroy`.
@@ -103,14 +103,7 @@ pub const BUILTINS: &[Builtin] = &[
         "frees the per-vnet IPv4 statistics counters (the function VNET_PCPUSTAT_SYSUNINIT(ipstat) defines)",
     ),
     cloner(Driver::Lo),
-    h(
-        "vnet_vlan_uninit",
-        SI_SUB_INIT_IF,
-        SI_ORDER_ANY,
-        "sys/net/if_vlan.c",
-        Action::ClonerUnmodelled,
-        "detaches the vlan cloner",
-    ),
+    cloner(Driver::Vlan),
     cloner(Driver::Epair),
     cloner(Driver::Bridge),
     cloner(Driver::Gif),
@@ -188,7 +181,61 @@ pub const BUILTINS: &[Builtin] = &[
         Action::IfReturn,
         "moves loaned interfaces back to their home vnet",
     ),
+    // Modules outside the base set, registered when loaded, so after every entry above.
+    cloner(Driver::Lagg),
+    cloner(Driver::Tun),
+    cloner(Driver::Ovpn),
+    cloner(Driver::Ipsec),
+    cloner(Driver::Me),
 ];
+
+/// Whether built-in `b` is registered in a kernel with the modules of `loaded`: always
+/// for the base set; for a module's destructor, only when one of its drivers is loaded.
+pub fn present(b: &Builtin, loaded: &VecSet<Driver>) -> bool {
+    match b.3 {
+        Action::Cloner(d) if drivers::spec(d).module.is_some() => {
+            drivers::sharing(d).iter().any(|x| loaded.contains(x))
+        }
+        _ => true,
+    }
+}
+
+/// The drivers outside the base set that a scenario loads: those it creates interfaces
+/// of (ifconfig loads the module, e.g. if_tuntap.ko, on the first create [V
+/// sbin/ifconfig/ifconfig.c ifmaybeload]) and those whose destructor a `sysuninit` line
+/// names (extra moves included).
+pub fn loaded<'a>(scenario: &Scenario, extra: impl IntoIterator<Item = &'a str>) -> VecSet<Driver> {
+    let mut out = VecSet::new();
+    let by_func = |f: &str, out: &mut VecSet<Driver>| {
+        let f = resolve(f);
+        for d in Driver::ALL {
+            if drivers::spec(d).module.is_some()
+                && drivers::spec(d).cloner.is_some_and(|c| c.0 == f)
+            {
+                out.insert(d);
+            }
+        }
+    };
+    for e in &scenario.entries {
+        match &e.command {
+            Command::Ifconfig {
+                ifname, op: IfOp::Create { .. } | IfOp::CreateVlan { .. }, ..
+            } => {
+                if let Some(d) =
+                    Driver::from_ifname(ifname).filter(|d| drivers::spec(*d).module.is_some())
+                {
+                    out.insert(d);
+                }
+            }
+            Command::Sysuninit { func, .. } => by_func(func, &mut out),
+            _ => {}
+        }
+    }
+    for f in extra {
+        by_func(f, &mut out);
+    }
+    out
+}
 
 /// The registry a lane runs with: built-ins plus re-registrations.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -242,9 +289,15 @@ pub fn builtin_slots() -> Vec<Slot> {
 impl Registry {
     /// Builds the list from the built-ins and the re-registrations, in the order given.
     /// Returns the unknown function name as the error.
-    pub fn new<'a>(moves: impl IntoIterator<Item = (&'a str, Slot)>) -> Result<Registry, String> {
-        let mut list: Vec<Handler> =
-            BUILTINS.iter().filter_map(|b| builtin(b.0)).collect::<Vec<_>>();
+    pub fn new<'a>(
+        moves: impl IntoIterator<Item = (&'a str, Slot)>,
+        loaded: &VecSet<Driver>,
+    ) -> Result<Registry, String> {
+        let mut list: Vec<Handler> = BUILTINS
+            .iter()
+            .filter(|b| present(b, loaded))
+            .filter_map(|b| builtin(b.0))
+            .collect::<Vec<_>>();
         for (next, (func, slot)) in (BUILTINS.len() as u32..).zip(moves) {
             let func = resolve(func);
             let Some(pos) = list.iter().position(|h| h.func == func) else {
@@ -267,7 +320,7 @@ mod tests {
 
     #[test]
     fn todays_order_matches_network_md_section_6() {
-        let r = Registry::new([]).expect("no moves");
+        let r = Registry::new([], &VecSet::new()).expect("no moves");
         let names: Vec<&str> = r.teardown.iter().map(|h| h.func).collect();
         assert_eq!(
             names,
@@ -295,12 +348,17 @@ mod tests {
 
     #[test]
     fn a_re_registration_runs_first_among_equals() {
-        let r =
-            Registry::new([("vnet_gif_uninit", Slot::new(SI_SUB_PROTO_DOMAIN, SI_ORDER_FIRST))])
-                .expect("known");
+        let r = Registry::new(
+            [("vnet_gif_uninit", Slot::new(SI_SUB_PROTO_DOMAIN, SI_ORDER_FIRST))],
+            &VecSet::new(),
+        )
+        .expect("known");
         let pos = |f: &str| r.teardown.iter().position(|h| h.func == f);
         assert!(pos("vnet_gif_uninit") < pos("rtables_destroy"));
         assert!(pos("ip6_destroy") < pos("vnet_gif_uninit"));
-        assert_eq!(Registry::new([("nope", Slot::new(1, 1))]), Err("nope".to_string()));
+        assert_eq!(
+            Registry::new([("nope", Slot::new(1, 1))], &VecSet::new()),
+            Err("nope".to_string())
+        );
     }
 }

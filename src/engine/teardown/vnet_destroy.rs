@@ -38,7 +38,7 @@ impl World {
             self.step(Stage::VnetDestroy, h.func, &path, h.file, Some(h.slot), Some(v));
             let moved = if h.moved { " (re-registered here by a sysuninit line)" } else { "" };
             match h.action {
-                Action::Nothing | Action::ClonerUnmodelled => {
+                Action::Nothing => {
                     self.text(|_| {
                         format!("{}{moved} {}: nothing of ours to free [V].", h.func, h.does)
                     });
@@ -97,19 +97,24 @@ impl World {
                     }
                 }
                 Action::Cloner(drv) => {
-                    let items: Vec<ObjId> = self
-                        .vn(v)
-                        .clones
-                        .get(&drv)
-                        .map(|l| l.values().copied().collect())
-                        .unwrap_or_default();
+                    let prologue = self.cloner_prologue(drv, v)?;
+                    let shared = drivers::sharing(drv);
+                    let kinds = shared.iter().map(|d| d.name()).collect::<Vec<_>>().join("/");
+                    let mut items: Vec<(u64, ObjId)> = Vec::new();
+                    for d in &shared {
+                        if let Some(l) = self.vn(v).clones.get(d) {
+                            items.extend(l.iter().map(|(k, x)| (*k, *x)));
+                        }
+                    }
+                    crate::support::order::sort(&mut items);
+                    let items: Vec<ObjId> = items.into_iter().map(|(_, x)| x).collect();
                     self.text(|w| {
+                        let pre = prologue.map(|p| format!("{p} ")).unwrap_or_default();
                         if items.is_empty() {
                             format!(
-                                "{}{moved}: if_clone_detach finds no {} interfaces on this vnet's cloner \
-                                 list: nothing of ours to free [V].",
+                                "{pre}{}{moved}: if_clone_detach finds no {kinds} interfaces on this vnet's \
+                                 cloner list: nothing of ours to free [V].",
                                 h.func,
-                                drv.name()
                             )
                         } else {
                             let names = |l: &[ObjId]| {
@@ -118,11 +123,10 @@ impl World {
                             let (here, away): (Vec<ObjId>, Vec<ObjId>) =
                                 items.iter().partition(|x| w.ifn(**x).vnet == v);
                             let mut t = format!(
-                                "{}{moved}: if_clone_detach will destroy {} ({}). \
+                                "{pre}{}{moved}: if_clone_detach will destroy {} ({kinds}). \
                                  if_clone_destroyif_flags switches to each interface's own vnet",
                                 h.func,
                                 names(&items),
-                                drv.name()
                             );
                             if !here.is_empty() {
                                 t.push_str(&format!(
@@ -151,6 +155,7 @@ impl World {
                         if self.ifn(ifp).destroyed {
                             continue;
                         }
+                        let drv = self.ifn(ifp).driver;
                         self.step(
                             Stage::VnetDestroy,
                             h.func,
@@ -163,6 +168,7 @@ impl World {
                         pp.push("if_clone_detach");
                         let had_addrs = !self.ifn(ifp).addrs.is_empty();
                         let had_sub = self.ifn(ifp).sub.is_some();
+                        let had_tunnel = self.ifn(ifp).tunnel.is_some();
                         let gone = self.destroy_ifnet(ifp, &pp)?;
                         self.text(|w| {
                             let names =
@@ -171,6 +177,11 @@ impl World {
                             let mut t = format!("{} destroys {names}", destroy_fn(drv));
                             if had_sub {
                                 t.push_str(" after unsubscribing its route cache from the rib [P]");
+                            } else if had_tunnel {
+                                t.push_str(&format!(
+                                    " after deleting its tunnel ({})",
+                                    drivers::tunnel::delete_fn(drv)
+                                ));
                             }
                             t.push_str("; ");
                             t.push_str(detach_clause(sd, false));

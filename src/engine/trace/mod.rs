@@ -91,10 +91,19 @@ pub enum Driver {
     Vxlan,
     Wg,
     Bridge,
+    Vlan,
+    Lagg,
+    Tun,
+    Tap,
+    Ipsec,
+    Me,
+    Ovpn,
 }
 
 impl Driver {
-    pub const ALL: [Driver; 7] = [
+    /// Every driver, in palette order. New variants go at the end of the enum (links and
+    /// traces name drivers by position or name), but may sit anywhere here.
+    pub const ALL: [Driver; 14] = [
         Driver::Lo,
         Driver::Epair,
         Driver::Gif,
@@ -102,6 +111,13 @@ impl Driver {
         Driver::Vxlan,
         Driver::Wg,
         Driver::Bridge,
+        Driver::Vlan,
+        Driver::Lagg,
+        Driver::Tun,
+        Driver::Tap,
+        Driver::Ipsec,
+        Driver::Me,
+        Driver::Ovpn,
     ];
 
     pub fn name(self) -> &'static str {
@@ -113,6 +129,13 @@ impl Driver {
             Driver::Vxlan => "vxlan",
             Driver::Wg => "wg",
             Driver::Bridge => "bridge",
+            Driver::Vlan => "vlan",
+            Driver::Lagg => "lagg",
+            Driver::Tun => "tun",
+            Driver::Tap => "tap",
+            Driver::Ipsec => "ipsec",
+            Driver::Me => "me",
+            Driver::Ovpn => "ovpn",
         }
     }
 
@@ -146,6 +169,10 @@ pub enum ObjKind {
     RouteCache,
     Cred,
     Socket,
+    /// A vlan parent's `struct ifvlantrunk`.
+    VlanTrunk,
+    /// A driver's per-vnet hash table.
+    HashTable,
 }
 
 impl ObjKind {
@@ -165,6 +192,8 @@ impl ObjKind {
             ObjKind::Subscription => "subscription",
             ObjKind::Cred => "cred",
             ObjKind::Socket => "socket",
+            ObjKind::VlanTrunk => "ifvlantrunk",
+            ObjKind::HashTable => "hash table",
         };
         s.to_string()
     }

@@ -24,6 +24,9 @@ pub const SPEC: Spec = Spec {
         Action::Cloner(Driver::Epair),
         "detaches the epair cloner",
     )),
+    module: None,
+    tunnel: None,
+    members: None,
 };
 
 /// `ifconfig epair[N] create` in `vnet`: both halves, with the lowest free unit when none

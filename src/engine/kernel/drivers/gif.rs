@@ -25,4 +25,11 @@ pub const SPEC: Spec = Spec {
         Action::Cloner(Driver::Gif),
         "detaches the gif cloner and frees gif's hash tables",
     )),
+    module: None,
+    tunnel: Some(super::TunnelSpec {
+        delete_fn: "gif_delete_tunnel",
+        inet6: true,
+        route_cache: Some(("gif_rs", "gif_rc")),
+    }),
+    members: None,
 };

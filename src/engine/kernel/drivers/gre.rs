@@ -23,4 +23,11 @@ pub const SPEC: Spec = Spec {
         Action::Cloner(Driver::Gre),
         "detaches the gre cloner",
     )),
+    module: None,
+    tunnel: Some(super::TunnelSpec {
+        delete_fn: "gre_delete_tunnel",
+        inet6: true,
+        route_cache: Some(("gre_rs", "gre_rc")),
+    }),
+    members: None,
 };

@@ -23,4 +23,7 @@ pub const SPEC: Spec = Spec {
         Action::Cloner(Driver::Lo),
         "destroys lo0 and clears V_loif",
     )),
+    module: None,
+    tunnel: None,
+    members: None,
 };

@@ -13,14 +13,34 @@ pub mod bridge;
 pub mod epair;
 pub mod gif;
 pub mod gre;
+pub mod ipsec;
+pub mod lagg;
 pub mod lo;
+pub mod me;
+pub mod member;
+pub mod ovpn;
+pub mod tap;
+pub mod tun;
 pub mod tunnel;
+pub mod vlan;
 pub mod vxlan;
 pub mod wg;
 
 use super::*;
 use crate::engine::teardown::registry::Builtin;
 use crate::engine::trace::Driver;
+
+/// The tunnel half of a driver configured with `ifconfig IF tunnel SRC DST`.
+#[derive(Debug)]
+pub struct TunnelSpec {
+    /// The function that deletes the tunnel (`gif_delete_tunnel`, ...).
+    pub delete_fn: &'static str,
+    /// Whether IPv6 outer addresses are accepted (if_me.c speaks IPv4 only).
+    pub inet6: bool,
+    /// With `options ROUTE_CACHE` [P], the labels of the tunnel's rib-subscription and
+    /// route-cache pointers; None for drivers the prototype does not cover.
+    pub route_cache: Option<(&'static str, &'static str)>,
+}
 
 /// What the engine knows of one driver.
 #[derive(Debug)]
@@ -35,6 +55,14 @@ pub struct Spec {
     /// The VNET_SYSUNINIT that detaches the driver's per-vnet cloner (none for a
     /// driver whose cloner is global).
     pub cloner: Option<Builtin>,
+    /// The kernel module `ifconfig IF create` loads for a driver outside the model's base
+    /// set (ifconfig's ifmaybeload [V sbin/ifconfig/ifconfig.c]); its destructor is
+    /// registered only in scenarios that load it. None for the base set.
+    pub module: Option<&'static str>,
+    /// The tunnel half, for tunnel drivers.
+    pub tunnel: Option<TunnelSpec>,
+    /// The member half, for drivers that aggregate interfaces (bridge, lagg).
+    pub members: Option<member::MemberSpec>,
 }
 
 /// The spec of `d`.
@@ -47,7 +75,21 @@ pub const fn spec(d: Driver) -> &'static Spec {
         Driver::Vxlan => &vxlan::SPEC,
         Driver::Wg => &wg::SPEC,
         Driver::Bridge => &bridge::SPEC,
+        Driver::Vlan => &vlan::SPEC,
+        Driver::Lagg => &lagg::SPEC,
+        Driver::Tun => &tun::SPEC,
+        Driver::Tap => &tap::SPEC,
+        Driver::Ipsec => &ipsec::SPEC,
+        Driver::Me => &me::SPEC,
+        Driver::Ovpn => &ovpn::SPEC,
     }
+}
+
+/// The drivers whose clones the cloner detach of `d`'s destructor destroys: `d` and any
+/// driver registered by the same function (tun and tap share vnet_tun_uninit).
+pub fn sharing(d: Driver) -> Vec<Driver> {
+    let Some(f) = spec(d).cloner.map(|c| c.0) else { return vec![d] };
+    Driver::ALL.into_iter().filter(|x| spec(*x).cloner.is_some_and(|c| c.0 == f)).collect()
 }
 
 /// The VNET_SYSUNINIT function that detaches `d`'s cloner and its built-in slot, for
@@ -66,11 +108,63 @@ impl World {
     /// Returns further interfaces the destroy takes with it (an epair's peer).
     pub(crate) fn driver_destroy(&mut self, ifp: ObjId, path: &[&'static str]) -> R<Vec<ObjId>> {
         match self.ifn(ifp).driver {
-            Driver::Gif | Driver::Gre => tunnel::destroy(self, ifp, path).map(|()| Vec::new()),
+            d if spec(d).tunnel.is_some() => tunnel::destroy(self, ifp, path).map(|()| Vec::new()),
             Driver::Wg => wg::destroy(self, ifp).map(|()| Vec::new()),
             Driver::Epair => epair::destroy(self, ifp, path),
-            Driver::Lo | Driver::Vxlan | Driver::Bridge => Ok(Vec::new()),
+            d if spec(d).members.is_some() => {
+                member::destroy_members(self, ifp, path).map(|()| Vec::new())
+            }
+            _ => Ok(Vec::new()),
         }
+    }
+
+    /// The driver's part of a clone destroy after the common detach (vlan_unconfig and the
+    /// lladdr-task drain of vlan_clone_destroy). Returns a sentence for the narration.
+    pub(crate) fn driver_detached(
+        &mut self,
+        ifp: ObjId,
+        path: &[&'static str],
+    ) -> R<Option<String>> {
+        match self.ifn(ifp).driver {
+            Driver::Vlan => vlan::detached(self, ifp, path),
+            Driver::Tun | Driver::Tap => Ok(Some(tun::DESTROY_NOTE.into())),
+            _ => Ok(None),
+        }
+    }
+
+    /// The ifnet_departure_event handlers the model knows, for a departing `ifp` (every
+    /// if_detach fires the event, a move between vnets too): vlan_ifdetach for a vlan
+    /// parent, the bridge's and lagg's member handlers for a member. Returns sentences
+    /// for the narration.
+    pub(crate) fn departure(&mut self, ifp: ObjId) -> R<Vec<String>> {
+        let mut out = Vec::new();
+        out.extend(vlan::parent_departs(self, ifp)?);
+        out.extend(member::member_departs(self, ifp)?);
+        Ok(out)
+    }
+
+    /// Work a cloner's destructor does before its cloner detach (vnet_me_uninit frees its
+    /// hash tables first). Returns a sentence for the narration.
+    pub(crate) fn cloner_prologue(&mut self, d: Driver, vnet: ObjId) -> R<Option<String>> {
+        match d {
+            Driver::Me => me::uninit_prologue(self, vnet),
+            _ => Ok(None),
+        }
+    }
+
+    /// A tunnel driver's own bookkeeping when a tunnel is set (me's hash tables).
+    pub(crate) fn driver_tunnel_set(&mut self, ifp: ObjId) {
+        if self.ifn(ifp).driver == Driver::Me {
+            me::tunnel_set(self, ifp);
+        }
+    }
+
+    /// A tunnel driver's own bookkeeping when a tunnel is deleted.
+    pub(crate) fn driver_tunnel_deleted(&mut self, ifp: ObjId, path: &[&'static str]) -> R {
+        if self.ifn(ifp).driver == Driver::Me {
+            return me::tunnel_deleted(self, ifp, path);
+        }
+        Ok(())
     }
 
     /// The driver's `if_reassign` hook, run by if_vmove after the detach. Returns a
@@ -81,9 +175,13 @@ impl World {
         path: &[&'static str],
     ) -> R<Option<String>> {
         match self.ifn(ifp).driver {
-            Driver::Gif | Driver::Gre => tunnel::reassign(self, ifp, path),
+            d if spec(d).tunnel.is_some() && spec(d).reassign_fn.is_some() => {
+                tunnel::reassign(self, ifp, path)
+            }
             Driver::Wg => Ok(wg::reassign(self, ifp)),
-            Driver::Lo | Driver::Epair | Driver::Vxlan | Driver::Bridge => Ok(None),
+            Driver::Ovpn => Ok(Some(ovpn::reassign(&self.o(ifp).name))),
+            Driver::Bridge => bridge::reassign(self, ifp),
+            _ => Ok(None),
         }
     }
 }

@@ -1,8 +1,9 @@
-//! The tunnel half of gif and gre: setting endpoints, and with `options ROUTE_CACHE`
-//! (Zhenlei Huang's prototype, not in FreeBSD) the route cache and rib subscription,
-//! deleted by gif_delete_tunnel / gre_delete_tunnel.
+//! The tunnel half of the tunnel drivers (gif, gre, ipsec, me): setting endpoints, and
+//! for gif and gre with `options ROUTE_CACHE` (Zhenlei Huang's prototype, not in FreeBSD)
+//! the route cache and rib subscription, deleted by the driver's delete-tunnel function.
 //!
-//! Invariants: a tunnel has a cache and a subscription only with ROUTE_CACHE on;
+//! Invariants: a tunnel has a cache and a subscription only with ROUTE_CACHE on and only
+//! for a driver the prototype covers (`TunnelSpec::route_cache`);
 //! deleting a tunnel reads the subscription and its rib, so a freed one is a
 //! use-after-free, reported with who freed it.
 use crate::engine::kernel::*;
@@ -15,7 +16,8 @@ impl World {
             self.delete_tunnel(ifp, &[])?;
         }
         self.ifm(ifp).tunnel = Some((src, dst));
-        if !self.route_cache_on() {
+        self.driver_tunnel_set(ifp);
+        if !self.route_cache_on() || !cached(self.ifn(ifp).driver) {
             return Ok(());
         }
         let vnet = self.ifn(ifp).vnet;
@@ -100,6 +102,7 @@ impl World {
             self.ifm(ifp).sub = None;
             self.defer(s, vec!["rib_unsubscribe", "epoch_call"]);
         }
+        self.driver_tunnel_deleted(ifp, path)?;
         if let Some(c) = self.ifn(ifp).cache {
             self.invalidate_cache(c)?;
         }
@@ -110,7 +113,7 @@ impl World {
 
 /// The name of the driver's delete-tunnel function.
 pub fn delete_fn(d: Driver) -> &'static str {
-    if d == Driver::Gre { "gre_delete_tunnel" } else { "gif_delete_tunnel" }
+    super::spec(d).tunnel.as_ref().map_or("if_delete_tunnel", |t| t.delete_fn)
 }
 
 /// The tunnel part of gif_clone_destroy / gre_clone_destroy.
@@ -153,10 +156,15 @@ pub(crate) fn reassign(w: &mut World, ifp: ObjId, path: &[&'static str]) -> R<Op
 
 /// The label of a tunnel's rib-subscription pointer.
 pub fn rs_label(d: Driver) -> &'static str {
-    if d == Driver::Gre { "gre_rs" } else { "gif_rs" }
+    super::spec(d).tunnel.as_ref().and_then(|t| t.route_cache).map_or("rs", |l| l.0)
 }
 
 /// The label of a tunnel's route-cache pointer.
 pub fn rc_label(d: Driver) -> &'static str {
-    if d == Driver::Gre { "gre_rc" } else { "gif_rc" }
+    super::spec(d).tunnel.as_ref().and_then(|t| t.route_cache).map_or("rc", |l| l.1)
+}
+
+/// Whether the route-cache prototype covers `d` (gif and gre).
+pub fn cached(d: Driver) -> bool {
+    super::spec(d).tunnel.as_ref().is_some_and(|t| t.route_cache.is_some())
 }

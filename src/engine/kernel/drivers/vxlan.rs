@@ -15,6 +15,9 @@ pub const SPEC: Spec = Spec {
     reassign_fn: None,
     // The cloner is global (vnet0 only): no per-vnet detach runs in a jail's teardown.
     cloner: None,
+    module: None,
+    tunnel: None,
+    members: None,
 };
 
 /// The error `ifconfig vxlanN create` gets inside a vnet jail.

@@ -24,6 +24,9 @@ pub const SPEC: Spec = Spec {
         Action::Cloner(Driver::Wg),
         "detaches the wg cloner",
     )),
+    module: None,
+    tunnel: None,
+    members: None,
 };
 
 /// After if_attach: the softc keeps the creator's cred, a pr_ref on `creator` [V-idx].

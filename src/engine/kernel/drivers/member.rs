@@ -1,0 +1,100 @@
+//! The member half of the drivers that aggregate other interfaces: a bridge's members
+//! (`ifconfig bridge0 addm IF`) and a lagg's ports (`ifconfig lagg0 laggport IF`). Each
+//! driver names its functions and references in its `MemberSpec`; the mechanism is
+//! shared: adding takes a reference on the member, the member's departure (an
+//! ifnet_departure_event handler registered once for all vnets) removes it, and the
+//! aggregate's destroy removes every member first.
+//!
+//! Invariants: an interface is a member of at most one aggregate, in the same vnet; the
+//! aggregate's reference on a member lives exactly while it is a member.
+
+use crate::engine::kernel::*;
+
+/// How one aggregating driver holds its members.
+#[derive(Debug)]
+pub struct MemberSpec {
+    /// The ifconfig word that adds one (`addm`, `laggport`).
+    pub word: &'static str,
+    /// The function that adds a member (`bridge_ioctl_add`, `lagg_port_create`).
+    pub add_fn: &'static str,
+    /// The function that removes one (`bridge_delete_member`, `lagg_port_destroy`).
+    pub del_fn: &'static str,
+    /// The departure handler (`bridge_ifdetach`, `lagg_port_ifdetach`).
+    pub departure_fn: &'static str,
+    /// The label of the aggregate's reference on the member.
+    pub edge: &'static str,
+    /// Whether that reference is counted (if_ref).
+    pub counted: bool,
+    /// The label of the member's pointer back (`if_bridge`, `if_lagg`).
+    pub back: &'static str,
+    /// What the driver does to a member beyond the reference, for the narration.
+    pub note: &'static str,
+}
+
+fn mspec(w: &World, agg: ObjId) -> &'static MemberSpec {
+    super::spec(w.ifn(agg).driver).members.as_ref().expect("an aggregating driver")
+}
+
+/// Adds `m` to `agg`. Errors are ifconfig's words.
+pub(crate) fn add(w: &mut World, agg: ObjId, m: ObjId) -> Result<(), String> {
+    let s = mspec(w, agg);
+    let ioctl = if w.ifn(agg).driver == Driver::Lagg { "SIOCSLAGGPORT" } else { "BRDGADD" };
+    if m == agg || w.ifn(m).vnet != w.ifn(agg).vnet {
+        return Err(format!("{ioctl}: Invalid argument"));
+    }
+    if w.ifn(m).member_of == Some(agg) {
+        return Err(format!("{ioctl}: File exists"));
+    }
+    if w.ifn(m).member_of.is_some() {
+        return Err(format!("{ioctl}: Device busy"));
+    }
+    if super::spec(w.ifn(m).driver).members.is_some() {
+        return Err(format!(
+            "{ioctl}: Invalid argument (the model does not nest a {} in a {})",
+            w.ifn(m).driver.name(),
+            w.ifn(agg).driver.name()
+        ));
+    }
+    let kind = if s.counted { EdgeKind::Counted } else { EdgeKind::Raw };
+    w.add_edge(agg, m, kind, s.edge);
+    w.add_edge(m, agg, EdgeKind::Raw, s.back);
+    w.ifm(agg).members.push(m);
+    w.ifm(m).member_of = Some(agg);
+    Ok(())
+}
+
+/// Removes `m` from its aggregate, if it is in one.
+pub(crate) fn remove(w: &mut World, m: ObjId) -> R<Option<ObjId>> {
+    let Some(agg) = w.ifn(m).member_of else { return Ok(None) };
+    let s = mspec(w, agg);
+    w.ifm(m).member_of = None;
+    w.ifm(agg).members.retain(|x| *x != m);
+    w.drop_out(m, s.back)?;
+    if let Some(e) = w.edge_to(agg, m, s.edge) {
+        w.drop_edge(e)?;
+    }
+    Ok(Some(agg))
+}
+
+/// The departure handler for a departing member. Returns a sentence for the narration.
+pub(crate) fn member_departs(w: &mut World, m: ObjId) -> R<Option<String>> {
+    let Some(agg) = w.ifn(m).member_of else { return Ok(None) };
+    let s = mspec(w, agg);
+    remove(w, m)?;
+    Ok(Some(format!(
+        "The departure event runs {} for {}: {} removes it from {}, which stays [V {}].",
+        s.departure_fn,
+        w.o(m).name,
+        s.del_fn,
+        w.o(agg).name,
+        super::spec(w.ifn(agg).driver).file.trim_start_matches("sys/net/")
+    )))
+}
+
+/// The aggregate's destroy removes every member first.
+pub(crate) fn destroy_members(w: &mut World, agg: ObjId, _path: &[&'static str]) -> R {
+    for m in w.ifn(agg).members.clone() {
+        remove(w, m)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,327 @@
+//! The drivers beyond gif, gre, epair, wg, lo and vxlan, against FreeBSD main as read in
+//! sys/net/if_vlan.c, if_bridge.c, if_lagg.c, if_tuntap.c, if_ipsec.c, if_me.c and
+//! if_ovpn.c: each driver's registration against a table written from the source, the
+//! references aggregates hold, what a departure does, the module rule, and the script's
+//! errors. The scenarios use names unlike the presets'.
+use vnet_playground::engine::input::script::parse;
+use vnet_playground::engine::kernel::drivers::spec;
+use vnet_playground::engine::kernel::si::*;
+use vnet_playground::engine::teardown::registry::{self, Registry};
+use vnet_playground::engine::*;
+use vnet_playground::support::vecmap::VecSet;
+
+fn trace(script: &str, order: StageOrder) -> Trace {
+    let sc = parse(script).unwrap_or_else(|e| panic!("parse: {e:?}"));
+    simulate(&sc, &Lane::new(order)).unwrap_or_else(|e| panic!("simulate: {e}"))
+}
+
+fn text(t: &Trace) -> String {
+    t.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n")
+}
+
+/// (driver, VNET_SYSUNINIT function, SI_SUB, SI_ORDER, file, clone destroy, if_reassign,
+/// module loaded on use), as read in the FreeBSD sources.
+const TABLE: &[(Driver, &str, u32, u32, &str, &str, Option<&str>, bool)] = &[
+    (
+        Driver::Lo,
+        "vnet_loif_uninit",
+        SI_SUB_INIT_IF,
+        SI_ORDER_SECOND,
+        "sys/net/if_loop.c",
+        "lo_clone_destroy",
+        None,
+        false,
+    ),
+    (
+        Driver::Epair,
+        "vnet_epair_uninit",
+        SI_SUB_INIT_IF,
+        SI_ORDER_ANY,
+        "sys/net/if_epair.c",
+        "epair_clone_destroy",
+        None,
+        false,
+    ),
+    (
+        Driver::Vlan,
+        "vnet_vlan_uninit",
+        SI_SUB_INIT_IF,
+        SI_ORDER_ANY,
+        "sys/net/if_vlan.c",
+        "vlan_clone_destroy",
+        None,
+        false,
+    ),
+    (
+        Driver::Lagg,
+        "vnet_lagg_uninit",
+        SI_SUB_INIT_IF,
+        SI_ORDER_ANY,
+        "sys/net/if_lagg.c",
+        "lagg_clone_destroy",
+        None,
+        true,
+    ),
+    (
+        Driver::Bridge,
+        "vnet_bridge_uninit",
+        SI_SUB_PSEUDO,
+        SI_ORDER_ANY,
+        "sys/net/if_bridge.c",
+        "bridge_clone_destroy",
+        Some("bridge_reassign"),
+        false,
+    ),
+    (
+        Driver::Gif,
+        "vnet_gif_uninit",
+        SI_SUB_PSEUDO,
+        SI_ORDER_ANY,
+        "sys/net/if_gif.c",
+        "gif_clone_destroy",
+        Some("gif_reassign"),
+        false,
+    ),
+    (
+        Driver::Ovpn,
+        "vnet_ovpn_uninit",
+        SI_SUB_PSEUDO,
+        SI_ORDER_ANY,
+        "sys/net/if_ovpn.c",
+        "ovpn_clone_destroy",
+        Some("ovpn_reassign"),
+        true,
+    ),
+    (
+        Driver::Tun,
+        "vnet_tun_uninit",
+        SI_SUB_PROTO_IF,
+        SI_ORDER_ANY,
+        "sys/net/if_tuntap.c",
+        "tun_clone_destroy",
+        None,
+        true,
+    ),
+    (
+        Driver::Tap,
+        "vnet_tun_uninit",
+        SI_SUB_PROTO_IF,
+        SI_ORDER_ANY,
+        "sys/net/if_tuntap.c",
+        "tun_clone_destroy",
+        None,
+        true,
+    ),
+    (
+        Driver::Gre,
+        "vnet_gre_uninit",
+        SI_SUB_PROTO_IFATTACHDOMAIN,
+        SI_ORDER_ANY,
+        "sys/net/if_gre.c",
+        "gre_clone_destroy",
+        Some("gre_reassign"),
+        false,
+    ),
+    (
+        Driver::Wg,
+        "vnet_wg_uninit",
+        SI_SUB_PROTO_IFATTACHDOMAIN,
+        SI_ORDER_ANY,
+        "sys/dev/wg/if_wg.c",
+        "wg_clone_destroy",
+        Some("wg_reassign"),
+        false,
+    ),
+    (
+        Driver::Ipsec,
+        "vnet_ipsec_uninit",
+        SI_SUB_PROTO_IFATTACHDOMAIN,
+        SI_ORDER_ANY,
+        "sys/net/if_ipsec.c",
+        "ipsec_clone_destroy",
+        Some("ipsec_reassign"),
+        true,
+    ),
+    (
+        Driver::Me,
+        "vnet_me_uninit",
+        SI_SUB_PROTO_IFATTACHDOMAIN,
+        SI_ORDER_ANY,
+        "sys/net/if_me.c",
+        "me_clone_destroy",
+        Some("me_reassign"),
+        true,
+    ),
+];
+
+#[test]
+fn every_driver_matches_the_table_read_in_source() {
+    for (d, func, sub, order, file, destroy, reassign, module) in TABLE {
+        let s = spec(*d);
+        let c = s.cloner.expect("a per-vnet cloner");
+        assert_eq!((c.0, c.1, c.2), (*func, Slot::new(*sub, *order), *file), "{d:?}");
+        assert_eq!((s.file, s.destroy_fn, s.reassign_fn), (*file, *destroy, *reassign), "{d:?}");
+        assert_eq!(s.module.is_some(), *module, "{d:?}");
+    }
+    // Every driver with a per-vnet cloner is in the table; vxlan's cloner is global.
+    for d in Driver::ALL {
+        assert_eq!(spec(d).cloner.is_some(), TABLE.iter().any(|t| t.0 == d), "{d:?}");
+    }
+}
+
+#[test]
+fn a_module_outside_the_base_set_registers_only_when_used() {
+    let walk = |loaded: &[Driver]| -> Vec<&str> {
+        let l: VecSet<Driver> = loaded.iter().copied().collect();
+        Registry::new([], &l).expect("no moves").teardown.iter().map(|h| h.func).collect()
+    };
+    assert!(!walk(&[]).contains(&"vnet_tun_uninit"));
+    assert!(!walk(&[]).contains(&"vnet_me_uninit"));
+    // tap loads if_tuntap, whose one destructor serves tun and tap.
+    let w = walk(&[Driver::Tap]);
+    assert_eq!(w.iter().filter(|f| **f == "vnet_tun_uninit").count(), 1);
+    // Loaded later, it runs first among equals: ipsec before gre at IFATTACHDOMAIN/ANY.
+    let w = walk(&[Driver::Ipsec]);
+    let pos = |f: &str| w.iter().position(|x| *x == f).expect(f);
+    assert!(pos("vnet_ipsec_uninit") < pos("vnet_gre_uninit"));
+    // A sysuninit line naming a module's destructor loads it.
+    let sc = parse("sysuninit vnet_lagg_uninit SI_SUB_PSEUDO SI_ORDER_ANY\njail -c name=x vnet persist\njail -r x\n")
+        .expect("parses");
+    assert!(registry::loaded(&sc, []).contains(&Driver::Lagg));
+}
+
+#[test]
+fn a_vlan_parent_leaving_unconfigures_its_vlans_and_drops_the_trunk_reference() {
+    let t = trace(
+        "jail -c name=vj vnet persist\nifconfig epair4 create\nifconfig epair4a vnet vj\n\
+         jexec vj ifconfig vlan7 create vlan 100 vlandev epair4a\n\
+         jexec vj ifconfig vlan8 create vlan 200 vlandev epair4a\njail -r vj\n",
+        StageOrder::Legacy,
+    );
+    assert_eq!(t.outcome, Outcome::Clean);
+    let all = text(&t);
+    assert!(all.contains("vlan_ifdetach for epair4a: vlan7, vlan8 lose their parent"), "{all}");
+    // One trunk for both vlans, freed when the parent departs, before any vlan dies.
+    let trunk = t.objects.iter().find(|o| o.kind == ObjKind::VlanTrunk).expect("a trunk");
+    assert_eq!(t.objects.iter().filter(|o| o.kind == ObjKind::VlanTrunk).count(), 1);
+    let freed = t
+        .steps
+        .iter()
+        .position(|s| s.events.iter().any(|e| e.kind == EventKind::Freed && e.obj == trunk.id));
+    let vlan_uninit = t.steps.iter().position(|s| s.function == "vnet_vlan_uninit");
+    assert!(freed < vlan_uninit, "{freed:?} {vlan_uninit:?}");
+    // The vlans are destroyed by their cloner, not by the departure.
+    let destroyed =
+        t.steps.iter().filter(|s| s.call_path.iter().any(|c| c == "vlan_clone_destroy")).count();
+    assert_eq!(destroyed, 2);
+}
+
+#[test]
+fn a_bridge_keeps_plain_pointers_and_a_lagg_counted_ones() {
+    let t = trace(
+        "jail -c name=bj vnet persist\njexec bj ifconfig epair2 create\n\
+         jexec bj ifconfig bridge5 create\njexec bj ifconfig bridge5 addm epair2a\n\
+         jexec bj ifconfig lagg3 create\njexec bj ifconfig lagg3 laggport epair2b\njail -r bj\n",
+        StageOrder::Legacy,
+    );
+    assert_eq!(t.outcome, Outcome::Clean);
+    let kind = |label: &str| t.edges.iter().find(|e| e.label == label).map(|e| e.kind);
+    assert_eq!(kind("bif_ifp"), Some(EdgeKind::Raw));
+    assert_eq!(kind("lp_ifp"), Some(EdgeKind::Counted));
+}
+
+#[test]
+fn a_bridge_moved_home_loses_its_members_on_the_way() {
+    let t = trace(
+        "jail -c name=bh vnet persist\nifconfig bridge9 create\nifconfig bridge9 vnet bh\n\
+         jexec bh ifconfig tap4 create\njexec bh ifconfig bridge9 addm tap4\njail -r bh\n",
+        StageOrder::Legacy,
+    );
+    assert_eq!(t.outcome, Outcome::Clean);
+    let s = t.steps.iter().find(|s| s.text.contains("bridge_reassign")).expect("bridge_reassign");
+    assert!(s.text.contains("tap4") && s.text.contains("D28860"), "{}", s.text);
+}
+
+#[test]
+fn me_frees_its_tables_before_its_interfaces_and_the_proposals_avoid_it() {
+    let script = "jail -c name=mj vnet persist\njexec mj ifconfig me3 create\n\
+                  jexec mj ifconfig me3 tunnel 203.0.113.1 203.0.113.9\njail -r mj\n";
+    let t = trace(script, StageOrder::Legacy);
+    assert_eq!(t.outcome, Outcome::PageFault);
+    let f = &t.faults[0];
+    assert_eq!((f.kind, f.function.as_str()), (FaultKind::UseAfterFree, "me_delete_tunnel"));
+    assert!(f.message.contains("I consequence"), "{}", f.message);
+    // The fault sentence does not claim a page fault for a write.
+    let last = t.steps.last().expect("a step");
+    assert!(!last.text.contains("a page fault"), "{}", last.text);
+    // Without a tunnel there is nothing to unlink.
+    let quiet = script.replace("jexec mj ifconfig me3 tunnel 203.0.113.1 203.0.113.9\n", "");
+    assert_eq!(trace(&quiet, StageOrder::Legacy).outcome, Outcome::Clean);
+    for o in [StageOrder::VnetShutdown, StageOrder::PrisonCleanup] {
+        assert_eq!(trace(script, o).outcome, Outcome::Clean, "{o:?}");
+    }
+    // me speaks IPv4 only.
+    let sc = parse("jail -c name=m6 vnet persist\njexec m6 ifconfig me1 create\njexec m6 ifconfig me1 tunnel 2001:db8::1 2001:db8::2\njail -r m6\n")
+        .expect("parses");
+    let e = simulate(&sc, &Lane::new(StageOrder::Legacy)).expect_err("EINVAL");
+    assert!(e.message.contains("SIOCSIFPHYADDR: Invalid argument"), "{}", e.message);
+}
+
+#[test]
+fn tun_and_tap_die_in_one_destructor_after_ip() {
+    let t = trace(
+        "jail -c name=tj vnet persist\njexec tj ifconfig tap2 create\njexec tj ifconfig tun6 create\n\
+         jexec tj ifconfig tun6 inet 10.9.0.1/30 10.9.0.2\njail -r tj\n",
+        StageOrder::Legacy,
+    );
+    assert_eq!(t.outcome, Outcome::Clean);
+    let pos = |f: &str| t.steps.iter().position(|s| s.function == f).expect(f);
+    assert!(pos("ip_destroy") < pos("vnet_tun_uninit"));
+    let tun_steps: Vec<_> = t
+        .steps
+        .iter()
+        .filter(|s| s.function == "vnet_tun_uninit" && s.call_path.len() > 3)
+        .collect();
+    assert_eq!(tun_steps.len(), 2, "one step per interface destroyed");
+}
+
+#[test]
+fn script_errors_say_where_and_what() {
+    let err = |s: &str| parse(s).expect_err("an error");
+    let e = err("ifconfig vlan1 create vlan 5000 vlandev epair0a\n");
+    assert_eq!((e.line, e.column), (1, 28));
+    assert!(e.message.contains("1 to 4094"), "{}", e.message);
+    let e = err("ifconfig vlan1 create vlan 5\n");
+    assert!(e.message.contains("vlandev"), "{}", e.message);
+    let e = err("ifconfig gif0 addm epair0a\n");
+    assert_eq!((e.line, e.column), (1, 15));
+    assert!(e.message.contains("bridges"), "{}", e.message);
+    let e = err("ifconfig lagg0 addm epair0a\n");
+    assert!(e.message.contains("`laggport`"), "{}", e.message);
+    let e = err("ifconfig bridge0 addm epair0a addm epair1a\n");
+    assert_eq!(e.column, 31);
+    assert!(e.message.contains("one `addm` per line"), "{}", e.message);
+    // And the set-up's errors are ifconfig's.
+    let sc = parse("jail -c name=e vnet persist\njexec e ifconfig vlan2 create vlan 3 vlandev epair9a\njail -r e\n")
+        .expect("parses");
+    let e = simulate(&sc, &Lane::new(StageOrder::Legacy)).expect_err("no parent");
+    assert!(e.message.contains("Device not configured"), "{}", e.message);
+}
+
+#[test]
+fn new_ops_round_trip_through_print_and_links() {
+    let script = "jail -c name=r vnet persist\njexec r ifconfig epair0 create\n\
+                  jexec r ifconfig vlan4 create vlan 9 vlandev epair0a\n\
+                  jexec r ifconfig vlan5 create\njexec r ifconfig vlan5 vlan 10 vlandev epair0a\n\
+                  jexec r ifconfig lagg0 create\njexec r ifconfig lagg0 laggport epair0b\n\
+                  jexec r ifconfig lagg0 -laggport epair0b\njail -r r\n";
+    let sc = parse(script).expect("parses");
+    assert_eq!(print_script(&sc), script);
+    let state = vnet_playground::share::LinkState {
+        scenario: std::rc::Rc::new(sc.clone()),
+        ..Default::default()
+    };
+    let back =
+        vnet_playground::share::decode(&vnet_playground::share::encode(&state)).expect("decodes");
+    assert_eq!(*back.scenario, sc);
+}
