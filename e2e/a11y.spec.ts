@@ -39,6 +39,19 @@ for (const theme of ['light', 'dark']) {
     await page.getByTestId('step-last').click();
     await expect(page.getByTestId('fault-banner-a')).toContainText('stuck');
     await violations(page, 'a stuck jail');
+    // The other drivers: the palette's "More drivers" open, a bridge's members and a
+    // vlan's parent in the inspector.
+    await page.getByTestId('explorer-tab').click(); // back to the builder
+    await page.getByTestId('preset-bridge-returned-home').click();
+    const unfold = page.getByTestId('builder-unfold');
+    if (await unfold.isVisible()) await unfold.click();
+    await page.getByTestId('palette-more').locator('summary').click();
+    await violations(page, 'more drivers');
+    await page.getByTestId('obj-j1/bridge0').click();
+    await violations(page, 'bridge inspector');
+    await page.getByTestId('preset-vlan-on-loaned-epair').click();
+    await page.getByTestId('obj-j1/vlan5').click();
+    await violations(page, 'vlan inspector');
     w.check();
   });
 }

@@ -29,6 +29,7 @@ pub enum PaletteKind {
 }
 
 impl PaletteKind {
+    /// The palette's first row.
     pub const ALL: [PaletteKind; 10] = [
         PaletteKind::Jail,
         PaletteKind::JailNoVnet,
@@ -40,6 +41,17 @@ impl PaletteKind {
         PaletteKind::Iface(Driver::Bridge),
         PaletteKind::Route,
         PaletteKind::Process,
+    ];
+
+    /// The drivers behind "More drivers".
+    pub const MORE: [PaletteKind; 7] = [
+        PaletteKind::Iface(Driver::Vlan),
+        PaletteKind::Iface(Driver::Lagg),
+        PaletteKind::Iface(Driver::Tun),
+        PaletteKind::Iface(Driver::Tap),
+        PaletteKind::Iface(Driver::Ipsec),
+        PaletteKind::Iface(Driver::Me),
+        PaletteKind::Iface(Driver::Ovpn),
     ];
 
     /// The test id suffix: `palette-<kind>`.
@@ -72,7 +84,18 @@ impl PaletteKind {
             PaletteKind::Iface(Driver::Gre) => "GRE tunnel",
             PaletteKind::Iface(Driver::Vxlan) => "VXLAN (host only on this kernel)",
             PaletteKind::Iface(Driver::Wg) => "WireGuard tunnel",
-            PaletteKind::Iface(Driver::Bridge) => "if_bridge",
+            PaletteKind::Iface(Driver::Bridge) => "if_bridge: add members in the inspector (addm)",
+            PaletteKind::Iface(Driver::Vlan) => {
+                "802.1Q vlan on an epair end, tap or lagg (vlandev)"
+            }
+            PaletteKind::Iface(Driver::Lagg) => {
+                "link aggregation: add ports in the inspector (laggport)"
+            }
+            PaletteKind::Iface(Driver::Tun) => "tun: layer-3 device for a userland daemon",
+            PaletteKind::Iface(Driver::Tap) => "tap: Ethernet device for a userland daemon",
+            PaletteKind::Iface(Driver::Ipsec) => "IPsec virtual tunnel interface",
+            PaletteKind::Iface(Driver::Me) => "minimal encapsulation (RFC 2004), IPv4",
+            PaletteKind::Iface(Driver::Ovpn) => "OpenVPN data channel offload",
             PaletteKind::Iface(_) => "interface",
             PaletteKind::Route => "drop on an interface: route to the tunnel's destination",
             PaletteKind::Process => "drop on a jail: jexec J sleep 3600 &",
@@ -85,6 +108,9 @@ impl PaletteKind {
             PaletteKind::JailNoVnet => "□",
             PaletteKind::Iface(Driver::Epair) => "⇄",
             PaletteKind::Iface(Driver::Bridge) => "⋈",
+            PaletteKind::Iface(Driver::Lagg) => "≡",
+            PaletteKind::Iface(Driver::Vlan) => "⋮",
+            PaletteKind::Iface(Driver::Tun | Driver::Tap) => "⊡",
             PaletteKind::Iface(_) => "⟿",
             PaletteKind::Route => "↦",
             PaletteKind::Process => "⚙",
@@ -125,6 +151,7 @@ pub fn builder(p: &BuilderProps) -> Html {
     let canvas_ref = use_node_ref();
     let drag: Rc<RefCell<Option<Drag>>> = use_mut_ref(|| None);
     let suppress_click = use_mut_ref(|| f64::MIN);
+    let more_ref = use_node_ref();
     let redraw = use_force_update();
     let dragging = use_state(|| false);
     let geo = use_memo(p.summary.clone(), |s| geom::geometry(s));
@@ -221,7 +248,7 @@ pub fn builder(p: &BuilderProps) -> Html {
         Some(Sel::Iface { loc, .. }) => loc.clone(),
         None => None,
     };
-    let palette = PaletteKind::ALL.iter().map(|&kind| {
+    let item = |kind: PaletteKind| {
         let onpointerdown = {
             let start = start_drag.clone();
             Callback::from(move |e: PointerEvent| start(What::Palette(kind), &e))
@@ -254,7 +281,31 @@ pub fn builder(p: &BuilderProps) -> Html {
                 <span>{kind.label()}</span>
             </button>
         }
-    });
+    };
+    let palette = PaletteKind::ALL.iter().map(|k| item(*k)).collect::<Html>();
+    let more = PaletteKind::MORE.iter().map(|k| item(*k)).collect::<Html>();
+    // "More drivers" closes once one of its items is used (a click, a drag's trailing
+    // click, Enter) or on Escape.
+    let close_more = {
+        let more_ref = more_ref.clone();
+        Callback::from(move |_: MouseEvent| platform::close_details(&more_ref))
+    };
+    let more_blur = {
+        let more_ref = more_ref.clone();
+        Callback::from(move |e: FocusEvent| {
+            if platform::focus_leaves(&e, &more_ref) {
+                platform::close_details(&more_ref);
+            }
+        })
+    };
+    let close_more_key = {
+        let more_ref = more_ref.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" || e.key() == "Enter" {
+                platform::close_details(&more_ref);
+            }
+        })
+    };
     let route_cache = p.summary.route_cache();
     let toggle_rc = {
         let dispatch = p.dispatch.clone();
@@ -422,7 +473,11 @@ pub fn builder(p: &BuilderProps) -> Html {
     html! {
         <div class="builder-main">
             <div class="palette" role="toolbar" aria-label="Palette: drag onto the canvas, or press Enter to add to the selected jail">
-                { for palette }
+                {palette}
+                <details class="palette-more" data-testid="palette-more" ref={more_ref.clone()} onfocusout={more_blur}>
+                    <summary title="vlan, lagg, tun, tap, ipsec, me and ovpn">{"More drivers"}</summary>
+                    <div class="palette-more-items" onclick={close_more} onkeyup={close_more_key}>{more}</div>
+                </details>
                 <span class="palette-sep" aria-hidden="true"></span>
                 <button class={classes!("toggle", route_cache.then_some("on"))} data-testid="route-cache-toggle"
                     role="switch" aria-checked={route_cache.to_string()} onclick={toggle_rc}
@@ -530,6 +585,18 @@ fn wires(s: &Summary, geo: &Geometry) -> Html {
             && let (Some(a), Some(b)) = (centre(&f.sel()), centre(&g.sel()))
         {
             paths.push(html! { <path key={format!("e-{}", f.name)} class="wire epair" d={format!("M{},{} L{},{}", a.0, a.1, b.0, b.1)} /> });
+        }
+    }
+    // A vlan to its parent, a member to its bridge or lagg (in the same vnet).
+    for f in s.ifaces.iter().filter(|f| f.uplink.is_some()) {
+        let Some(up) = f.uplink.as_deref() else { continue };
+        let at = s.vnet_owner(&f.loc);
+        let Some(g) = s.ifaces.iter().find(|g| g.name == up && s.vnet_owner(&g.loc) == at) else {
+            continue;
+        };
+        if let (Some(a), Some(b)) = (centre(&f.sel()), centre(&g.sel())) {
+            let class = if f.driver == Some(Driver::Vlan) { "wire vlan" } else { "wire member" };
+            paths.push(html! { <path key={format!("u-{}-{}", f.name, up)} {class} d={format!("M{},{} L{},{}", a.0, a.1, b.0, b.1)} /> });
         }
     }
     for r in &s.routes {

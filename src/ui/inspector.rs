@@ -8,7 +8,7 @@
 
 use crate::engine::input::canvas::{Loc, Sel, Summary};
 use crate::engine::kernel::si::{self, Slot};
-use crate::engine::{Gateway, IfOp};
+use crate::engine::{Driver, Gateway, IfOp};
 use crate::ui::platform;
 use crate::ui::state::Action;
 use std::net::IpAddr;
@@ -281,6 +281,110 @@ pub fn inspector(p: &InspectorProps) -> Html {
                     </fieldset>
                 }
             });
+            // A vlan's parent and tag (`vlan TAG vlandev PARENT`).
+            let vlan_ui = (f.driver == Some(Driver::Vlan) && !implicit).then(|| {
+                let parents: Vec<String> = p
+                    .summary
+                    .ifaces_in(loc)
+                    .filter(|g| g.name != *name && !matches!(g.driver, Some(Driver::Vlan | Driver::Lo)))
+                    .map(|g| g.name.clone())
+                    .collect();
+                let current = f.uplink.clone().unwrap_or_default();
+                let tag = f.vlan_tag.unwrap_or(1);
+                let on_parent = {
+                    let d = d.clone();
+                    let (loc, name) = (loc.clone(), name.clone());
+                    Callback::from(move |e: Event| {
+                        let v = platform::value_of(&e);
+                        let cfg = (!v.is_empty()).then_some((tag, v));
+                        d.emit(Action::SetVlan { loc: loc.clone(), name: name.clone(), cfg });
+                    })
+                };
+                let on_tag = {
+                    let d = d.clone();
+                    let (loc, name) = (loc.clone(), name.clone());
+                    let set_err = set_err.clone();
+                    let parent = f.uplink.clone();
+                    Callback::from(move |e: Event| {
+                        let v = platform::value_of(&e);
+                        match v.trim().parse::<u16>() {
+                            Ok(t) if (1..=crate::engine::VLAN_MAX_TAG).contains(&t) => {
+                                set_err(None);
+                                if let Some(dev) = parent.clone() {
+                                    d.emit(Action::SetVlan { loc: loc.clone(), name: name.clone(), cfg: Some((t, dev)) });
+                                }
+                            }
+                            _ => set_err(Some(format!("a vlan tag is a number from 1 to {}", crate::engine::VLAN_MAX_TAG))),
+                        }
+                    })
+                };
+                html! {
+                    <fieldset class="field">
+                        <legend>{"802.1Q (vlan TAG vlandev PARENT)"}</legend>
+                        <div class="pair">
+                            <input data-testid="inspector-vlan-tag" aria-label="vlan tag" inputmode="numeric" value={tag.to_string()} onchange={on_tag} disabled={f.uplink.is_none()} />
+                            <span aria-hidden="true">{"on"}</span>
+                            <select data-testid="inspector-vlan-parent" aria-label="vlan parent interface (vlandev)" onchange={on_parent}>
+                                <option value="" selected={current.is_empty()}>{"no parent"}</option>
+                                { for parents.iter().map(|g| html! { <option value={g.clone()} selected={*g == current}>{g}</option> }) }
+                            </select>
+                        </div>
+                    </fieldset>
+                }
+            });
+            // A bridge's members or a lagg's ports (`addm` / `laggport`).
+            let members_ui = (matches!(f.driver, Some(Driver::Bridge | Driver::Lagg)) && !implicit).then(|| {
+                let (word, unword) = crate::engine::member_words(name);
+                let members: Vec<String> = p
+                    .summary
+                    .ifaces
+                    .iter()
+                    .filter(|g| g.uplink.as_deref() == Some(name.as_str()) && g.driver != Some(Driver::Vlan) && p.summary.vnet_owner(&g.loc) == p.summary.vnet_owner(loc))
+                    .map(|g| g.name.clone())
+                    .collect();
+                let candidates: Vec<String> = p
+                    .summary
+                    .ifaces_in(loc)
+                    .filter(|g| g.name != *name && g.uplink.is_none() && !matches!(g.driver, Some(Driver::Bridge | Driver::Lagg | Driver::Lo)))
+                    .map(|g| g.name.clone())
+                    .collect();
+                let on_add = {
+                    let d = d.clone();
+                    let (loc, agg) = (loc.clone(), name.clone());
+                    Callback::from(move |e: Event| {
+                        let member = platform::value_of(&e);
+                        if !member.is_empty() {
+                            d.emit(Action::Member { loc: loc.clone(), agg: agg.clone(), member, add: true });
+                        }
+                    })
+                };
+                let what = if f.driver == Some(Driver::Lagg) { "Ports" } else { "Members" };
+                html! {
+                    <fieldset class="field">
+                        <legend>{format!("{what} ({word} IF)")}</legend>
+                        <ul class="routes" data-testid="inspector-members">
+                            { for members.iter().map(|m| {
+                                let d = d.clone();
+                                let (loc, agg, member) = (loc.clone(), name.clone(), m.clone());
+                                let remove = Callback::from(move |_: MouseEvent| d.emit(Action::Member { loc: loc.clone(), agg: agg.clone(), member: member.clone(), add: false }));
+                                html! {
+                                    <li key={m.clone()}><code>{m}</code>
+                                        <button class="link-button" aria-label={format!("{unword} {m}")} title={format!("{unword} {m}")} onclick={remove}>{"✕"}</button>
+                                    </li>
+                                }
+                            }) }
+                            if members.is_empty() { <li class="muted">{"none yet"}</li> }
+                        </ul>
+                        <select data-testid="inspector-add-member" aria-label={format!("{word}: add an interface")} key={members.len()} onchange={on_add} disabled={candidates.is_empty()}>
+                            <option value="" selected=true>{format!("{word}…")}</option>
+                            { for candidates.iter().map(|c| html! { <option value={c.clone()}>{c}</option> }) }
+                        </select>
+                    </fieldset>
+                }
+            });
+            let member_of = f.uplink.clone().filter(|_| f.driver != Some(Driver::Vlan)).map(|agg| html! {
+                <span class="tag" data-testid="inspector-member-of">{format!("member of {agg}")}</span>
+            });
             let sysuninit = f.driver.and_then(crate::engine::destructor).map(|(func, builtin)| {
                 let current = p
                     .summary
@@ -304,7 +408,10 @@ pub fn inspector(p: &InspectorProps) -> Html {
                         </label>
                         if f.loc != f.home { <span class="tag">{format!("loaned from {}", f.home.as_deref().unwrap_or("host"))}</span> }
                     </div>
+                    {member_of}
                     {tunnel_fields}
+                    {vlan_ui}
+                    {members_ui}
                     <div class="field">
                         <label for="insp-addr">{ if f.is_tunnel() { "Inner address (inet ADDR/LEN [DST])" } else { "Address (inet ADDR/LEN)" } }</label>
                         <input id="insp-addr" data-testid="inspector-addr" placeholder="10.0.0.1/30 10.0.0.2" value={addr_text} onchange={on_addr} disabled={implicit} />

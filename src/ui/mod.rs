@@ -269,8 +269,12 @@ pub fn presets(p: &PresetsProps) -> Html {
     html! {
         <nav class="presets" aria-label="Preset scenarios">
             <span class="presets-title">{"Scenarios"}</span>
-            <ul>
-            { for all.iter().map(|pr| {
+            <ul class="preset-groups">
+            { for crate::engine::Group::ALL.iter().map(|g| html! {
+            <li key={g.label()} class="preset-group">
+            <span class="group-label" aria-hidden="true">{g.label()}</span>
+            <ul aria-label={g.label()}>
+            { for all.iter().filter(|pr| pr.group == *g).map(|pr| {
                 let d = p.dispatch.clone();
                 let slug = pr.slug;
                 let onclick = Callback::from(move |_: MouseEvent| d.emit(Action::LoadPreset(slug.to_string())));
@@ -289,6 +293,9 @@ pub fn presets(p: &PresetsProps) -> Html {
                         </span>
                     </li>
                 }
+            }) }
+            </ul>
+            </li>
             }) }
             </ul>
         </nav>

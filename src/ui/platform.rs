@@ -217,7 +217,14 @@ pub fn capture_pointer(e: &PointerEvent) {
     #[cfg(target_arch = "wasm32")]
     {
         use wasm_bindgen::JsCast;
-        if let Some(el) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+        // Yew delegates events to the body, so `current_target` is the body: capture on
+        // the pressed object itself (its nearest element with a test id), or a click
+        // after a press that did not move would go to the body instead of the button.
+        let el = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("[data-testid]").ok().flatten().or(Some(t)));
+        if let Some(el) = el {
             let _ = el.set_pointer_capture(e.pointer_id());
         }
     }
@@ -374,6 +381,33 @@ pub fn report_render_ms(ms: f64) {
 }
 
 /// The current value of an input element.
+/// Whether a focusout event on `node` moves the focus out of it altogether (to nothing,
+/// or to an element outside).
+pub fn focus_leaves(e: &FocusEvent, node: &NodeRef) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(root) = node.cast::<web_sys::Node>() else { return false };
+        let to = e.related_target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        !to.is_some_and(|t| root.contains(Some(&t)))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (e, node);
+        false
+    }
+}
+
+/// Closes a `<details>` disclosure (the palette's "More drivers" after one is used).
+pub fn close_details(node: &NodeRef) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(el) = node.cast::<web_sys::Element>() {
+        let _ = el.remove_attribute("open");
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = node;
+}
+
 pub fn input_value(node: &NodeRef) -> String {
     #[cfg(target_arch = "wasm32")]
     {

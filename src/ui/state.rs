@@ -136,6 +136,19 @@ pub enum Action {
         kind: IfOp,
         op: Option<IfOp>,
     },
+    /// Sets a vlan's tag and parent, or takes the parent away.
+    SetVlan {
+        loc: Loc,
+        name: String,
+        cfg: Option<(u16, String)>,
+    },
+    /// Adds `member` to (or removes it from) the bridge or lagg `agg`.
+    Member {
+        loc: Loc,
+        agg: String,
+        member: String,
+        add: bool,
+    },
     SetPersist {
         jail: String,
         on: bool,
@@ -201,6 +214,8 @@ impl Action {
                 | Action::Rename { .. }
                 | Action::Delete(_)
                 | Action::SetIfaceProp { .. }
+                | Action::SetVlan { .. }
+                | Action::Member { .. }
                 | Action::SetPersist { .. }
                 | Action::SetNoReap { .. }
                 | Action::SetRouteCache(_)
@@ -487,6 +502,26 @@ impl Reducible for State {
             }
             Action::SetIfaceProp { loc, name, kind, op } => {
                 s.edit(|sc| edits::set_iface_prop(sc, &loc, &name, &kind, op))
+            }
+            Action::SetVlan { loc, name, cfg } => {
+                s.edit(|sc| edits::set_vlan(sc, &loc, &name, cfg))
+            }
+            Action::Member { loc, agg, member, add } => {
+                let mut sc = (*s.scenario).clone();
+                let result = if add {
+                    edits::add_member(&mut sc, &loc, &agg, &member)
+                } else {
+                    edits::remove_member(&mut sc, &loc, &agg, &member);
+                    Ok(())
+                };
+                match result {
+                    Ok(()) => {
+                        s.preset = None;
+                        s.edit_error = None;
+                        s.commit(sc, None);
+                    }
+                    Err(e) => s.edit_error = Some(e.0),
+                }
             }
             Action::SetPersist { jail, on } => s.edit(|sc| edits::set_persist(sc, &jail, on)),
             Action::SetNoReap { jail, on } => s.edit(|sc| edits::set_noreap(sc, &jail, on)),

@@ -1,0 +1,61 @@
+// The drivers beyond the first palette row, as a person builds with them: a vlan on an
+// epair end and a bridge with a member, from "More drivers" and the inspector; and a
+// preset whose legacy teardown faults in a driver other than gif.
+import { test, expect } from '@playwright/test';
+import { watch, openApp, clearScenario } from './helpers';
+
+test('more drivers: a vlan on an epair end and a bridge member, built with clicks', async ({ page }) => {
+  const w = watch(page);
+  await openApp(page);
+  await clearScenario(page);
+  const script = page.getByTestId('script');
+
+  await page.getByTestId('palette-jail').click();
+  await expect(page.getByTestId('obj-j1')).toBeVisible();
+  await page.getByTestId('palette-epair').click();
+  await expect(page.getByTestId('obj-j1/epair0a')).toBeVisible();
+
+  // The vlan sits behind "More drivers" and picks the jail's first epair end as parent.
+  await page.getByTestId('palette-more').locator('summary').click();
+  await page.getByTestId('palette-vlan').click();
+  await expect(script).toHaveValue(/jexec j1 ifconfig vlan0 create vlan 1 vlandev epair0a/);
+  await page.getByTestId('obj-j1/vlan0').click();
+  const tag = page.getByTestId('inspector-vlan-tag');
+  await tag.fill('42');
+  await tag.press('Tab');
+  await expect(script).toHaveValue(/vlan0 create vlan 42 vlandev epair0a/);
+
+  // A bridge gets the other end as a member from the inspector's select.
+  await page.getByTestId('palette-bridge').click();
+  await expect(page.getByTestId('obj-j1/bridge0')).toBeVisible();
+  await page.getByTestId('obj-j1/bridge0').click();
+  await page.getByTestId('inspector-add-member').selectOption('epair0b');
+  await expect(script).toHaveValue(/jexec j1 ifconfig bridge0 addm epair0b/);
+  await expect(page.getByTestId('inspector-members')).toContainText('epair0b');
+  await expect(page.locator('.wire.member')).toHaveCount(1);
+  await expect(page.locator('.wire.vlan')).toHaveCount(1);
+
+  // The teardown: vnet_bridge_uninit's destroy takes the member out first; both lanes
+  // end clean.
+  await page.getByTestId('step-last').click();
+  await expect(page.getByTestId('lane-a-outcome')).toHaveText(/clean/i);
+  await expect(page.getByTestId('lane-b-outcome')).toHaveText(/clean/i);
+
+  // Removing the member from the inspector deletes its addm line.
+  await page.getByTestId('obj-j1/bridge0').click();
+  await page.getByRole('button', { name: 'deletem epair0b' }).click();
+  await expect(script).not.toHaveValue(/addm/);
+  w.check();
+});
+
+test('the me preset: legacy writes into freed hash tables, vnet_shutdown does not', async ({ page }) => {
+  const w = watch(page);
+  await openApp(page);
+  await page.getByTestId('preset-me-tunnel-in-jail').click();
+  await page.getByTestId('step-last').click();
+  await expect(page.getByTestId('lane-a-outcome')).toHaveText(/page fault/i);
+  await expect(page.getByTestId('lane-b-outcome')).toHaveText(/clean/i);
+  await expect(page.getByTestId('fault-banner-a')).toContainText('me_delete_tunnel');
+  await expect(page.getByTestId('narration-a')).toContainText('V_me_hashtbl');
+  w.check();
+});
