@@ -59,3 +59,25 @@ test('the me preset: legacy writes into freed hash tables, vnet_shutdown does no
   await expect(page.getByTestId('narration-a')).toContainText('V_me_hashtbl');
   w.check();
 });
+
+test('the pf switch loads pf: kifs hold the interfaces until vnet_pf_uninit', async ({ page }) => {
+  const w = watch(page);
+  await openApp(page);
+  const pf = page.getByTestId('pf-toggle');
+  await pf.click();
+  await expect(pf).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByTestId('script')).toHaveValue(/^options ROUTE_CACHE\nkldload pf\n/);
+  // Step until lane A reaches pf's destructor; the seed still faults later in gif.
+  for (let i = 0; i < 40; i++) {
+    if ((await page.getByTestId('narration-a').textContent())?.includes('pfi_cleanup_vnet')) break;
+    await page.getByTestId('step-next').click();
+  }
+  await expect(page.getByTestId('narration-a')).toContainText('V_pf_vnet_active');
+  await page.getByTestId('step-last').click();
+  await expect(page.getByTestId('lane-a-outcome')).toHaveText(/page fault/i);
+  const unfold = page.getByTestId('builder-unfold');
+  if (await unfold.isVisible()) await unfold.click();
+  await pf.click();
+  await expect(page.getByTestId('script')).not.toHaveValue(/kldload/);
+  w.check();
+});

@@ -18,16 +18,19 @@ pub enum Group {
     Interfaces,
     /// Jails and processes: nesting, non-vnet jails, zombies.
     Jails,
+    /// Firewalls: pf's interface records.
+    Firewalls,
 }
 
 impl Group {
-    pub const ALL: [Group; 3] = [Group::Tunnels, Group::Interfaces, Group::Jails];
+    pub const ALL: [Group; 4] = [Group::Tunnels, Group::Interfaces, Group::Jails, Group::Firewalls];
 
     pub fn label(self) -> &'static str {
         match self {
             Group::Tunnels => "Tunnels",
             Group::Interfaces => "Interfaces",
             Group::Jails => "Jails and processes",
+            Group::Firewalls => "Firewalls",
         }
     }
 }
@@ -90,6 +93,14 @@ const IF_ME: (&str, &str) =
     ("if_me.c: vnet_me_uninit", "https://cgit.freebsd.org/src/tree/sys/net/if_me.c");
 const IF_IPSEC: (&str, &str) =
     ("if_ipsec.c: vnet_ipsec_uninit", "https://cgit.freebsd.org/src/tree/sys/net/if_ipsec.c");
+const PF_IF: (&str, &str) = (
+    "pf_if.c: pfi_attach_ifnet, pfi_detach_ifnet_event",
+    "https://cgit.freebsd.org/src/tree/sys/netpfil/pf/pf_if.c",
+);
+const PF_IOCTL: (&str, &str) = (
+    "pf_ioctl.c: vnet_pf_uninit, pf_unload_vnet",
+    "https://cgit.freebsd.org/src/tree/sys/netpfil/pf/pf_ioctl.c",
+);
 const IF_OVPN: (&str, &str) =
     ("if_ovpn.c: ovpn_clone_destroy", "https://cgit.freebsd.org/src/tree/sys/net/if_ovpn.c");
 
@@ -516,6 +527,24 @@ jail -r j1
             script: "\
 jail -c name=j1 vnet persist
 jexec j1 ifconfig ovpn0 create
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "pf-in-jail",
+            group: Group::Firewalls,
+            title: "pf loaded, a vnet jail with a loaned epair end and a gif",
+            story: "Each interface's kif holds an if_ref; epair0b's goes at its departure, the rest in vnet_pf_uninit, before gif0 dies.",
+            sources: vec![PF_IF, PF_IOCTL],
+            script: "\
+kldload pf
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair0b vnet j1
+jexec j1 ifconfig epair0b inet 192.0.2.1/24
+jexec j1 ifconfig gif0 create
+jexec j1 ifconfig gif0 tunnel 192.0.2.1 192.0.2.2
 jail -r j1
 ",
             expect: all(Outcome::Clean),

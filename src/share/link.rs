@@ -323,6 +323,8 @@ enum WCmd {
     Remove(u32),
     /// Added after the first v1 links: a new tag, so older links decode unchanged.
     NoReap(u32),
+    /// Added later still, likewise.
+    Kldload(u32),
 }
 
 #[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
@@ -592,6 +594,10 @@ impl Wire {
                     o.u8(7);
                     o.u32(*j);
                 }
+                WCmd::Kldload(m) => {
+                    o.u8(8);
+                    o.u32(*m);
+                }
             }
         }
         o.u32(self.notes.len() as u32);
@@ -658,6 +664,7 @@ impl Wire {
                 5 => WCmd::Sysuninit(i.u32()?, i.slot()?),
                 6 => WCmd::Remove(i.u32()?),
                 7 => WCmd::NoReap(i.u32()?),
+                8 => WCmd::Kldload(i.u32()?),
                 _ => return None,
             })
         })?;
@@ -760,6 +767,7 @@ fn to_wire(state: &LinkState) -> Wire {
             Command::Sysuninit { func, slot } => WCmd::Sysuninit(t.id(func), *slot),
             Command::JailRemove { name } => WCmd::Remove(t.id(name)),
             Command::NoReap { jail } => WCmd::NoReap(t.id(jail)),
+            Command::Kldload { module } => WCmd::Kldload(t.id(module)),
         });
     }
     let tail = state.scenario.tail_comments.iter().map(|c| t.id(c)).collect();
@@ -860,6 +868,7 @@ fn from_wire(w: Wire) -> Result<LinkState, LinkError> {
             WCmd::Sysuninit(f, slot) => Command::Sysuninit { func: s.get(f)?, slot },
             WCmd::Remove(n) => Command::JailRemove { name: s.get(n)? },
             WCmd::NoReap(j) => Command::NoReap { jail: s.get(j)? },
+            WCmd::Kldload(m) => Command::Kldload { module: s.get(m)? },
         };
         entries.push(Entry::new(command));
     }

@@ -18,6 +18,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
+fn edits_pf() -> &'static str {
+    crate::engine::input::canvas::PF
+}
+
 /// What the palette offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PaletteKind {
@@ -306,6 +310,13 @@ pub fn builder(p: &BuilderProps) -> Html {
             }
         })
     };
+    let pf_on = p.summary.modules.contains(edits_pf());
+    let toggle_pf = {
+        let dispatch = p.dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            dispatch.emit(Action::SetModule { module: edits_pf().to_string(), on: !pf_on })
+        })
+    };
     let route_cache = p.summary.route_cache();
     let toggle_rc = {
         let dispatch = p.dispatch.clone();
@@ -485,6 +496,12 @@ pub fn builder(p: &BuilderProps) -> Html {
                     <span class="switch" aria-hidden="true"><span class="knob"></span></span>
                     <span>{"ROUTE_CACHE"}</span>
                     <span class="prov prov-p" title="prototype, not in FreeBSD">{"P"}</span>
+                </button>
+                <button class={classes!("toggle", pf_on.then_some("on"))} data-testid="pf-toggle"
+                    role="switch" aria-checked={pf_on.to_string()} onclick={toggle_pf}
+                    title="kldload pf: pf keeps an interface record with an if_ref on every interface of every vnet, until vnet_pf_uninit">
+                    <span class="switch" aria-hidden="true"><span class="knob"></span></span>
+                    <span>{"pf"}</span>
                 </button>
             </div>
             <div class={classes!("canvas", (*dragging).then_some("is-dragging"))} data-testid="canvas" ref={canvas_ref}

@@ -619,7 +619,11 @@ fn kind_class(k: ObjKind) -> &'static str {
         ObjKind::Ifaddr => "ifaddr",
         ObjKind::RibHead | ObjKind::NhControl | ObjKind::Rtentry | ObjKind::Nexthop => "route",
         ObjKind::Subscription | ObjKind::RouteCache => "cache",
-        ObjKind::Cred | ObjKind::Socket | ObjKind::VlanTrunk | ObjKind::HashTable => "misc",
+        ObjKind::Cred
+        | ObjKind::Socket
+        | ObjKind::VlanTrunk
+        | ObjKind::HashTable
+        | ObjKind::PfKifs => "misc",
     }
 }
 

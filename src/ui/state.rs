@@ -149,6 +149,11 @@ pub enum Action {
         member: String,
         add: bool,
     },
+    /// Loads (or unloads) a kernel module with a `kldload` line.
+    SetModule {
+        module: String,
+        on: bool,
+    },
     SetPersist {
         jail: String,
         on: bool,
@@ -216,6 +221,7 @@ impl Action {
                 | Action::SetIfaceProp { .. }
                 | Action::SetVlan { .. }
                 | Action::Member { .. }
+                | Action::SetModule { .. }
                 | Action::SetPersist { .. }
                 | Action::SetNoReap { .. }
                 | Action::SetRouteCache(_)
@@ -503,6 +509,7 @@ impl Reducible for State {
             Action::SetIfaceProp { loc, name, kind, op } => {
                 s.edit(|sc| edits::set_iface_prop(sc, &loc, &name, &kind, op))
             }
+            Action::SetModule { module, on } => s.edit(|sc| edits::set_kldload(sc, &module, on)),
             Action::SetVlan { loc, name, cfg } => {
                 s.edit(|sc| edits::set_vlan(sc, &loc, &name, cfg))
             }

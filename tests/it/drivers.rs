@@ -21,7 +21,9 @@ fn text(t: &Trace) -> String {
 
 /// (driver, VNET_SYSUNINIT function, SI_SUB, SI_ORDER, file, clone destroy, if_reassign,
 /// module loaded on use), as read in the FreeBSD sources.
-const TABLE: &[(Driver, &str, u32, u32, &str, &str, Option<&str>, bool)] = &[
+type Row = (Driver, &'static str, u32, u32, &'static str, &'static str, Option<&'static str>, bool);
+
+const TABLE: &[Row] = &[
     (
         Driver::Lo,
         "vnet_loif_uninit",
@@ -171,23 +173,26 @@ fn every_driver_matches_the_table_read_in_source() {
 
 #[test]
 fn a_module_outside_the_base_set_registers_only_when_used() {
-    let walk = |loaded: &[Driver]| -> Vec<&str> {
-        let l: VecSet<Driver> = loaded.iter().copied().collect();
+    let walk = |loaded: &[&'static str]| -> Vec<&str> {
+        let l: VecSet<&'static str> = loaded.iter().copied().collect();
         Registry::new([], &l).expect("no moves").teardown.iter().map(|h| h.func).collect()
     };
     assert!(!walk(&[]).contains(&"vnet_tun_uninit"));
     assert!(!walk(&[]).contains(&"vnet_me_uninit"));
     // tap loads if_tuntap, whose one destructor serves tun and tap.
-    let w = walk(&[Driver::Tap]);
+    let sc = parse("jail -c name=x vnet persist\njexec x ifconfig tap0 create\njail -r x\n")
+        .expect("parses");
+    assert_eq!(registry::loaded(&sc, []).iter().copied().collect::<Vec<_>>(), ["if_tuntap"]);
+    let w = walk(&["if_tuntap"]);
     assert_eq!(w.iter().filter(|f| **f == "vnet_tun_uninit").count(), 1);
     // Loaded later, it runs first among equals: ipsec before gre at IFATTACHDOMAIN/ANY.
-    let w = walk(&[Driver::Ipsec]);
+    let w = walk(&["ipsec"]);
     let pos = |f: &str| w.iter().position(|x| *x == f).expect(f);
     assert!(pos("vnet_ipsec_uninit") < pos("vnet_gre_uninit"));
     // A sysuninit line naming a module's destructor loads it.
     let sc = parse("sysuninit vnet_lagg_uninit SI_SUB_PSEUDO SI_ORDER_ANY\njail -c name=x vnet persist\njail -r x\n")
         .expect("parses");
-    assert!(registry::loaded(&sc, []).contains(&Driver::Lagg));
+    assert!(registry::loaded(&sc, []).contains(&"if_lagg"));
 }
 
 #[test]
@@ -324,4 +329,49 @@ fn new_ops_round_trip_through_print_and_links() {
     let back =
         vnet_playground::share::decode(&vnet_playground::share::encode(&state)).expect("decodes");
     assert_eq!(*back.scenario, sc);
+}
+
+#[test]
+fn pf_holds_a_counted_reference_per_interface_until_vnet_pf_uninit() {
+    let t = trace(
+        "kldload pf\njail -c name=fw vnet persist\nifconfig epair6 create\nifconfig epair6b vnet fw\n\
+         jexec fw ifconfig gre2 create\njail -r fw\n",
+        StageOrder::Legacy,
+    );
+    assert_eq!(t.outcome, Outcome::Clean);
+    let kifs: Vec<_> = t.edges.iter().filter(|e| e.label == "kif->pfik_ifp").collect();
+    assert!(kifs.iter().all(|e| e.kind == EdgeKind::Counted));
+    // The loaned end's reference goes at its departure, before pf's destructor runs.
+    let pos = |f: &str| t.steps.iter().position(|s| s.function == f).expect(f);
+    let dropped = t.steps.iter().position(|s| {
+        s.text.contains("(pfi_detach_ifnet_event) drops its kif's if_ref on epair6b")
+    });
+    assert!(dropped.is_some_and(|d| d < pos("vnet_pf_uninit")), "{dropped:?}");
+    // gre2 dies at IFATTACHDOMAIN, before pf: its reference goes at its departure too; lo0's
+    // is the one left for pfi_cleanup_vnet.
+    let s = &t.steps[pos("vnet_pf_uninit")];
+    assert!(s.text.contains("the one interface record left"), "{}", s.text);
+    // Loaded later than ipfilter, pf's destructor runs first at their shared slot.
+    assert!(pos("vnet_pf_uninit") < pos("vnet_ipf_uninit"));
+    // Without kldload there is no pf destructor at all.
+    let t = trace("jail -c name=fw vnet persist\njail -r fw\n", StageOrder::Legacy);
+    assert!(t.steps.iter().all(|s| s.function != "vnet_pf_uninit"));
+}
+
+#[test]
+fn kldload_speaks_as_kldload() {
+    let err = |s: &str| {
+        let sc = parse(s).expect("parses");
+        simulate(&sc, &Lane::new(StageOrder::Legacy)).expect_err("an error").message
+    };
+    let m = err("kldload if_gif\njail -c name=k vnet persist\njail -r k\n");
+    assert!(m.contains("module already loaded or in kernel"), "{m}");
+    let m = err("kldload nosuch\njail -c name=k vnet persist\njail -r k\n");
+    assert!(m.contains("No such file or directory") && m.contains("pf"), "{m}");
+    let m = err("kldload pf\nkldload pf.ko\njail -c name=k vnet persist\njail -r k\n");
+    assert!(m.contains("already loaded"), "{m}");
+    // A module loaded by name registers its destructor even with no interface of it.
+    let t =
+        trace("kldload if_tuntap\njail -c name=k vnet persist\njail -r k\n", StageOrder::Legacy);
+    assert!(t.steps.iter().any(|s| s.function == "vnet_tun_uninit"));
 }

@@ -269,6 +269,7 @@ fn mentioned(c: &Command) -> Vec<String> {
         Command::KernelOption { name } => vec![name.clone()],
         Command::JailCreate { name, .. } | Command::JailRemove { name } => vec![name.clone()],
         Command::NoReap { jail } => vec![format!("noreap {jail}")],
+        Command::Kldload { module } => vec![format!("kldload {module}")],
         Command::Sysuninit { func, .. } => vec![func.clone()],
         Command::Process { jail, argv } => {
             let mut v = vec![jail.clone()];
@@ -285,8 +286,15 @@ fn mentioned(c: &Command) -> Vec<String> {
         Command::Ifconfig { jail, ifname, op } => {
             let mut v: Vec<String> = jail.iter().cloned().collect();
             v.push(ifname.clone());
-            if let IfOp::Vnet { jail: t } | IfOp::Reclaim { jail: t } = op {
-                v.push(t.rsplit('.').next().unwrap_or(t).to_string());
+            match op {
+                IfOp::Vnet { jail: t } | IfOp::Reclaim { jail: t } => {
+                    v.push(t.rsplit('.').next().unwrap_or(t).to_string())
+                }
+                IfOp::AddMember { member: m }
+                | IfOp::DelMember { member: m }
+                | IfOp::CreateVlan { dev: m, .. }
+                | IfOp::SetVlan { dev: m, .. } => v.push(m.clone()),
+                _ => {}
             }
             v
         }

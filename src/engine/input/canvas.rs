@@ -120,6 +120,8 @@ pub struct Summary {
     pub ifaces: Vec<IfaceNode>,
     pub routes: Vec<RouteNode>,
     pub options: VecSet<String>,
+    /// `kldload NAME` lines.
+    pub modules: VecSet<String>,
     /// `sysuninit FUNC SLOT` lines, with their entry.
     pub sysuninits: Vec<(String, Slot, usize)>,
 }
@@ -270,6 +272,9 @@ pub fn summarize(sc: &Scenario) -> Summary {
         match &e.command {
             Command::KernelOption { name } => {
                 s.options.insert(name.clone());
+            }
+            Command::Kldload { module } => {
+                s.modules.insert(module.clone());
             }
             Command::JailCreate { name, vnet, persist, .. } => {
                 s.jails.push(JailNode {
@@ -997,6 +1002,27 @@ pub fn set_option(sc: &mut Scenario, option: &str, on: bool) {
         sc.entries.retain(|e| !has(e));
     }
 }
+
+/// Loads a kernel module before anything else (`kldload NAME` after any `options`
+/// lines), or with `on == false` drops the line.
+pub fn set_kldload(sc: &mut Scenario, module: &str, on: bool) {
+    let has = |e: &Entry| matches!(&e.command, Command::Kldload { module: m } if m == module);
+    if on {
+        if !sc.entries.iter().any(has) {
+            let at = sc
+                .entries
+                .iter()
+                .position(|e| !matches!(e.command, Command::KernelOption { .. }))
+                .unwrap_or(sc.entries.len());
+            sc.entries.insert(at, Entry::new(Command::Kldload { module: module.to_string() }));
+        }
+    } else {
+        sc.entries.retain(|e| !has(e));
+    }
+}
+
+/// The module the palette's pf switch loads.
+pub const PF: &str = "pf";
 
 /// Re-registers a driver's destructor at `slot` (a `sysuninit` line), or with `None` drops
 /// the re-registration.

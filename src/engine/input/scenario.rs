@@ -61,6 +61,8 @@ pub enum Command {
     NoReap { jail: JailName },
     /// `jail -r N`: the teardown to simulate.
     JailRemove { name: JailName },
+    /// `kldload NAME`: load a kernel module (pf, or a driver's) before the teardown.
+    Kldload { module: String },
 }
 
 /// What an `ifconfig IF …` line does.

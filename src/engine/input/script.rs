@@ -199,6 +199,7 @@ pub fn command_text(cmd: &Command) -> String {
             si::order_display(slot.order)
         ),
         Command::NoReap { jail } => format!("noreap {jail}"),
+        Command::Kldload { module } => format!("kldload {module}"),
         Command::JailRemove { name } => format!("jail -r {name}"),
     }
 }
@@ -513,7 +514,8 @@ fn prefix(c: &mut Cur<'_, '_>, fam: Fam, after: &str) -> Result<(IpAddr, Option<
 // ---------------------------------------------------------------------------------------
 // Commands
 
-const COMMANDS: &str = "`options`, `jail`, `ifconfig`, `route`, `jexec`, `sysuninit` or `noreap`";
+const COMMANDS: &str =
+    "`options`, `kldload`, `jail`, `ifconfig`, `route`, `jexec`, `sysuninit` or `noreap`";
 
 fn parse_command(
     c: &mut Cur<'_, '_>,
@@ -567,6 +569,21 @@ fn parse_command(
             let jail = jail_name(c, "`noreap`")?;
             c.end("the jail name")?;
             Ok(Command::NoReap { jail })
+        }
+        "kldload" => {
+            let t = c.expect("a module name after `kldload` (like `pf`)")?;
+            let name = t.text.strip_suffix(".ko").unwrap_or(t.text);
+            if name.is_empty() || !name.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_') {
+                return Err(c.err_at(
+                    t,
+                    format!(
+                        "expected a module name (letters, digits and `_`, like `pf`) after `kldload`, found {}",
+                        shown(t.text)
+                    ),
+                ));
+            }
+            c.end(&format!("`kldload {}`", t.text))?;
+            Ok(Command::Kldload { module: name.to_string() })
         }
         _ => Err(c.err_at(
             first,

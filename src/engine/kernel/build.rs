@@ -46,6 +46,7 @@ impl World {
             options: VecSet::new(),
             registry: Registry { teardown: Vec::new() },
             loaded: VecSet::new(),
+            pf: VecMap::new(),
             moves: Vec::new(),
             epoch: Vec::new(),
             seq: 0,
@@ -231,6 +232,7 @@ impl World {
             Command::JailCreate { name, vnet, persist, .. } => {
                 self.jail_create(i, name, *vnet, *persist)
             }
+            Command::Kldload { module } => self.kldload(i, module),
             Command::Process { jail, argv } => {
                 let (p, v) = self.ctx(&Some(jail.clone()), i)?;
                 let n = self.pr(p).procs.len() + 1;
@@ -330,6 +332,10 @@ impl World {
             self.ensure_rib(v, 0, Fam::Inet);
             self.ensure_rib(v, 0, Fam::Inet6);
             self.create_ifnet(v, Driver::Lo, "lo0", None);
+            // A loaded pf's VNET_SYSINIT runs for the new vnet too.
+            if !self.pf.is_empty() {
+                self.pf_init_vnet(v);
+            }
         } else {
             self.add_edge(p, pvnet, EdgeKind::Raw, "pr_vnet");
         }
@@ -600,6 +606,45 @@ impl World {
             ));
         }
         self.if_vmove(ifp, vnet, &[]).map(|_| ()).map_err(|s| stop_err(i, s))
+    }
+
+    /// `kldload NAME` (from the host): a module outside the base set loads (its
+    /// destructor was registered for the whole run, see `registry::loaded`); pf's
+    /// VNET_SYSINIT then runs in every existing vnet. Errors are kldload's words.
+    fn kldload(&mut self, i: usize, module: &str) -> Result<(), BuildError> {
+        let known = registry::modules();
+        if !known.contains(&module) {
+            let base = ["if_bridge", "if_epair", "if_gif", "if_gre", "if_wg", "if_vlan", "if_lo"];
+            return Err(berr(
+                i,
+                if base.contains(&module) {
+                    format!(
+                        "kldload: can't load {module}: module already loaded or in kernel (the model always \
+                         has it)"
+                    )
+                } else {
+                    format!(
+                        "kldload: can't load {module}: No such file or directory (the model knows {})",
+                        known.join(", ")
+                    )
+                },
+            ));
+        }
+        if module == pf::MODULE {
+            if !self.pf.is_empty() {
+                return Err(berr(
+                    i,
+                    "kldload: can't load pf: module already loaded or in kernel".into(),
+                ));
+            }
+            let vnets: Vec<ObjId> = std::iter::once(self.vnet0)
+                .chain(self.prisons.values().map(|p| self.pr(*p).vnet))
+                .collect();
+            for v in vnets {
+                self.pf_init_vnet(v);
+            }
+        }
+        Ok(())
     }
 
     /// Whether `p` is a strict descendant of `anc`.

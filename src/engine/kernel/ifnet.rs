@@ -22,6 +22,8 @@ impl World {
         let v = self.vnm(vnet);
         v.ifnets.insert(s, ifp);
         v.names.insert(name, ifp);
+        // The arrival event: a loaded pf makes a kif for it.
+        self.pf_attach(ifp);
     }
 
     pub fn unlink_ifnet(&mut self, ifp: ObjId) {
@@ -198,6 +200,9 @@ impl World {
     /// other interfaces (vlan parents, bridge members, lagg ports) let go of `ifp`.
     fn departure_event(&mut self, ifp: ObjId) -> R {
         for t in self.departure(ifp)? {
+            self.aside(t);
+        }
+        if let Some(t) = self.pf_detach(ifp)? {
             self.aside(t);
         }
         Ok(())

@@ -46,6 +46,7 @@ pub mod build;
 pub mod drivers;
 pub mod faults;
 pub mod ifnet;
+pub mod pf;
 pub mod refs;
 pub mod routing;
 pub mod si;
@@ -418,7 +419,9 @@ pub struct World {
     pub options: VecSet<String>,
     pub registry: Registry,
     /// The drivers outside the base set whose modules the scenario loads.
-    pub loaded: VecSet<Driver>,
+    pub loaded: VecSet<&'static str>,
+    /// pf's per-vnet interface records (`V_pfi_ifs`), by vnet, while pf is active there.
+    pub pf: VecMap<ObjId, ObjId>,
     pub moves: Vec<(String, Slot)>,
     pub epoch: Vec<Deferred>,
     pub seq: u64,

@@ -51,6 +51,8 @@ pub enum Action {
     IpDestroy { inet6: bool },
     /// `rtables_destroy`.
     Rtables,
+    /// `vnet_pf_uninit`: pf's per-vnet state, its interface records among it.
+    Pf,
     /// Something the model has no objects for (firewall, pcbs, ether, pfil, stats).
     Nothing,
 }
@@ -187,33 +189,48 @@ pub const BUILTINS: &[Builtin] = &[
     cloner(Driver::Ovpn),
     cloner(Driver::Ipsec),
     cloner(Driver::Me),
+    crate::engine::kernel::pf::UNINIT,
 ];
 
-/// Whether built-in `b` is registered in a kernel with the modules of `loaded`: always
-/// for the base set; for a module's destructor, only when one of its drivers is loaded.
-pub fn present(b: &Builtin, loaded: &VecSet<Driver>) -> bool {
+/// The kernel modules the model loads on demand: the drivers outside the base set and
+/// pf (`kldload NAME`).
+pub fn modules() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> =
+        Driver::ALL.iter().filter_map(|d| drivers::spec(*d).module).collect();
+    v.push(crate::engine::kernel::pf::MODULE);
+    crate::support::order::sort(&mut v);
+    v.dedup();
+    v
+}
+
+/// The module whose load registers built-in `b`, if it is not in the base set.
+pub fn module_of(b: &Builtin) -> Option<&'static str> {
     match b.3 {
-        Action::Cloner(d) if drivers::spec(d).module.is_some() => {
-            drivers::sharing(d).iter().any(|x| loaded.contains(x))
-        }
-        _ => true,
+        Action::Cloner(d) => drivers::spec(d).module,
+        Action::Pf => Some(crate::engine::kernel::pf::MODULE),
+        _ => None,
     }
 }
 
-/// The drivers outside the base set that a scenario loads: those it creates interfaces
-/// of (ifconfig loads the module, e.g. if_tuntap.ko, on the first create [V
-/// sbin/ifconfig/ifconfig.c ifmaybeload]) and those whose destructor a `sysuninit` line
-/// names (extra moves included).
-pub fn loaded<'a>(scenario: &Scenario, extra: impl IntoIterator<Item = &'a str>) -> VecSet<Driver> {
+/// Whether built-in `b` is registered in a kernel with the modules of `loaded`: always
+/// for the base set; a module's destructor only when the module is loaded.
+pub fn present(b: &Builtin, loaded: &VecSet<&'static str>) -> bool {
+    module_of(b).is_none_or(|m| loaded.contains(&m))
+}
+
+/// The modules outside the base set that a scenario loads: `kldload` lines; drivers it
+/// creates interfaces of (ifconfig loads the module, e.g. if_tuntap.ko, on the first
+/// create [V sbin/ifconfig/ifconfig.c ifmaybeload]); and modules whose destructor a
+/// `sysuninit` line names (extra moves included).
+pub fn loaded<'a>(
+    scenario: &Scenario,
+    extra: impl IntoIterator<Item = &'a str>,
+) -> VecSet<&'static str> {
     let mut out = VecSet::new();
-    let by_func = |f: &str, out: &mut VecSet<Driver>| {
+    let by_func = |f: &str, out: &mut VecSet<&'static str>| {
         let f = resolve(f);
-        for d in Driver::ALL {
-            if drivers::spec(d).module.is_some()
-                && drivers::spec(d).cloner.is_some_and(|c| c.0 == f)
-            {
-                out.insert(d);
-            }
+        if let Some(m) = BUILTINS.iter().find(|b| b.0 == f).and_then(module_of) {
+            out.insert(m);
         }
     };
     for e in &scenario.entries {
@@ -221,10 +238,13 @@ pub fn loaded<'a>(scenario: &Scenario, extra: impl IntoIterator<Item = &'a str>)
             Command::Ifconfig {
                 ifname, op: IfOp::Create { .. } | IfOp::CreateVlan { .. }, ..
             } => {
-                if let Some(d) =
-                    Driver::from_ifname(ifname).filter(|d| drivers::spec(*d).module.is_some())
-                {
-                    out.insert(d);
+                if let Some(m) = Driver::from_ifname(ifname).and_then(|d| drivers::spec(d).module) {
+                    out.insert(m);
+                }
+            }
+            Command::Kldload { module } => {
+                if let Some(m) = modules().into_iter().find(|m| m == module) {
+                    out.insert(m);
                 }
             }
             Command::Sysuninit { func, .. } => by_func(func, &mut out),
@@ -291,7 +311,7 @@ impl Registry {
     /// Returns the unknown function name as the error.
     pub fn new<'a>(
         moves: impl IntoIterator<Item = (&'a str, Slot)>,
-        loaded: &VecSet<Driver>,
+        loaded: &VecSet<&'static str>,
     ) -> Result<Registry, String> {
         let mut list: Vec<Handler> = BUILTINS
             .iter()

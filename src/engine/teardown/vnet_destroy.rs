@@ -198,6 +198,10 @@ impl World {
                 }
                 Action::IpDestroy { inet6 } => self.ip_destroy(v, inet6, h.func, &path)?,
                 Action::Rtables => self.rtables_destroy(v)?,
+                Action::Pf => {
+                    let t = self.pf_uninit(v, h.func)?;
+                    self.text(|_| t);
+                }
             }
             self.end_step();
         }

@@ -173,6 +173,8 @@ pub enum ObjKind {
     VlanTrunk,
     /// A driver's per-vnet hash table.
     HashTable,
+    /// pf's per-vnet interface records (kifs).
+    PfKifs,
 }
 
 impl ObjKind {
@@ -194,6 +196,7 @@ impl ObjKind {
             ObjKind::Socket => "socket",
             ObjKind::VlanTrunk => "ifvlantrunk",
             ObjKind::HashTable => "hash table",
+            ObjKind::PfKifs => "pf kifs",
         };
         s.to_string()
     }
