@@ -81,3 +81,16 @@ test('the pf switch loads pf: kifs hold the interfaces until vnet_pf_uninit', as
   await expect(page.getByTestId('script')).not.toHaveValue(/kldload/);
   w.check();
 });
+
+test('what-if: a kernel without wg_prison_remove leaves the jail stuck, held by wg0', async ({ page }) => {
+  const w = watch(page);
+  await openApp(page);
+  await page.getByTestId('preset-wg-in-jail').click();
+  await page.getByTestId('obj-j1/wg0').click();
+  await page.getByTestId('inspector-without-wg_prison_remove').check();
+  await expect(page.getByTestId('script')).toHaveValue(/^without wg_prison_remove\n/);
+  await page.getByTestId('step-last').click();
+  await expect(page.getByTestId('lane-a-outcome')).toHaveText(/stuck/i);
+  await expect(page.getByTestId('fault-banner-a')).toContainText('wg0');
+  w.check();
+});

@@ -101,6 +101,8 @@ const PF_IOCTL: (&str, &str) = (
     "pf_ioctl.c: vnet_pf_uninit, pf_unload_vnet",
     "https://cgit.freebsd.org/src/tree/sys/netpfil/pf/pf_ioctl.c",
 );
+const IF_WG: (&str, &str) =
+    ("if_wg.c wg_prison_remove", "https://cgit.freebsd.org/src/tree/sys/dev/wg/if_wg.c");
 const IF_OVPN: (&str, &str) =
     ("if_ovpn.c: ovpn_clone_destroy", "https://cgit.freebsd.org/src/tree/sys/net/if_ovpn.c");
 
@@ -367,10 +369,7 @@ jail -r j1
             group: Group::Tunnels,
             title: "wg created in a vnet jail",
             story: "wg holds its creator's cred; wg_prison_remove drops it in prison_cleanup so the jail can die.",
-            sources: vec![(
-                "if_wg.c wg_prison_remove",
-                "https://cgit.freebsd.org/src/tree/sys/dev/wg/if_wg.c",
-            )],
+            sources: vec![IF_WG],
             script: "\
 jail -c name=j1 vnet persist
 jexec j1 ifconfig wg0 create
@@ -378,6 +377,20 @@ jexec j1 sleep 1000 &
 jail -r j1
 ",
             expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "wg-without-prison-remove",
+            group: Group::Tunnels,
+            title: "wg in a jail, on a kernel without wg_prison_remove (what-if)",
+            story: "wg0 holds its creator's cred, so the jail waits for its vnet and the vnet for the jail: it never finishes dying.",
+            sources: vec![IF_WG],
+            script: "\
+without wg_prison_remove
+jail -c name=j1 vnet persist
+jexec j1 ifconfig wg0 create
+jail -r j1
+",
+            expect: legacy_then_clean(Outcome::Stuck),
         },
         Preset {
             slug: "gre-reclaimed-home",

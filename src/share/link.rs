@@ -325,6 +325,7 @@ enum WCmd {
     NoReap(u32),
     /// Added later still, likewise.
     Kldload(u32),
+    Without(u32),
 }
 
 #[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
@@ -598,6 +599,10 @@ impl Wire {
                     o.u8(8);
                     o.u32(*m);
                 }
+                WCmd::Without(f) => {
+                    o.u8(9);
+                    o.u32(*f);
+                }
             }
         }
         o.u32(self.notes.len() as u32);
@@ -665,6 +670,7 @@ impl Wire {
                 6 => WCmd::Remove(i.u32()?),
                 7 => WCmd::NoReap(i.u32()?),
                 8 => WCmd::Kldload(i.u32()?),
+                9 => WCmd::Without(i.u32()?),
                 _ => return None,
             })
         })?;
@@ -768,6 +774,7 @@ fn to_wire(state: &LinkState) -> Wire {
             Command::JailRemove { name } => WCmd::Remove(t.id(name)),
             Command::NoReap { jail } => WCmd::NoReap(t.id(jail)),
             Command::Kldload { module } => WCmd::Kldload(t.id(module)),
+            Command::Without { func } => WCmd::Without(t.id(func)),
         });
     }
     let tail = state.scenario.tail_comments.iter().map(|c| t.id(c)).collect();
@@ -869,6 +876,7 @@ fn from_wire(w: Wire) -> Result<LinkState, LinkError> {
             WCmd::Remove(n) => Command::JailRemove { name: s.get(n)? },
             WCmd::NoReap(j) => Command::NoReap { jail: s.get(j)? },
             WCmd::Kldload(m) => Command::Kldload { module: s.get(m)? },
+            WCmd::Without(f) => Command::Without { func: s.get(f)? },
         };
         entries.push(Entry::new(command));
     }

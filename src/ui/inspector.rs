@@ -382,6 +382,26 @@ pub fn inspector(p: &InspectorProps) -> Html {
                     </fieldset>
                 }
             });
+            // What-ifs: a kernel without one of the driver's hooks.
+            let hooks = f.driver.map(crate::engine::driver_hooks).unwrap_or_default();
+            let whatifs = (!hooks.is_empty() && !implicit).then(|| html! {
+                <div class="field">
+                    { for hooks.iter().map(|h| {
+                        let on = p.summary.withouts.contains(*h);
+                        let d = d.clone();
+                        let func = h.to_string();
+                        let onchange = Callback::from(move |e: Event| {
+                            d.emit(Action::SetWithout { func: func.clone(), on: platform::checked_of(&e) })
+                        });
+                        html! {
+                            <label class="check" key={*h} title={format!("What-if: a kernel in which {h} is not registered (without {h}); FreeBSD has it")}>
+                                <input type="checkbox" data-testid={format!("inspector-without-{h}")} checked={on} {onchange} />
+                                {"without "}<code>{*h}</code>{" (what-if)"}
+                            </label>
+                        }
+                    }) }
+                </div>
+            });
             let member_of = f.uplink.clone().filter(|_| f.driver != Some(Driver::Vlan)).map(|agg| html! {
                 <span class="tag" data-testid="inspector-member-of">{format!("member of {agg}")}</span>
             });
@@ -423,6 +443,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
                     {route_ui}
                     {routes_of(&p.summary, loc, &d)}
                     {sysuninit}
+                    {whatifs}
                 </>
             }
         }

@@ -149,6 +149,11 @@ pub enum Action {
         member: String,
         add: bool,
     },
+    /// Leaves a hook out (a `without FUNC` what-if line), or puts it back.
+    SetWithout {
+        func: String,
+        on: bool,
+    },
     /// Loads (or unloads) a kernel module with a `kldload` line.
     SetModule {
         module: String,
@@ -222,6 +227,7 @@ impl Action {
                 | Action::SetVlan { .. }
                 | Action::Member { .. }
                 | Action::SetModule { .. }
+                | Action::SetWithout { .. }
                 | Action::SetPersist { .. }
                 | Action::SetNoReap { .. }
                 | Action::SetRouteCache(_)
@@ -510,6 +516,7 @@ impl Reducible for State {
                 s.edit(|sc| edits::set_iface_prop(sc, &loc, &name, &kind, op))
             }
             Action::SetModule { module, on } => s.edit(|sc| edits::set_kldload(sc, &module, on)),
+            Action::SetWithout { func, on } => s.edit(|sc| edits::set_without(sc, &func, on)),
             Action::SetVlan { loc, name, cfg } => {
                 s.edit(|sc| edits::set_vlan(sc, &loc, &name, cfg))
             }

@@ -375,3 +375,42 @@ fn kldload_speaks_as_kldload() {
         trace("kldload if_tuntap\njail -c name=k vnet persist\njail -r k\n", StageOrder::Legacy);
     assert!(t.steps.iter().any(|s| s.function == "vnet_tun_uninit"));
 }
+
+#[test]
+fn without_a_hook_shows_what_it_is_for() {
+    // wg's OSD method: without it the jail holds itself through wg0's cred.
+    let wg = "without wg_prison_remove\njail -c name=w2 vnet persist\njexec w2 ifconfig wg3 create\njail -r w2\n";
+    let t = trace(wg, StageOrder::Legacy);
+    assert_eq!(t.outcome, Outcome::Stuck);
+    assert!(t.faults[0].message.contains("held by wg3 (sc_ucred)"), "{}", t.faults[0].message);
+    assert_eq!(
+        trace(&wg.replace("without wg_prison_remove\n", ""), StageOrder::Legacy).outcome,
+        Outcome::Clean
+    );
+    // A departure handler: without lagg_port_ifdetach the lagg keeps its port's if_ref
+    // after the port went home.
+    let t = trace(
+        "without lagg_port_ifdetach\njail -c name=lg vnet persist\nifconfig epair3 create\n\
+         ifconfig epair3b vnet lg\njexec lg ifconfig lagg1 create\njexec lg ifconfig lagg1 laggport epair3b\njail -r lg\n",
+        StageOrder::Legacy,
+    );
+    assert!(
+        text(&t)
+            .contains("lagg_port_ifdetach is left out here (what-if): lagg1 still holds epair3b")
+    );
+    // An if_reassign hook: without gif_reassign a loaned gif keeps its tunnel.
+    let t = trace(
+        "without gif_reassign\njail -c name=gr vnet persist\nifconfig gif2 create\nifconfig gif2 vnet gr\n\
+         jexec gr ifconfig gif2 tunnel 198.51.100.7 198.51.100.8\njail -r gr\n",
+        StageOrder::Legacy,
+    );
+    assert!(text(&t).contains("gif_reassign is left out here (what-if)"));
+    // Only hooks the model knows.
+    let sc = parse("without ip_destroy\njail -c name=x vnet persist\njail -r x\n").expect("parses");
+    let e = simulate(&sc, &Lane::new(StageOrder::Legacy)).expect_err("unknown hook");
+    assert!(
+        e.message.contains("knows no hook") && e.message.contains("wg_prison_remove"),
+        "{}",
+        e.message
+    );
+}

@@ -270,6 +270,7 @@ fn mentioned(c: &Command) -> Vec<String> {
         Command::JailCreate { name, .. } | Command::JailRemove { name } => vec![name.clone()],
         Command::NoReap { jail } => vec![format!("noreap {jail}")],
         Command::Kldload { module } => vec![format!("kldload {module}")],
+        Command::Without { func } => vec![format!("without {func}")],
         Command::Sysuninit { func, .. } => vec![func.clone()],
         Command::Process { jail, argv } => {
             let mut v = vec![jail.clone()];

@@ -122,6 +122,8 @@ pub struct Summary {
     pub options: VecSet<String>,
     /// `kldload NAME` lines.
     pub modules: VecSet<String>,
+    /// `without FUNC` lines (what-ifs).
+    pub withouts: VecSet<String>,
     /// `sysuninit FUNC SLOT` lines, with their entry.
     pub sysuninits: Vec<(String, Slot, usize)>,
 }
@@ -275,6 +277,9 @@ pub fn summarize(sc: &Scenario) -> Summary {
             }
             Command::Kldload { module } => {
                 s.modules.insert(module.clone());
+            }
+            Command::Without { func } => {
+                s.withouts.insert(func.clone());
             }
             Command::JailCreate { name, vnet, persist, .. } => {
                 s.jails.push(JailNode {
@@ -1015,6 +1020,25 @@ pub fn set_kldload(sc: &mut Scenario, module: &str, on: bool) {
                 .position(|e| !matches!(e.command, Command::KernelOption { .. }))
                 .unwrap_or(sc.entries.len());
             sc.entries.insert(at, Entry::new(Command::Kldload { module: module.to_string() }));
+        }
+    } else {
+        sc.entries.retain(|e| !has(e));
+    }
+}
+
+/// Adds or drops a `without FUNC` what-if line (placed with the kernel lines at the top).
+pub fn set_without(sc: &mut Scenario, func: &str, on: bool) {
+    let has = |e: &Entry| matches!(&e.command, Command::Without { func: f } if f == func);
+    if on {
+        if !sc.entries.iter().any(has) {
+            let at = sc
+                .entries
+                .iter()
+                .position(|e| {
+                    !matches!(e.command, Command::KernelOption { .. } | Command::Kldload { .. })
+                })
+                .unwrap_or(sc.entries.len());
+            sc.entries.insert(at, Entry::new(Command::Without { func: func.to_string() }));
         }
     } else {
         sc.entries.retain(|e| !has(e));

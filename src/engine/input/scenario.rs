@@ -63,6 +63,9 @@ pub enum Command {
     JailRemove { name: JailName },
     /// `kldload NAME`: load a kernel module (pf, or a driver's) before the teardown.
     Kldload { module: String },
+    /// `without FUNC`: a what-if kernel in which the hook FUNC (an OSD method, a
+    /// departure handler or an if_reassign hook) is not registered.
+    Without { func: String },
 }
 
 /// What an `ifconfig IF …` line does.

@@ -200,6 +200,7 @@ pub fn command_text(cmd: &Command) -> String {
         ),
         Command::NoReap { jail } => format!("noreap {jail}"),
         Command::Kldload { module } => format!("kldload {module}"),
+        Command::Without { func } => format!("without {func}"),
         Command::JailRemove { name } => format!("jail -r {name}"),
     }
 }
@@ -514,8 +515,8 @@ fn prefix(c: &mut Cur<'_, '_>, fam: Fam, after: &str) -> Result<(IpAddr, Option<
 // ---------------------------------------------------------------------------------------
 // Commands
 
-const COMMANDS: &str =
-    "`options`, `kldload`, `jail`, `ifconfig`, `route`, `jexec`, `sysuninit` or `noreap`";
+const COMMANDS: &str = "`options`, `kldload`, `jail`, `ifconfig`, `route`, `jexec`, `sysuninit`, \
+                        `noreap` or `without`";
 
 fn parse_command(
     c: &mut Cur<'_, '_>,
@@ -569,6 +570,17 @@ fn parse_command(
             let jail = jail_name(c, "`noreap`")?;
             c.end("the jail name")?;
             Ok(Command::NoReap { jail })
+        }
+        "without" => {
+            let t = c.expect("a hook function after `without` (like `wg_prison_remove`)")?;
+            if !is_ident(t.text) {
+                return Err(c.err_at(
+                    t,
+                    format!("expected a function name after `without`, found {}", shown(t.text)),
+                ));
+            }
+            c.end(&format!("`without {}`", t.text))?;
+            Ok(Command::Without { func: t.text.to_string() })
         }
         "kldload" => {
             let t = c.expect("a module name after `kldload` (like `pf`)")?;

@@ -47,6 +47,7 @@ impl World {
             registry: Registry { teardown: Vec::new() },
             loaded: VecSet::new(),
             pf: VecMap::new(),
+            without: VecSet::new(),
             moves: Vec::new(),
             epoch: Vec::new(),
             seq: 0,
@@ -156,6 +157,19 @@ impl World {
                     }
                     moves.push((func.clone(), *slot));
                 }
+                Command::Without { func } => {
+                    let hooks = drivers::hooks();
+                    if !hooks.contains(&func.as_str()) {
+                        return Err(berr(
+                            i,
+                            format!(
+                                "without: the model knows no hook \"{func}\" to leave out (it knows {})",
+                                hooks.join(", ")
+                            ),
+                        ));
+                    }
+                    w.without.insert(func.clone());
+                }
                 Command::JailRemove { .. } => removes.push(i),
                 _ => {
                     if !removes.is_empty() {
@@ -223,6 +237,7 @@ impl World {
         match c {
             Command::KernelOption { .. }
             | Command::Sysuninit { .. }
+            | Command::Without { .. }
             | Command::JailRemove { .. } => Ok(()),
             Command::NoReap { jail } => {
                 let (p, _) = self.ctx(&Some(jail.clone()), i)?;

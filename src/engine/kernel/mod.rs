@@ -422,6 +422,8 @@ pub struct World {
     pub loaded: VecSet<&'static str>,
     /// pf's per-vnet interface records (`V_pfi_ifs`), by vnet, while pf is active there.
     pub pf: VecMap<ObjId, ObjId>,
+    /// Hooks a `without FUNC` what-if leaves unregistered.
+    pub without: VecSet<String>,
     pub moves: Vec<(String, Slot)>,
     pub epoch: Vec<Deferred>,
     pub seq: u64,
@@ -558,6 +560,11 @@ impl World {
 
     pub fn name(&self, id: ObjId) -> &str {
         &self.o(id).name
+    }
+
+    /// Whether the hook `func` is registered (not left out by a `without` what-if).
+    pub fn hooked(&self, func: &str) -> bool {
+        !self.without.contains(func)
     }
 
     pub fn route_cache_on(&self) -> bool {

@@ -30,6 +30,9 @@ pub const UNINIT: Builtin = h(
 
 const KIF: &str = "kif->pfik_ifp";
 
+/// pf's ifnet_departure_event handler.
+pub const DEPARTURE_FN: &str = "pfi_detach_ifnet_event";
+
 impl World {
     /// Whether pf is loaded in this world.
     pub fn pf_loaded(&self) -> bool {
@@ -76,6 +79,12 @@ impl World {
         let vnet = self.ifn(ifp).vnet;
         let Some(rec) = self.pf.get(&vnet).copied() else { return Ok(None) };
         let Some(e) = self.edge_to(rec, ifp, KIF) else { return Ok(None) };
+        if !self.hooked(DEPARTURE_FN) {
+            return Ok(Some(format!(
+                "pfi_detach_ifnet_event is left out here (what-if): pf's kif keeps its if_ref on {}.",
+                self.o(ifp).name
+            )));
+        }
         self.drop_edge(e)?;
         Ok(Some(format!(
             "pf's departure handler (pfi_detach_ifnet_event) drops its kif's if_ref on {} [V pf_if.c].",

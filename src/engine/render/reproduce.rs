@@ -74,6 +74,10 @@ fn unsupported(cmd: &Command) -> Option<String> {
              a process from a parent that stops itself, e.g. sh -c 'jexec {jail} sleep 3600 & \
              kill -STOP $$' &, and send that parent SIGCONT after the teardown."
         ),
+        Command::Without { func } => format!(
+            "without {func}: a what-if kernel in which {func} is not registered; a stock kernel \
+             always has it. Not reproduced here."
+        ),
         _ => return None,
     })
 }

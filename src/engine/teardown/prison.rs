@@ -442,8 +442,11 @@ impl World {
                 (x.live && x.label == "sc_ucred").then_some(x.from)
             })
             .collect();
-        for &ifp in &holders {
-            self.wg_drop_cred(ifp)?;
+        let hooked = self.hooked(crate::engine::kernel::drivers::wg::REMOVE_FN);
+        if hooked {
+            for &ifp in &holders {
+                self.wg_drop_cred(ifp)?;
+            }
         }
         self.text(|w| {
             let name = &w.pr(p).name;
@@ -463,7 +466,14 @@ impl World {
                      dropped, {unlocked} [V kern_jail.c]."
                 )
             };
-            if !holders.is_empty() {
+            if !holders.is_empty() && !hooked {
+                t.push_str(&format!(
+                    " wg_prison_remove is left out here (what-if), so {} keep{} the creator cred and with it a \
+                     reference on {name}.",
+                    holders.iter().map(|h| w.o(*h).name.clone()).collect::<Vec<_>>().join(", "),
+                    if holders.len() == 1 { "s" } else { "" }
+                ));
+            } else if !holders.is_empty() {
                 t.push_str(&format!(
                     " wg_prison_remove drops the creator cred {} held, so the jail can finish dying [V-idx].",
                     holders.iter().map(|h| w.o(*h).name.clone()).collect::<Vec<_>>().join(", ")

@@ -80,6 +80,14 @@ pub(crate) fn remove(w: &mut World, m: ObjId) -> R<Option<ObjId>> {
 pub(crate) fn member_departs(w: &mut World, m: ObjId) -> R<Option<String>> {
     let Some(agg) = w.ifn(m).member_of else { return Ok(None) };
     let s = mspec(w, agg);
+    if !w.hooked(s.departure_fn) {
+        return Ok(Some(format!(
+            "{} is left out here (what-if): {} still holds {}.",
+            s.departure_fn,
+            w.o(agg).name,
+            w.o(m).name
+        )));
+    }
     remove(w, m)?;
     Ok(Some(format!(
         "The departure event runs {} for {}: {} removes it from {}, which stays [V {}].",

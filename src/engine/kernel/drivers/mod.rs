@@ -98,6 +98,32 @@ pub fn destructor(d: Driver) -> Option<(&'static str, crate::engine::kernel::si:
     spec(d).cloner.map(|c| (c.0, c.1))
 }
 
+/// The hooks a `without FUNC` what-if may leave out: every driver's `if_reassign` hook
+/// and departure handler, wg's OSD PR_METHOD_REMOVE method and pf's departure handler.
+pub fn hooks() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = Vec::new();
+    for d in Driver::ALL {
+        v.extend(spec(d).reassign_fn);
+        v.extend(spec(d).members.as_ref().map(|m| m.departure_fn));
+    }
+    v.extend([vlan::DEPARTURE_FN, wg::REMOVE_FN, crate::engine::kernel::pf::DEPARTURE_FN]);
+    crate::support::order::sort(&mut v);
+    v.dedup();
+    v
+}
+
+/// The hooks of `d` a `without` what-if may leave out, for the inspector.
+pub fn hooks_of(d: Driver) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = spec(d).reassign_fn.into_iter().collect();
+    v.extend(spec(d).members.as_ref().map(|m| m.departure_fn));
+    match d {
+        Driver::Vlan => v.push(vlan::DEPARTURE_FN),
+        Driver::Wg => v.push(wg::REMOVE_FN),
+        _ => {}
+    }
+    v
+}
+
 /// The clone-destroy function of `d` (`gif_clone_destroy`, ...).
 pub fn destroy_fn(d: Driver) -> &'static str {
     spec(d).destroy_fn
@@ -174,7 +200,14 @@ impl World {
         ifp: ObjId,
         path: &[&'static str],
     ) -> R<Option<String>> {
-        match self.ifn(ifp).driver {
+        let d = self.ifn(ifp).driver;
+        if let Some(f) = spec(d).reassign_fn.filter(|f| !self.hooked(f)) {
+            return Ok(Some(format!(
+                "{f} is left out here (what-if), so nothing of {}'s changes on the move",
+                self.o(ifp).name
+            )));
+        }
+        match d {
             d if spec(d).tunnel.is_some() && spec(d).reassign_fn.is_some() => {
                 tunnel::reassign(self, ifp, path)
             }

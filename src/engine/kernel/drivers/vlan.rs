@@ -107,10 +107,19 @@ pub(crate) fn unconfig(w: &mut World, ifp: ObjId, path: &[&'static str]) -> R<Op
     Ok(Some(parent))
 }
 
+/// vlan's ifnet_departure_event handler.
+pub const DEPARTURE_FN: &str = "vlan_ifdetach";
+
 /// vlan_ifdetach, for a departing parent: every vlan on its trunk is unconfigured and
 /// stays, parentless [V]. Returns a sentence for the narration.
 pub(crate) fn parent_departs(w: &mut World, parent: ObjId) -> R<Option<String>> {
     let Some(trunk) = w.ifn(parent).trunk else { return Ok(None) };
+    if !w.hooked(DEPARTURE_FN) {
+        return Ok(Some(format!(
+            "vlan_ifdetach is left out here (what-if): {}'s trunk keeps its vlans and its if_ref.",
+            w.o(parent).name
+        )));
+    }
     let vlans: Vec<ObjId> = w.trunk(trunk).vlans.iter().copied().collect();
     for v in &vlans {
         unconfig(w, *v, &["vlan_ifdetach"])?;

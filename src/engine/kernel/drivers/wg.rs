@@ -29,6 +29,9 @@ pub const SPEC: Spec = Spec {
     members: None,
 };
 
+/// wg's OSD PR_METHOD_REMOVE method.
+pub const REMOVE_FN: &str = "wg_prison_remove";
+
 /// After if_attach: the softc keeps the creator's cred, a pr_ref on `creator` [V-idx].
 pub(crate) fn created(w: &mut World, ifp: ObjId, creator: ObjId) {
     w.add_edge(ifp, creator, EdgeKind::Counted, "sc_ucred");
