@@ -101,6 +101,14 @@ const PF_IOCTL: (&str, &str) = (
     "pf_ioctl.c: vnet_pf_uninit, pf_unload_vnet",
     "https://cgit.freebsd.org/src/tree/sys/netpfil/pf/pf_ioctl.c",
 );
+const NG_EIFACE: (&str, &str) = (
+    "ng_eiface.c, ng_base.c: vnet_netgraph_uninit",
+    "https://cgit.freebsd.org/src/tree/sys/netgraph/ng_base.c",
+);
+const PR238326: (&str, &str) = (
+    "PR 238326: netgraph vnet jails panic the host when stopped",
+    "https://bugs.freebsd.org/bugzilla/show_bug.cgi?id=238326",
+);
 const IF_WG: (&str, &str) =
     ("if_wg.c wg_prison_remove", "https://cgit.freebsd.org/src/tree/sys/dev/wg/if_wg.c");
 const IF_OVPN: (&str, &str) =
@@ -540,6 +548,23 @@ jail -r j1
             script: "\
 jail -c name=j1 vnet persist
 jexec j1 ifconfig ovpn0 create
+jail -r j1
+",
+            expect: all(Outcome::Clean),
+        },
+        Preset {
+            slug: "ng-eiface-jails",
+            group: Group::Interfaces,
+            title: "netgraph eiface: one from the host, loaned in; one made in the jail",
+            story: "vnet_if_return sends the host's ngeth0 home; vnet_netgraph_uninit shuts the jail's own node down. PR 238326's panic is not explained by the source read [I].",
+            sources: vec![NG_EIFACE, PR238326],
+            script: "\
+jail -c name=j1 vnet persist
+ngctl mkpeer . eiface hook ether
+ngctl mkpeer . eiface hook ether
+ifconfig ngeth1 vnet j1
+jexec j1 ifconfig ngeth1 inet 192.0.2.1/24
+jexec j1 ngctl mkpeer . eiface hook ether
 jail -r j1
 ",
             expect: all(Outcome::Clean),

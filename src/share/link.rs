@@ -18,7 +18,7 @@
 //!   at [`MAX_ENTRIES`] entries.
 
 use crate::engine::input::scenario::{
-    Command, Entry, Gateway, IfOp, Prefix, RouteFlag, Scenario, VxlanArgs,
+    Command, Entry, Gateway, IfOp, NgOp, Prefix, RouteFlag, Scenario, VxlanArgs,
 };
 use crate::engine::kernel::si::Slot;
 use crate::engine::trace::StageOrder;
@@ -326,6 +326,8 @@ enum WCmd {
     /// Added later still, likewise.
     Kldload(u32),
     Without(u32),
+    /// An `ngctl` line: the jail, then 0 (mkpeer eiface) or 1 with the interface (shutdown).
+    Ngctl(WJail, Option<u32>),
 }
 
 #[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
@@ -603,6 +605,11 @@ impl Wire {
                     o.u8(9);
                     o.u32(*f);
                 }
+                WCmd::Ngctl(j, ifname) => {
+                    o.u8(10);
+                    o.u32(*j);
+                    o.opt_u32(*ifname);
+                }
             }
         }
         o.u32(self.notes.len() as u32);
@@ -671,6 +678,7 @@ impl Wire {
                 7 => WCmd::NoReap(i.u32()?),
                 8 => WCmd::Kldload(i.u32()?),
                 9 => WCmd::Without(i.u32()?),
+                10 => WCmd::Ngctl(i.u32()?, i.opt(In::u32)?),
                 _ => return None,
             })
         })?;
@@ -775,6 +783,13 @@ fn to_wire(state: &LinkState) -> Wire {
             Command::NoReap { jail } => WCmd::NoReap(t.id(jail)),
             Command::Kldload { module } => WCmd::Kldload(t.id(module)),
             Command::Without { func } => WCmd::Without(t.id(func)),
+            Command::Ngctl { jail, op } => {
+                let j = t.jail(jail);
+                match op {
+                    NgOp::MkpeerEiface => WCmd::Ngctl(j, None),
+                    NgOp::Shutdown { ifname } => WCmd::Ngctl(j, Some(t.id(ifname))),
+                }
+            }
         });
     }
     let tail = state.scenario.tail_comments.iter().map(|c| t.id(c)).collect();
@@ -877,6 +892,13 @@ fn from_wire(w: Wire) -> Result<LinkState, LinkError> {
             WCmd::NoReap(j) => Command::NoReap { jail: s.get(j)? },
             WCmd::Kldload(m) => Command::Kldload { module: s.get(m)? },
             WCmd::Without(f) => Command::Without { func: s.get(f)? },
+            WCmd::Ngctl(j, ifname) => Command::Ngctl {
+                jail: s.jail(j)?,
+                op: match ifname {
+                    None => NgOp::MkpeerEiface,
+                    Some(n) => NgOp::Shutdown { ifname: s.get(n)? },
+                },
+            },
         };
         entries.push(Entry::new(command));
     }

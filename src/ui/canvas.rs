@@ -48,7 +48,7 @@ impl PaletteKind {
     ];
 
     /// The drivers behind "More drivers".
-    pub const MORE: [PaletteKind; 7] = [
+    pub const MORE: [PaletteKind; 8] = [
         PaletteKind::Iface(Driver::Vlan),
         PaletteKind::Iface(Driver::Lagg),
         PaletteKind::Iface(Driver::Tun),
@@ -56,6 +56,7 @@ impl PaletteKind {
         PaletteKind::Iface(Driver::Ipsec),
         PaletteKind::Iface(Driver::Me),
         PaletteKind::Iface(Driver::Ovpn),
+        PaletteKind::Iface(Driver::Ngeth),
     ];
 
     /// The test id suffix: `palette-<kind>`.
@@ -100,6 +101,9 @@ impl PaletteKind {
             PaletteKind::Iface(Driver::Ipsec) => "IPsec virtual tunnel interface",
             PaletteKind::Iface(Driver::Me) => "minimal encapsulation (RFC 2004), IPv4",
             PaletteKind::Iface(Driver::Ovpn) => "OpenVPN data channel offload",
+            PaletteKind::Iface(Driver::Ngeth) => {
+                "netgraph eiface: ngctl mkpeer . eiface hook ether"
+            }
             PaletteKind::Iface(_) => "interface",
             PaletteKind::Route => "drop on an interface: route to the tunnel's destination",
             PaletteKind::Process => "drop on a jail: jexec J sleep 3600 &",
@@ -115,6 +119,7 @@ impl PaletteKind {
             PaletteKind::Iface(Driver::Lagg) => "≡",
             PaletteKind::Iface(Driver::Vlan) => "⋮",
             PaletteKind::Iface(Driver::Tun | Driver::Tap) => "⊡",
+            PaletteKind::Iface(Driver::Ngeth) => "⊶",
             PaletteKind::Iface(_) => "⟿",
             PaletteKind::Route => "↦",
             PaletteKind::Process => "⚙",
@@ -486,7 +491,7 @@ pub fn builder(p: &BuilderProps) -> Html {
             <div class="palette" role="toolbar" aria-label="Palette: drag onto the canvas, or press Enter to add to the selected jail">
                 {palette}
                 <details class="palette-more" data-testid="palette-more" ref={more_ref.clone()} onfocusout={more_blur}>
-                    <summary title="vlan, lagg, tun, tap, ipsec, me and ovpn">{"More drivers"}</summary>
+                    <summary title="vlan, lagg, tun, tap, ipsec, me, ovpn and ngeth">{"More drivers"}</summary>
                     <div class="palette-more-items" onclick={close_more} onkeyup={close_more_key}>{more}</div>
                 </details>
                 <span class="palette-sep" aria-hidden="true"></span>

@@ -109,7 +109,7 @@ enum Edit {
     Member { target: usize, member: usize, add: bool },
 }
 
-const DRIVERS: [Driver; 13] = [
+const DRIVERS: [Driver; 14] = [
     Driver::Epair,
     Driver::Gif,
     Driver::Gre,
@@ -123,6 +123,7 @@ const DRIVERS: [Driver; 13] = [
     Driver::Ipsec,
     Driver::Me,
     Driver::Ovpn,
+    Driver::Ngeth,
 ];
 
 fn edit() -> impl Strategy<Value = Edit> {

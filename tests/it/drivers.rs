@@ -154,6 +154,16 @@ const TABLE: &[Row] = &[
         Some("me_reassign"),
         true,
     ),
+    (
+        Driver::Ngeth,
+        "vnet_netgraph_uninit",
+        SI_SUB_NETGRAPH,
+        SI_ORDER_FIRST,
+        "sys/netgraph/ng_base.c",
+        "ng_eiface_rmnode",
+        None,
+        true,
+    ),
 ];
 
 #[test]
@@ -162,7 +172,9 @@ fn every_driver_matches_the_table_read_in_source() {
         let s = spec(*d);
         let c = s.cloner.expect("a per-vnet cloner");
         assert_eq!((c.0, c.1, c.2), (*func, Slot::new(*sub, *order), *file), "{d:?}");
-        assert_eq!((s.file, s.destroy_fn, s.reassign_fn), (*file, *destroy, *reassign), "{d:?}");
+        // netgraph's destructor lives in ng_base.c, the driver in ng_eiface.c.
+        let own = if *d == Driver::Ngeth { "sys/netgraph/ng_eiface.c" } else { file };
+        assert_eq!((s.file, s.destroy_fn, s.reassign_fn), (own, *destroy, *reassign), "{d:?}");
         assert_eq!(s.module.is_some(), *module, "{d:?}");
     }
     // Every driver with a per-vnet cloner is in the table; vxlan's cloner is global.
@@ -413,4 +425,38 @@ fn without_a_hook_shows_what_it_is_for() {
         "{}",
         e.message
     );
+}
+
+#[test]
+fn ng_eiface_nodes_die_with_the_vnet_that_made_them() {
+    let t = trace(
+        "jail -c name=ng vnet persist\nngctl mkpeer . eiface hook ether\nngctl mkpeer . eiface hook ether\n\
+         ifconfig ngeth1 vnet ng\njexec ng ngctl mkpeer . eiface hook ether\njail -r ng\n",
+        StageOrder::Legacy,
+    );
+    assert_eq!(t.outcome, Outcome::Clean);
+    let pos = |f: &str| t.steps.iter().position(|s| s.function == f).expect(f);
+    // The host's ngeth1 goes home first; the jail's own node (ngeth0: the unit allocator is
+    // per vnet) is shut down by vnet_netgraph_uninit, before the unit allocator goes.
+    assert!(text(&t).contains("ng_eiface_rmnode"));
+    assert!(pos("vnet_if_return") < pos("vnet_netgraph_uninit"));
+    assert!(pos("vnet_netgraph_uninit") < pos("vnet_ng_eiface_uninit"));
+    // No cloner: ifconfig neither creates nor destroys one.
+    let err = |s: &str| {
+        let sc = parse(s).expect("parses");
+        simulate(&sc, &Lane::new(StageOrder::Legacy)).expect_err("an error").message
+    };
+    assert!(
+        err("ifconfig ngeth0 create\njail -c name=x vnet persist\njail -r x\n")
+            .contains("ngctl mkpeer")
+    );
+    assert!(
+        err("ngctl mkpeer . eiface hook ether\nifconfig ngeth0 destroy\njail -c name=x vnet persist\njail -r x\n")
+            .contains("ngctl shutdown ngeth0:")
+    );
+    let ok = trace(
+        "ngctl mkpeer . eiface hook ether\nngctl shutdown ngeth0:\njail -c name=x vnet persist\njail -r x\n",
+        StageOrder::Legacy,
+    );
+    assert_eq!(ok.outcome, Outcome::Clean);
 }

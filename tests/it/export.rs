@@ -271,6 +271,14 @@ fn mentioned(c: &Command) -> Vec<String> {
         Command::NoReap { jail } => vec![format!("noreap {jail}")],
         Command::Kldload { module } => vec![format!("kldload {module}")],
         Command::Without { func } => vec![format!("without {func}")],
+        Command::Ngctl { jail, op } => {
+            let mut v: Vec<String> = jail.iter().cloned().collect();
+            v.push(match op {
+                NgOp::MkpeerEiface => "ngctl mkpeer".to_string(),
+                NgOp::Shutdown { ifname } => format!("ngctl shutdown {ifname}:"),
+            });
+            v
+        }
         Command::Sysuninit { func, .. } => vec![func.clone()],
         Command::Process { jail, argv } => {
             let mut v = vec![jail.clone()];

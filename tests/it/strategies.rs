@@ -139,6 +139,13 @@ fn command() -> impl Strategy<Value = Command> {
                 }
             }
         ),
+        (0..=JAILS.len(), proptest::option::of(0u8..2)).prop_map(|(j, down)| Command::Ngctl {
+            jail: jail_opt(j),
+            op: match down {
+                None => NgOp::MkpeerEiface,
+                Some(u) => NgOp::Shutdown { ifname: format!("ngeth{u}") },
+            },
+        }),
         (0..JAILS.len())
             .prop_map(|j| Command::Process { jail: JAILS[j].into(), argv: "sleep 100".into() }),
         (0..JAILS.len()).prop_map(|j| Command::NoReap { jail: JAILS[j].into() }),

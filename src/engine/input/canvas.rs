@@ -14,7 +14,7 @@
 use crate::engine::input::script;
 use crate::engine::kernel::lowest_free_unit;
 use crate::engine::kernel::si::Slot;
-use crate::engine::{Command, Driver, Entry, Gateway, IfOp, Prefix, RouteFlag, Scenario};
+use crate::engine::{Command, Driver, Entry, Gateway, IfOp, NgOp, Prefix, RouteFlag, Scenario};
 use crate::support::vecmap::VecSet;
 #[cfg(test)]
 use std::collections::BTreeSet;
@@ -281,6 +281,40 @@ pub fn summarize(sc: &Scenario) -> Summary {
             Command::Without { func } => {
                 s.withouts.insert(func.clone());
             }
+            Command::Ngctl { jail, op: NgOp::MkpeerEiface } => {
+                let at = vnet_owner(&s, jail);
+                let unit = crate::engine::kernel::lowest_free_unit(|u| {
+                    s.ifaces.iter().any(|f| {
+                        f.driver == Some(Driver::Ngeth)
+                            && vnet_owner(&s, &f.home) == at
+                            && f.name == format!("ngeth{u}")
+                    })
+                });
+                s.ifaces.push(IfaceNode {
+                    driver: Some(Driver::Ngeth),
+                    name: format!("ngeth{unit}"),
+                    home: jail.clone(),
+                    loc: jail.clone(),
+                    tunnel: None,
+                    addrs: Vec::new(),
+                    fib: None,
+                    up: false,
+                    entry: Some(i),
+                    entries: vec![i],
+                    pos: e.pos,
+                    uplink: None,
+                    vlan_tag: None,
+                });
+            }
+            Command::Ngctl { jail, op: NgOp::Shutdown { ifname } } => {
+                let at = vnet_owner(&s, jail);
+                departs(&mut s, ifname, &at, true, false);
+                let ifaces = std::mem::take(&mut s.ifaces);
+                s.ifaces = ifaces
+                    .into_iter()
+                    .filter(|f| !(f.name == *ifname && vnet_owner(&s, &f.home) == at))
+                    .collect();
+            }
             Command::JailCreate { name, vnet, persist, .. } => {
                 s.jails.push(JailNode {
                     name: name.clone(),
@@ -512,6 +546,15 @@ pub fn add_iface(
         remote: None,
         dev: None,
     });
+    if driver == Driver::Ngeth {
+        // netgraph names it: the lowest free unit in this vnet (the summary's rule).
+        let cmd = Command::Ngctl { jail: loc.clone(), op: NgOp::MkpeerEiface };
+        insert_before_teardown(sc, Entry { pos, ..Entry::new(cmd) });
+        let s = summarize(sc);
+        let made =
+            s.ifaces.iter().rev().find(|f| f.driver == Some(Driver::Ngeth) && f.home == *loc);
+        return Ok(made.map(|f| f.name.clone()).unwrap_or_default());
+    }
     let op = match (driver, vlan_default(&s, loc)) {
         (Driver::Vlan, Some((tag, dev))) => IfOp::CreateVlan { tag, dev },
         _ => IfOp::Create { vxlan },
@@ -831,6 +874,9 @@ pub fn rename(sc: &mut Scenario, sel: &Sel, new: &str) -> Result<Sel, EditError>
             }
             if f.driver == Some(Driver::Epair) {
                 return Err(EditError("epair ends are named by their unit (epairNa/b)".into()));
+            }
+            if f.driver == Some(Driver::Ngeth) {
+                return Err(EditError("netgraph names eiface interfaces (ngethN)".into()));
             }
             if !script::is_ifname(new) || Driver::from_ifname(new) != f.driver {
                 let d = f.driver.map(Driver::name).unwrap_or("the driver");

@@ -66,6 +66,17 @@ pub enum Command {
     /// `without FUNC`: a what-if kernel in which the hook FUNC (an OSD method, a
     /// departure handler or an if_reassign hook) is not registered.
     Without { func: String },
+    /// `ngctl …` in the host or with `jexec J ngctl …`: netgraph's eiface nodes.
+    Ngctl { jail: Option<JailName>, op: NgOp },
+}
+
+/// What an `ngctl` line does (the two forms the model knows).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NgOp {
+    /// `mkpeer . eiface hook ether`: a new eiface node and its ngethN interface.
+    MkpeerEiface,
+    /// `shutdown IF:`: shut an eiface node down, destroying its interface.
+    Shutdown { ifname: String },
 }
 
 /// What an `ifconfig IF …` line does.

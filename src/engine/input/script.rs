@@ -16,7 +16,7 @@
 //!   `vnet` ("Operation not permitted", as in FreeBSD).
 
 use crate::engine::input::scenario::{
-    Command, Entry, Gateway, IfOp, Prefix, RouteFlag, Scenario, VxlanArgs,
+    Command, Entry, Gateway, IfOp, NgOp, Prefix, RouteFlag, Scenario, VxlanArgs,
 };
 use crate::engine::kernel::si::{self, Slot};
 use crate::engine::trace::Driver;
@@ -201,6 +201,16 @@ pub fn command_text(cmd: &Command) -> String {
         Command::NoReap { jail } => format!("noreap {jail}"),
         Command::Kldload { module } => format!("kldload {module}"),
         Command::Without { func } => format!("without {func}"),
+        Command::Ngctl { jail, op } => {
+            let cmd = match op {
+                NgOp::MkpeerEiface => "ngctl mkpeer . eiface hook ether".to_string(),
+                NgOp::Shutdown { ifname } => format!("ngctl shutdown {ifname}:"),
+            };
+            match jail {
+                Some(j) => format!("jexec {j} {cmd}"),
+                None => cmd,
+            }
+        }
         Command::JailRemove { name } => format!("jail -r {name}"),
     }
 }
@@ -515,8 +525,8 @@ fn prefix(c: &mut Cur<'_, '_>, fam: Fam, after: &str) -> Result<(IpAddr, Option<
 // ---------------------------------------------------------------------------------------
 // Commands
 
-const COMMANDS: &str = "`options`, `kldload`, `jail`, `ifconfig`, `route`, `jexec`, `sysuninit`, \
-                        `noreap` or `without`";
+const COMMANDS: &str = "`options`, `kldload`, `jail`, `ifconfig`, `ngctl`, `route`, `jexec`, \
+                        `sysuninit`, `noreap` or `without`";
 
 fn parse_command(
     c: &mut Cur<'_, '_>,
@@ -554,6 +564,7 @@ fn parse_command(
             }
         }
         "ifconfig" => ifconfig(c, None, jails),
+        "ngctl" => ngctl(c, None),
         "route" => route(c, None),
         "jexec" => {
             let jail = jail_name(c, "`jexec`")?;
@@ -561,6 +572,9 @@ fn parse_command(
             let cmd = c.expect(&format!("a command after {after}"))?;
             match cmd.text {
                 "ifconfig" => ifconfig(c, Some(jail), jails),
+                "ngctl" if c.peek().is_some_and(|t| matches!(t.text, "mkpeer" | "shutdown")) => {
+                    ngctl(c, Some(jail))
+                }
                 "route" if c.peek().is_some_and(|t| t.text == "add") => route(c, Some(jail)),
                 _ => process(c, jail, &after),
             }
@@ -602,6 +616,64 @@ fn parse_command(
             format!("expected a command ({COMMANDS}), found {}", shown(first.text)),
         )),
     }
+}
+
+/// `ngctl mkpeer [.] eiface HOOK ether` or `ngctl shutdown IF:`, the eiface forms.
+fn ngctl(c: &mut Cur<'_, '_>, jail: Option<String>) -> Result<Command, ScriptError> {
+    let verb = c.expect("`mkpeer` or `shutdown` after `ngctl`")?;
+    let op = match verb.text {
+        "mkpeer" => {
+            if c.peek().is_some_and(|t| t.text == ".") {
+                c.next();
+            }
+            let ty = c.expect("a node type after `ngctl mkpeer` (the model knows `eiface`)")?;
+            if ty.text != "eiface" {
+                return Err(c.err_at(
+                    ty,
+                    format!(
+                        "expected the node type `eiface` after `ngctl mkpeer` (the model knows no other \
+                         netgraph node), found {}",
+                        shown(ty.text)
+                    ),
+                ));
+            }
+            let _hook = c.expect("the local hook name after `eiface` (like `hook`)")?;
+            let peer = c.expect("the eiface's hook `ether` after the local hook")?;
+            if peer.text != "ether" {
+                return Err(c.err_at(
+                    peer,
+                    format!(
+                        "ngctl: mkpeer: an eiface node's hook is `ether`, found {}",
+                        shown(peer.text)
+                    ),
+                ));
+            }
+            c.end("`ether`")?;
+            NgOp::MkpeerEiface
+        }
+        "shutdown" => {
+            let t = c.expect("a node path after `ngctl shutdown` (like `ngeth0:`)")?;
+            let name = t.text.strip_suffix(':').unwrap_or(t.text);
+            if !is_ifname(name) || Driver::from_ifname(name) != Some(Driver::Ngeth) {
+                return Err(c.err_at(
+                    t,
+                    format!(
+                        "expected an eiface node's path (like `ngeth0:`) after `ngctl shutdown`, found {}",
+                        shown(t.text)
+                    ),
+                ));
+            }
+            c.end("the node path")?;
+            NgOp::Shutdown { ifname: name.to_string() }
+        }
+        other => {
+            return Err(c.err_at(
+                verb,
+                format!("expected `mkpeer` or `shutdown` after `ngctl`, found {}", shown(other)),
+            ));
+        }
+    };
+    Ok(Command::Ngctl { jail, op })
 }
 
 fn jail_create(c: &mut Cur<'_, '_>) -> Result<Command, ScriptError> {

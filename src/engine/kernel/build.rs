@@ -248,6 +248,35 @@ impl World {
                 self.jail_create(i, name, *vnet, *persist)
             }
             Command::Kldload { module } => self.kldload(i, module),
+            Command::Ngctl { jail, op } => {
+                let (p, vnet) = self.ctx(jail, i)?;
+                self.own_vnet(
+                    i,
+                    p,
+                    &format!(
+                        "ngctl: {}",
+                        match op {
+                            NgOp::MkpeerEiface => "mkpeer",
+                            NgOp::Shutdown { .. } => "shutdown",
+                        }
+                    ),
+                )?;
+                match op {
+                    NgOp::MkpeerEiface => drivers::ngeth::mkpeer(self, i, vnet).map(|_| ()),
+                    NgOp::Shutdown { ifname } => {
+                        let ifp = self.vn(vnet).names.get(ifname).copied().filter(|x| {
+                            self.ifn(*x).driver == Driver::Ngeth && self.ifn(*x).home == vnet
+                        });
+                        let Some(ifp) = ifp else {
+                            return Err(berr(
+                                i,
+                                format!("ngctl: shutdown: {ifname}:: No such file or directory"),
+                            ));
+                        };
+                        self.destroy_ifnet(ifp, &[]).map(|_| ()).map_err(|s| stop_err(i, s))
+                    }
+                }
+            }
             Command::Process { jail, argv } => {
                 let (p, v) = self.ctx(&Some(jail.clone()), i)?;
                 let n = self.pr(p).procs.len() + 1;
@@ -576,6 +605,15 @@ impl World {
                 }
             }
             IfOp::Destroy => {
+                // No cloner makes ngeth interfaces: `ngctl shutdown` removes them.
+                if self.ifn(ifp).driver == Driver::Ngeth {
+                    return Err(berr(
+                        i,
+                        format!(
+                            "ifconfig: SIOCIFDESTROY: Invalid argument (shut the node down: ngctl shutdown {ifname}:)"
+                        ),
+                    ));
+                }
                 if self.ifn(ifp).driver == Driver::Lo && ifname == "lo0" {
                     return Err(berr(i, "ifconfig: SIOCIFDESTROY: Invalid argument".into()));
                 }
@@ -684,6 +722,12 @@ impl World {
         let Some(driver) = Driver::from_ifname(ifname) else {
             return Err(berr(i, "ifconfig: SIOCIFCREATE2: Invalid argument".into()));
         };
+        if driver == Driver::Ngeth {
+            return Err(berr(
+                i,
+                "ifconfig: SIOCIFCREATE2: Invalid argument (ngeth interfaces come from netgraph: ngctl mkpeer . eiface hook ether)".into(),
+            ));
+        }
         if driver == Driver::Vxlan && vnet != self.vnet0 {
             return Err(berr(i, drivers::vxlan::IN_JAIL.into()));
         }

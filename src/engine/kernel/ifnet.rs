@@ -244,7 +244,7 @@ impl World {
             if let Some(l) = self.vnm(home).clones.get_mut(&drv) {
                 l.remove(&cs);
             }
-            if let Some(u) = self.ifn(x).unit {
+            if let Some(u) = self.ifn(x).unit.filter(|_| drv == Driver::Epair) {
                 self.vnm(home).epair_units.remove(&u);
             }
             if let Some(e) = self.edge_to(home, x, "ifc_iflist") {

@@ -12,6 +12,7 @@ use std::fmt;
 pub const SUBSYSTEMS: &[(&str, u32)] = &[
     ("SI_SUB_VNET", 0x21E_0000),
     ("SI_SUB_INIT_IF", 0x300_0000),
+    ("SI_SUB_NETGRAPH", 0x301_0000),
     ("SI_SUB_DRIVERS", 0x310_0000),
     ("SI_SUB_PSEUDO", 0x700_0000),
     ("SI_SUB_PROTO_BEGIN", 0x800_0000),
@@ -42,6 +43,7 @@ pub const ORDERS: &[(&str, u32)] = &[
 
 pub const SI_SUB_VNET: u32 = 0x21E_0000;
 pub const SI_SUB_INIT_IF: u32 = 0x300_0000;
+pub const SI_SUB_NETGRAPH: u32 = 0x301_0000;
 pub const SI_SUB_PSEUDO: u32 = 0x700_0000;
 pub const SI_SUB_PROTO_PFIL: u32 = 0x810_0000;
 pub const SI_SUB_PROTO_IF: u32 = 0x840_0000;

@@ -416,6 +416,12 @@ impl Walk {
                     gateway,
                 }));
             }
+            Command::Ngctl { jail, op } => {
+                out.push(command_text(&Command::Ngctl {
+                    jail: jail.as_ref().map(|j| quote(j)),
+                    op: op.clone(),
+                }));
+            }
             Command::Process { jail, argv } => {
                 self.procs = true;
                 let words: Vec<String> = argv.split_whitespace().map(quote).collect();
@@ -495,19 +501,33 @@ impl Walk {
     }
 }
 
-/// The kernel modules of the drivers the scenario creates (lo is always there).
+/// The kernel modules the scenario needs: its `kldload` lines and the drivers it creates
+/// (lo is always there), named as kldload names them.
 fn modules(sc: &Scenario) -> Vec<String> {
-    Driver::ALL
-        .into_iter()
-        .filter(|d| {
-            *d != Driver::Lo
-                && sc.entries.iter().any(|e| {
-                    matches!(&e.command, Command::Ifconfig { ifname, op: IfOp::Create { .. }, .. }
-                        if Driver::from_ifname(ifname) == Some(*d))
-                })
-        })
-        .map(|d| format!("if_{}", d.name()))
-        .collect()
+    let mut out: Vec<String> = Vec::new();
+    for e in &sc.entries {
+        let more: Vec<String> = match &e.command {
+            Command::Kldload { module } => vec![module.clone()],
+            Command::Ngctl { .. } => vec!["ng_socket".into(), "ng_eiface".into()],
+            Command::Ifconfig { ifname, op: IfOp::Create { .. } | IfOp::CreateVlan { .. }, .. } => {
+                match Driver::from_ifname(ifname).filter(|d| *d != Driver::Lo) {
+                    Some(d) => vec![
+                        crate::engine::kernel::drivers::spec(d)
+                            .module
+                            .map_or_else(|| format!("if_{}", d.name()), str::to_string),
+                    ],
+                    None => Vec::new(),
+                }
+            }
+            _ => Vec::new(),
+        };
+        for m in more {
+            if !out.contains(&m) {
+                out.push(m);
+            }
+        }
+    }
+    out
 }
 
 /// A `/bin/sh` reproducer: the scenario's commands for a FreeBSD host with VIMAGE.

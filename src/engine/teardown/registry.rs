@@ -190,6 +190,8 @@ pub const BUILTINS: &[Builtin] = &[
     cloner(Driver::Ipsec),
     cloner(Driver::Me),
     crate::engine::kernel::pf::UNINIT,
+    cloner(Driver::Ngeth),
+    drivers::ngeth::UNIT_UNINIT,
 ];
 
 /// The kernel modules the model loads on demand: the drivers outside the base set and
@@ -208,6 +210,7 @@ pub fn module_of(b: &Builtin) -> Option<&'static str> {
     match b.3 {
         Action::Cloner(d) => drivers::spec(d).module,
         Action::Pf => Some(crate::engine::kernel::pf::MODULE),
+        _ if b.0 == drivers::ngeth::UNIT_UNINIT.0 => drivers::ngeth::SPEC.module,
         _ => None,
     }
 }
@@ -248,6 +251,9 @@ pub fn loaded<'a>(
                 }
             }
             Command::Sysuninit { func, .. } => by_func(func, &mut out),
+            Command::Ngctl { .. } => {
+                out.extend(drivers::ngeth::SPEC.module);
+            }
             _ => {}
         }
     }
@@ -298,9 +304,11 @@ pub fn builtin(func: &str) -> Option<Handler> {
     })
 }
 
-/// The distinct built-in destructor slots, ascending.
+/// The distinct slots of the base set's built-in destructors, ascending.
 pub fn builtin_slots() -> Vec<Slot> {
-    let mut v: Vec<Slot> = BUILTINS.iter().map(|b| b.1).collect();
+    // The base set's: a module's slot is a place only where that module is loaded.
+    let mut v: Vec<Slot> =
+        BUILTINS.iter().filter(|b| module_of(b).is_none()).map(|b| b.1).collect();
     crate::support::order::sort(&mut v);
     v.dedup();
     v

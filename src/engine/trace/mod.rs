@@ -98,12 +98,14 @@ pub enum Driver {
     Ipsec,
     Me,
     Ovpn,
+    /// netgraph's eiface (ngethN), made with ngctl, not a cloner.
+    Ngeth,
 }
 
 impl Driver {
     /// Every driver, in palette order. New variants go at the end of the enum (links and
     /// traces name drivers by position or name), but may sit anywhere here.
-    pub const ALL: [Driver; 14] = [
+    pub const ALL: [Driver; 15] = [
         Driver::Lo,
         Driver::Epair,
         Driver::Gif,
@@ -118,6 +120,7 @@ impl Driver {
         Driver::Ipsec,
         Driver::Me,
         Driver::Ovpn,
+        Driver::Ngeth,
     ];
 
     pub fn name(self) -> &'static str {
@@ -136,6 +139,7 @@ impl Driver {
             Driver::Ipsec => "ipsec",
             Driver::Me => "me",
             Driver::Ovpn => "ovpn",
+            Driver::Ngeth => "ngeth",
         }
     }
 

@@ -18,6 +18,7 @@ pub mod lagg;
 pub mod lo;
 pub mod me;
 pub mod member;
+pub mod ngeth;
 pub mod ovpn;
 pub mod tap;
 pub mod tun;
@@ -82,6 +83,7 @@ pub const fn spec(d: Driver) -> &'static Spec {
         Driver::Ipsec => &ipsec::SPEC,
         Driver::Me => &me::SPEC,
         Driver::Ovpn => &ovpn::SPEC,
+        Driver::Ngeth => &ngeth::SPEC,
     }
 }
 
@@ -154,6 +156,7 @@ impl World {
         match self.ifn(ifp).driver {
             Driver::Vlan => vlan::detached(self, ifp, path),
             Driver::Tun | Driver::Tap => Ok(Some(tun::DESTROY_NOTE.into())),
+            Driver::Ngeth => Ok(Some(ngeth::DESTROY_NOTE.into())),
             _ => Ok(None),
         }
     }
