@@ -677,6 +677,24 @@ const SVG_PROPS: &[&str] = &[
     "visibility",
 ];
 
+/// Whether the graph with this test id is drawn windowed (`data-drawn="window"`).
+pub fn drawn_windowed(testid: &str) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        gloo::utils::document()
+            .query_selector(&format!("[data-testid=\"{testid}\"]"))
+            .ok()
+            .flatten()
+            .and_then(|e| e.get_attribute("data-drawn"))
+            .is_some_and(|d| d == "window")
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = testid;
+        false
+    }
+}
+
 /// A standalone SVG document of the graphs with these data-testids, stacked, each under
 /// its label: computed styles go into one `<style>` inside the `<svg>`. Returns the text
 /// and its size in px, or None when no graph is on the page.
