@@ -8,15 +8,16 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT := 120
 PORT ?= 8080
 
-.PHONY: setup serve build test fmt-check clippy test-native test-wasm size e2e bench
+.PHONY: setup serve build test fmt-check clippy test-native test-wasm size e2e bench lighthouse
 
 setup:
 	@scripts/setup.sh
 
-## Build the release app and serve it on http://127.0.0.1:$(PORT)/.
+## Build the release app and serve it on http://127.0.0.1:$(PORT)/ as a static host would:
+## precompressed (gzip, brotli), application/wasm, cache headers (README "Hosting dist/").
 serve: setup build
 	@echo "serving dist/ on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	python3 -m http.server $(PORT) --bind 127.0.0.1 -d dist
+	python3 scripts/serve.py --port $(PORT) --bind 127.0.0.1 --dir dist
 
 build:
 	trunk build --release --skip-version-check
@@ -45,6 +46,11 @@ size:
 
 e2e:
 	npx playwright test
+
+## Lighthouse (mobile preset) on the release build served compressed; prints score, LCP,
+## TBT and TTI, writes the JSON reports to lighthouse-reports/. Not part of `make test`.
+lighthouse: setup build
+	scripts/lighthouse.sh
 
 ## Benchmarks (not part of `make test`): criterion for the engine, Playwright for the UI.
 bench:

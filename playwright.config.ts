@@ -29,8 +29,10 @@ export default defineConfig({
       ],
     },
   },
+  // dist/ served as a static host serves it: precompressed, application/wasm, cache
+  // headers (scripts/serve.py, README "Hosting dist/").
   webServer: {
-    command: `python3 -m http.server ${PORT} --bind 127.0.0.1 -d dist`,
+    command: `python3 scripts/serve.py --port ${PORT} --bind 127.0.0.1 --dir dist --quiet`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 30_000,

@@ -44,10 +44,13 @@ if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
     cargo install trunk --version "$TRUNK_VERSION" --locked --force
 fi
 
-# 5. npm packages, pinned in package-lock.json: binaryen's wasm-opt and Playwright.
+# 5. npm packages, pinned in package-lock.json: binaryen's wasm-opt, Playwright and
+#    Lighthouse 12.2.3 (`make lighthouse`; 13 wants Node 22). Lighthouse drives Debian's
+#    Chromium through puppeteer-core, which downloads no browser.
 if ! npm ls --depth=0 >/dev/null 2>&1; then
-    say "installing npm packages (binaryen, playwright)"
-    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+    say "installing npm packages (binaryen, playwright, lighthouse)"
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 \
+        npm ci --no-audit --no-fund --loglevel=error
 fi
 
 # 6. Crates, so that Trunk's offline cargo runs find them.

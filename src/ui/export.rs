@@ -18,6 +18,30 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// The lanes' graphs, by test id, with their labels in an image export.
+const GRAPHS: [(&str, &str); 2] = [("graph-a", "Lane A"), ("graph-b", "Lane B")];
+/// The most frames an image export waits for the graphs to be drawn in full.
+const GRAPH_WAIT_FRAMES: u32 = 60;
+
+/// Calls `done` on the first animation frame (after the next one) where no graph is
+/// drawn windowed, or after `tries` frames at the most.
+fn when_drawn_in_full(
+    pending: Rc<RefCell<Option<platform::Frame>>>,
+    tries: u32,
+    done: Rc<dyn Fn()>,
+) {
+    let later = pending.clone();
+    let frame = platform::next_frame(Callback::from(move |_| {
+        let windowed = GRAPHS.iter().any(|(id, _)| platform::drawn_windowed(id));
+        if windowed && tries > 0 {
+            when_drawn_in_full(later.clone(), tries - 1, done.clone());
+        } else {
+            done();
+        }
+    }));
+    *pending.borrow_mut() = Some(frame);
+}
+
 /// A file's base name: the preset's slug, or "scenario", and the step.
 pub fn file_stem(preset: Option<&str>, step: usize) -> String {
     format!("vnet-{}-step{step}", preset.unwrap_or("scenario"))
@@ -87,24 +111,23 @@ pub fn export_menu(p: &ExportProps) -> Html {
         });
         html! { <li><button data-testid={id} {onclick} role="menuitem">{label}</button></li> }
     };
-    let graphs = [("graph-a", "Lane A"), ("graph-b", "Lane B")];
+    let graphs = GRAPHS;
     // A windowed graph holds only the part in view: an image export first asks every
-    // frame to draw in full, waits two frames for that render, exports, and asks back.
+    // frame to draw in full, waits (a frame at a time) until no graph is windowed any
+    // more, exports, and asks back. Yew may spread the two graphs' renders over several
+    // frames (it yields to the browser every 16 ms).
     let pending: Rc<RefCell<Option<platform::Frame>>> = use_mut_ref(|| None);
     let in_full = |job: Rc<dyn Fn()>| -> Rc<dyn Fn()> {
         let (pending, draw_all) = (pending.clone(), p.draw_all.clone());
         Rc::new(move || {
             draw_all.emit(true);
-            let (later, draw_all, job) = (pending.clone(), draw_all.clone(), job.clone());
-            let first = platform::next_frame(Callback::from(move |_| {
-                let (draw_all, job) = (draw_all.clone(), job.clone());
-                let second = platform::next_frame(Callback::from(move |_| {
-                    job();
-                    draw_all.emit(false);
-                }));
-                *later.borrow_mut() = Some(second);
-            }));
-            *pending.borrow_mut() = Some(first);
+            let draw_all = draw_all.clone();
+            let job = job.clone();
+            let done: Rc<dyn Fn()> = Rc::new(move || {
+                job();
+                draw_all.emit(false);
+            });
+            when_drawn_in_full(pending.clone(), GRAPH_WAIT_FRAMES, done);
         })
     };
     let svg = {

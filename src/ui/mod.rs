@@ -26,12 +26,37 @@ use crate::ui::canvas::Builder;
 use crate::ui::inspector::Inspector;
 use crate::ui::player::Player;
 use crate::ui::state::{Action, Go, SPEEDS, State};
+use std::cell::RefCell;
+use std::rc::Rc;
 use yew::prelude::*;
+
+/// What the app starts from.
+#[derive(Properties, Default)]
+pub struct AppProps {
+    /// The start state, when `start` computed it in a task before the first render; taken
+    /// by the first render. Empty: the first render computes it.
+    #[prop_or_default]
+    pub start: Rc<RefCell<Option<State>>>,
+}
+
+impl PartialEq for AppProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.start, &o.start)
+    }
+}
 
 /// The whole app.
 #[function_component(App)]
-pub fn app() -> Html {
-    let state = use_reducer(|| persist::initial_state(platform::load_theme()));
+pub fn app(p: &AppProps) -> Html {
+    let state = {
+        let start = p.start.clone();
+        use_reducer(move || {
+            start
+                .borrow_mut()
+                .take()
+                .unwrap_or_else(|| persist::initial_state(platform::load_theme()))
+        })
+    };
     let dispatch: Callback<Action> = {
         let state = state.clone();
         use_memo((), move |_| {
@@ -42,6 +67,20 @@ pub fn app() -> Html {
         .clone()
     };
     use_effect_with(state.theme, |t| platform::apply_theme(*t));
+    // The start's first frame has no graphs: each painted frame adds one lane's graph
+    // (the layout comes with the first), so no task of the start runs long.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.graphs_drawn, move |&drawn| {
+            let pending = (drawn < crate::ui::state::LANES)
+                .then(|| platform::after_paint(dispatch.reform(|_| Action::DrawMore)));
+            move || {
+                if let Some(p) = pending {
+                    p.cancel();
+                }
+            }
+        });
+    }
     {
         let dispatch = dispatch.clone();
         use_effect_with((state.playing, state.speed), move |(playing, speed)| {
@@ -98,7 +137,7 @@ pub fn app() -> Html {
     let import_open = use_state(|| false);
     let draw_all = use_state(|| false);
     let exploring = use_state(|| false);
-    let link = std::rc::Rc::new(state.link_state());
+    let link = Rc::new(state.link_state());
     if state.embed {
         return embed_view(&state, &link, lines, dispatch);
     }
@@ -177,7 +216,7 @@ pub fn app() -> Html {
                 </section>
                 <section class="player" data-testid="player" aria-label="Teardown player">
                     <Player runs={state.runs.clone()} lanes={state.lanes.clone()} graph={state.graph.clone()}
-                        step={state.step} len={state.len()} playing={state.playing} speed={state.speed}
+                        graphs={state.graphs_drawn} step={state.step} len={state.len()} playing={state.playing} speed={state.speed}
                         lines={lines} dispatch={dispatch.clone()} draw_all={*draw_all} />
                 </section>
             </main>
@@ -197,7 +236,7 @@ pub fn app() -> Html {
 fn embed_view(
     state: &State,
     link: &crate::share::link::LinkState,
-    lines: std::rc::Rc<Vec<usize>>,
+    lines: Rc<Vec<usize>>,
     dispatch: Callback<Action>,
 ) -> Html {
     let full = share::share_url(&platform::page_url(), link, true, false);
@@ -216,7 +255,7 @@ fn embed_view(
             </header>
             <section class="player" data-testid="player" aria-label="Teardown player">
                 <Player runs={state.runs.clone()} lanes={state.lanes.clone()} graph={state.graph.clone()}
-                    step={state.step} len={state.len()} playing={state.playing} speed={state.speed}
+                    graphs={state.graphs_drawn} step={state.step} len={state.len()} playing={state.playing} speed={state.speed}
                     {lines} {dispatch} />
             </section>
             <details class="embed-script">
@@ -399,8 +438,17 @@ pub fn shortcuts(p: &ShortcutsProps) -> Html {
     }
 }
 
-/// Mounts the app on the page body.
+/// Mounts the app on the page body: the start state in one task (its first simulation
+/// runs the engine's code for the first time, which the browser compiles then), the first
+/// render in the next, so that neither runs long.
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
-    yew::Renderer::<App>::new().render();
+    let start = Rc::new(RefCell::new(Some(persist::initial_state(platform::load_theme()))));
+    platform::after(
+        0,
+        Callback::from(move |_| {
+            yew::Renderer::<App>::with_props(AppProps { start: start.clone() }).render();
+        }),
+    )
+    .forget();
 }

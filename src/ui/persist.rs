@@ -123,6 +123,8 @@ pub fn open_link(fragment: &str, work: Option<&LinkState>, own: Option<&str>) ->
 
 /// The state at start-up: the autosaved work, or the seed, then the address bar's link on
 /// top (with the work kept as a snapshot if they differ, and the snapshot list to store).
+/// Only the state that opens is simulated; it is the start's first frame
+/// (`State::starting`: the graphs follow frame by frame).
 pub fn startup(
     theme: platform::Theme,
     stored_work: Option<&str>,
@@ -131,21 +133,20 @@ pub fn startup(
     snapshots: &mut Vec<Snapshot>,
 ) -> State {
     let work = stored_work.and_then(|w| link::decode(w).ok());
-    let mut state = match &work {
-        Some(w) => State::from_link(w, theme),
-        None => State::initial(theme),
-    };
     match open_link(fragment, work.as_ref(), own) {
-        Opened::Nothing => {}
-        Opened::Bad(msg) => state.link_error = Some(msg),
+        Opened::Nothing => State::starting(work.as_ref(), theme),
+        Opened::Bad(msg) => {
+            let mut state = State::starting(work.as_ref(), theme);
+            state.link_error = Some(msg);
+            state
+        }
         Opened::Link { link, keep } => {
             if let Some(k) = keep {
                 keep_snapshot(snapshots, BEFORE_LINK, &k);
             }
-            state = State::from_link(&link, theme);
+            State::starting(Some(&link), theme)
         }
     }
-    state
 }
 
 /// The stored snapshots.
@@ -187,9 +188,12 @@ pub fn use_persistence(state: &State, dispatch: Callback<Action>) -> UseStateHan
         use_effect_with(link_state, move |ls| {
             // A new scenario or new lanes are the reader's work: autosave them at once. A
             // step alone is only a view of the work: it waits with the address bar until
-            // stepping settles, so a step never pays for encoding the link.
+            // stepping settles, so a step never pays for encoding the link. So does the
+            // state the app starts with (the autosave itself, the seed, or a link that is
+            // still in the address bar), so the start's first tasks encode no link.
+            let started = saved_work.borrow().is_some();
             let changed_work = !saved_work.borrow().as_ref().is_some_and(|w| same_work(w, ls));
-            if changed_work && !ls.embed {
+            if started && changed_work && !ls.embed {
                 platform::storage_set(WORK_KEY, &link::encode(ls));
             }
             *saved_work.borrow_mut() = Some(ls.clone());

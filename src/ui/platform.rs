@@ -558,6 +558,41 @@ pub fn next_frame(cb: Callback<()>) -> Frame {
     }
 }
 
+/// Calls `cb` once, in a task after the next frame has been painted (an animation frame,
+/// then a zero timeout), unless the returned handle is dropped first. The start draws its
+/// graphs this way, one lane per frame. A hidden tab paints no frame: the call waits
+/// until the tab is shown.
+pub fn after_paint(cb: Callback<()>) -> Painted {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let timeout = std::rc::Rc::new(std::cell::RefCell::new(None));
+        let slot = timeout.clone();
+        let frame = gloo::render::request_animation_frame(move |_| {
+            *slot.borrow_mut() = Some(gloo::timers::callback::Timeout::new(0, move || cb.emit(())));
+        });
+        Painted { _frame: Some(frame), _timeout: timeout }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = cb;
+        Painted::default()
+    }
+}
+
+/// A pending [`after_paint`] call; dropping it cancels the call.
+#[derive(Default)]
+pub struct Painted {
+    #[cfg(target_arch = "wasm32")]
+    _frame: Option<gloo::render::AnimationFrame>,
+    #[cfg(target_arch = "wasm32")]
+    _timeout: std::rc::Rc<std::cell::RefCell<Option<gloo::timers::callback::Timeout>>>,
+}
+
+impl Painted {
+    /// Cancels the call if it has not happened yet.
+    pub fn cancel(self) {}
+}
+
 /// Calls `cb` once after `ms` milliseconds, unless the handle is dropped first.
 pub fn after(ms: u32, cb: Callback<()>) -> TimeoutHandle {
     #[cfg(target_arch = "wasm32")]
@@ -578,6 +613,16 @@ pub fn after(ms: u32, cb: Callback<()>) -> TimeoutHandle {
 pub struct TimeoutHandle {
     #[cfg(target_arch = "wasm32")]
     _timeout: Option<gloo::timers::callback::Timeout>,
+}
+
+impl TimeoutHandle {
+    /// Lets the call happen with no handle kept (it can no longer be cancelled).
+    pub fn forget(self) {
+        #[cfg(target_arch = "wasm32")]
+        if let Some(t) = self._timeout {
+            t.forget();
+        }
+    }
 }
 
 /// A raw localStorage string (no serde_json), or None (missing, or storage disabled).
@@ -710,6 +755,24 @@ const SVG_PROPS: &[&str] = &[
     "paint-order",
     "visibility",
 ];
+
+/// Whether the graph with this test id is drawn windowed (`data-drawn="window"`).
+pub fn drawn_windowed(testid: &str) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        gloo::utils::document()
+            .query_selector(&format!("[data-testid=\"{testid}\"]"))
+            .ok()
+            .flatten()
+            .and_then(|e| e.get_attribute("data-drawn"))
+            .is_some_and(|d| d == "window")
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = testid;
+        false
+    }
+}
 
 /// A standalone SVG document of the graphs with these data-testids, stacked, each under
 /// its label: computed styles go into one `<style>` inside the `<svg>`. Returns the text

@@ -16,7 +16,7 @@ use crate::ui::graph::{GraphLayout, MarkerKind, markers};
 use crate::ui::graph_view::GraphFrame;
 use crate::ui::graph_view::marked;
 use crate::ui::platform;
-use crate::ui::state::{Action, Go, Run, SPEEDS};
+use crate::ui::state::{Action, Go, LANES, Run, SPEEDS};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -25,6 +25,10 @@ pub struct PlayerProps {
     pub runs: ByPtr<[Run; 2]>,
     pub lanes: [Lane; 2],
     pub graph: ByPtr<GraphLayout>,
+    /// How many lanes' graphs to draw (`State::graphs_drawn`: fewer in the start's first
+    /// frames; lane A's comes first).
+    #[prop_or(LANES)]
+    pub graphs: usize,
     pub step: usize,
     pub len: usize,
     pub playing: bool,
@@ -92,7 +96,7 @@ pub fn player(p: &PlayerProps) -> Html {
     let lanes = (0..2).map(|i| {
         html! {
             <LaneView key={i} index={i} run={p.runs[i].clone()} order={p.lanes[i].order} extra={p.lanes[i].extra.clone()}
-                graph={p.graph.0.clone()} step={p.step} lines={p.lines.clone()} dispatch={p.dispatch.clone()} draw_all={p.draw_all} />
+                graph={p.graph.0.clone()} drawn={i < p.graphs} step={p.step} lines={p.lines.clone()} dispatch={p.dispatch.clone()} draw_all={p.draw_all} />
         }
     });
     let html = html! {
@@ -154,6 +158,9 @@ pub struct LaneProps {
     #[prop_or_default]
     pub extra: Vec<(String, crate::engine::kernel::si::Slot)>,
     pub graph: Rc<GraphLayout>,
+    /// Whether the lane's graph is drawn yet (the start draws it a frame later).
+    #[prop_or(true)]
+    pub drawn: bool,
     pub step: usize,
     pub lines: Rc<Vec<usize>>,
     pub dispatch: Callback<Action>,
@@ -173,6 +180,7 @@ impl PartialEq for LaneProps {
             && self.order == o.order
             && self.extra == o.extra
             && Rc::ptr_eq(&self.graph, &o.graph)
+            && self.drawn == o.drawn
             && self.step == o.step
             && self.lines == o.lines
             && self.dispatch == o.dispatch
@@ -327,7 +335,12 @@ fn lane_body(
                     {refcounts(t, step)}
                 </div>
             </div>
-            <GraphFrame trace={t.clone()} layout={p.graph.clone()} step={step} lane={ab} draw_all={p.draw_all} />
+            if p.drawn {
+                <GraphFrame trace={t.clone()} layout={p.graph.clone()} step={step} lane={ab} draw_all={p.draw_all} />
+            } else {
+                <div class="graph-wrap graph-pending" data-testid={format!("graph-pending-{ab}")} aria-busy="true"
+                    aria-label={format!("Lane {}: drawing the dependency graph", ab.to_ascii_uppercase())}></div>
+            }
             <Legend />
             <Notes trace={t.clone()} />
         </>

@@ -4,7 +4,8 @@
 //! - Pure: no browser call, no clock. It compiles and is tested natively.
 //! - The scenario is the only model. Canvas edits and script edits both produce a new
 //!   `Scenario`; the summary, the script text, both lanes' traces and the graph layout
-//!   are derived from it in `commit`, and nowhere else.
+//!   are derived from it in `commit`, and nowhere else (the layout of the start's first
+//!   frame comes one frame later, with `Action::DrawMore`: see `graphs_drawn`).
 //! - Simulation happens only when the scenario or a lane changes, never on a step.
 //! - The user's work is never lost: an unparsable script keeps the last valid scenario on
 //!   the canvas; a scenario the engine cannot build is kept and shows its error; every
@@ -27,6 +28,9 @@ pub use crate::ui::graph::Run;
 /// How far back undo goes.
 pub const UNDO_DEPTH: usize = 100;
 
+/// The number of lanes, and of graphs a complete page draws.
+pub const LANES: usize = 2;
+
 /// Playback speeds in milliseconds per step, slowest first.
 pub const SPEEDS: [u32; 4] = [1600, 900, 450, 200];
 
@@ -46,7 +50,13 @@ pub struct State {
     pub edit_error: Option<String>,
     pub lanes: [Lane; 2],
     pub runs: Rc<[Run; 2]>,
+    /// The layout of both lanes' objects, once `graphs_drawn > 0` (empty before).
     pub graph: Rc<GraphLayout>,
+    /// How many lanes' graphs the page draws, 0 to `LANES`. The start draws its first frame
+    /// without them (`State::starting`), then one more lane's graph after each frame
+    /// (`Action::DrawMore`, computing the layout with the first), so that no task of the
+    /// start runs long. Every other state draws both.
+    pub graphs_drawn: usize,
     pub step: usize,
     pub playing: bool,
     /// Index into `SPEEDS`.
@@ -202,6 +212,9 @@ pub enum Action {
         lane: usize,
         spec: Lane,
     },
+    /// Draws one more lane's graph (the start's frames after the first; the layout comes
+    /// with the first graph). Not an edit; nothing once both are drawn.
+    DrawMore,
 }
 
 impl Action {
@@ -248,13 +261,23 @@ fn simulate_both(sc: &crate::engine::Scenario, lanes: &[Lane; 2]) -> [Run; 2] {
 impl State {
     /// The state for a scenario script (the seed, or a link), with the player at step 0.
     pub fn from_script(script: &str, preset: Option<String>, theme: Theme) -> State {
+        State::from_script_drawing(script, preset, theme, LANES)
+    }
+
+    /// The same, drawing `drawn` lanes' graphs (with no layout computed when 0).
+    fn from_script_drawing(
+        script: &str,
+        preset: Option<String>,
+        theme: Theme,
+        drawn: usize,
+    ) -> State {
         let lanes = [Lane::new(StageOrder::Legacy), Lane::new(StageOrder::VnetShutdown)];
         let (scenario, lines, script_error) = match engine::parse_script(script) {
             Ok((sc, lines)) => (sc, lines, None),
             Err(e) => (crate::engine::Scenario::default(), Vec::new(), Some(e)),
         };
         let runs = simulate_both(&scenario, &lanes);
-        let graph = graph_layout(&runs);
+        let graph = if drawn > 0 { graph_layout(&runs) } else { GraphLayout::default() };
         State {
             summary: Rc::new(edits::summarize(&scenario)),
             scenario: Rc::new(scenario),
@@ -265,6 +288,7 @@ impl State {
             lanes,
             runs: Rc::new(runs),
             graph: Rc::new(graph),
+            graphs_drawn: drawn.min(LANES),
             step: 0,
             playing: false,
             speed: 1,
@@ -282,10 +306,23 @@ impl State {
 
     /// The first-time visitor's state: the seed preset.
     pub fn initial(theme: Theme) -> State {
+        State::initial_drawing(theme, LANES)
+    }
+
+    fn initial_drawing(theme: Theme, drawn: usize) -> State {
         let presets = engine::gallery();
         match presets.iter().find(|p| p.slug == engine::SEED_SLUG).or(presets.first()) {
-            Some(p) => State::from_script(p.script, Some(p.slug.to_string()), theme),
-            None => State::from_script("", None, theme),
+            Some(p) => State::from_script_drawing(p.script, Some(p.slug.to_string()), theme, drawn),
+            None => State::from_script_drawing("", None, theme, drawn),
+        }
+    }
+
+    /// The start's first frame: the state of `link` (or the seed's, with None) with no
+    /// graph drawn and no layout computed yet; `Action::DrawMore` adds them frame by frame.
+    pub fn starting(link: Option<&LinkState>, theme: Theme) -> State {
+        match link {
+            Some(l) => State::from_link_drawing(l, theme, 0),
+            None => State::initial_drawing(theme, 0),
         }
     }
 
@@ -350,7 +387,12 @@ impl State {
 
     fn resimulate(&mut self) {
         let runs = simulate_both(&self.scenario, &self.lanes);
-        self.graph = Rc::new(graph_layout(&runs));
+        // Before the first graph is drawn, DrawMore computes the layout.
+        self.graph = Rc::new(if self.graphs_drawn > 0 {
+            graph_layout(&runs)
+        } else {
+            GraphLayout::default()
+        });
         self.runs = Rc::new(runs);
         self.step = self.step.min(self.len());
         if self.step == self.len() {
@@ -398,6 +440,9 @@ impl Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         if self.embed && action.is_edit() {
+            return self;
+        }
+        if matches!(action, Action::DrawMore) && self.graphs_drawn >= LANES {
             return self;
         }
         let mut s = (*self).clone();
@@ -607,6 +652,12 @@ impl Reducible for State {
                     s.resimulate();
                 }
             }
+            Action::DrawMore => {
+                if s.graphs_drawn == 0 {
+                    s.graph = Rc::new(graph_layout(&s.runs));
+                }
+                s.graphs_drawn += 1;
+            }
         }
         Rc::new(s)
     }
@@ -615,7 +666,11 @@ impl Reducible for State {
 impl State {
     /// The state a link describes, with empty undo history (a reload, a fresh tab).
     pub fn from_link(link: &LinkState, theme: Theme) -> State {
-        let mut s = State::from_script("", None, theme);
+        State::from_link_drawing(link, theme, LANES)
+    }
+
+    fn from_link_drawing(link: &LinkState, theme: Theme, drawn: usize) -> State {
+        let mut s = State::from_script_drawing("", None, theme, drawn);
         s.load_link(link, false);
         s
     }

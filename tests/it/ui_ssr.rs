@@ -84,6 +84,7 @@ async fn player_at_the_fault() {
         runs: s.runs.clone().into(),
         lanes: s.lanes.clone(),
         graph: s.graph.clone().into(),
+        graphs: s.graphs_drawn,
         step: s.step,
         len: s.len(),
         playing: false,

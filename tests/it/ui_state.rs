@@ -306,3 +306,38 @@ fn play_folds_the_builder_and_unfolding_brings_it_back() {
     let stepped = run(seed(), [Action::Go(Go::Next), Action::Go(Go::Next)]);
     assert!(!stepped.builder_folded);
 }
+
+#[test]
+fn the_start_draws_its_graphs_a_frame_at_a_time() {
+    use vnet_playground::ui::state::LANES;
+    let full = seed();
+    assert_eq!(full.graphs_drawn, LANES);
+    // The first frame: the same traces, no layout yet.
+    let first = Rc::new(State::starting(None, Theme::Light));
+    assert_eq!(first.graphs_drawn, 0);
+    assert!(first.graph.layout.pos.is_empty());
+    assert_eq!(first.len(), full.len());
+    assert_eq!(first.link_state(), full.link_state());
+    // Each DrawMore adds one lane's graph; the first brings the layout of both lanes.
+    let one = first.clone().reduce(Action::DrawMore);
+    assert_eq!(one.graphs_drawn, 1);
+    assert_eq!(*one.graph, *full.graph);
+    let two = one.reduce(Action::DrawMore);
+    assert_eq!(two.graphs_drawn, LANES);
+    // Then it changes nothing.
+    let again = two.clone().reduce(Action::DrawMore);
+    assert!(Rc::ptr_eq(&again, &two));
+    // A link's state, at its step, the same way.
+    let mut link = built().link_state();
+    link.step = 5;
+    let opened = Rc::new(State::starting(Some(&link), Theme::Light));
+    assert_eq!(opened.link_state(), link);
+    assert_eq!(opened.graphs_drawn, 0);
+    let drawn = run(opened, [Action::DrawMore, Action::DrawMore]);
+    assert_eq!(*drawn.graph, *State::from_link(&link, Theme::Light).graph);
+    // An edit before the first graph: the layout still comes with DrawMore, of the new traces.
+    let edited = run(first, [Action::LoadPreset("upstream-gif".into())]);
+    assert!(edited.graph.layout.pos.is_empty());
+    let edited = edited.reduce(Action::DrawMore);
+    assert_eq!(*edited.graph, *run(seed(), [Action::LoadPreset("upstream-gif".into())]).graph);
+}
