@@ -272,8 +272,11 @@ pub fn graph_view(p: &GraphProps) -> Html {
         let pl = place(t, view, geo, l, fold, &focus);
         let pos_of = |o: ObjId| pl.pos.get(o.0 as usize).copied().flatten();
         let is_folded = |o: ObjId| pl.folded.get(o.0 as usize) == Some(&true);
-        let fbox =
-            Rect::around(focus.iter().filter_map(|o| pos_of(*o)), (NODE_W / 2.0, NODE_H / 2.0));
+        // A node's box with its refcount badge, which stands out above it.
+        let fbox = Rect::around(
+            focus.iter().filter_map(|o| pos_of(*o)),
+            (NODE_W / 2.0 + 6.0, NODE_H / 2.0 + 14.0),
+        );
         let cam = if cam_in.whole {
             camera::whole(pl.size, frame)
         } else if let Some(u) = cam_in.user {
