@@ -126,7 +126,8 @@ test('a big graph is drawn windowed, follows the teardown, draws more on scroll,
   expect(stuck.offset).toBeLessThan(2);
   await expect(page.getByTestId('step-next')).toBeInViewport();
 
-  // Step well into the teardown: the frame keeps the step's objects in view.
+  // Step well into the teardown: the frame keeps one of the step's objects in view (a big
+  // graph is not zoomed out to take in a step spread over it).
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   for (let i = 0; i < 160; i++) await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('step-counter')).toHaveText(/^160 \//);
@@ -134,7 +135,7 @@ test('a big graph is drawn windowed, follows the teardown, draws more on scroll,
     const g = document.querySelector('[data-testid="graph-a"]')!;
     const f = g.closest('.graph-wrap')!.getBoundingClientRect();
     const touched = [...g.querySelectorAll('.node.touched')];
-    return touched.length > 0 && touched.every((n) => {
+    return touched.some((n) => {
       const r = n.getBoundingClientRect();
       return r.left >= f.left - 1 && r.right <= f.right + 1 && r.top >= f.top - 1 && r.bottom <= f.bottom + 1;
     });

@@ -19,7 +19,9 @@
 //!   object the step touches or faults on is never hidden: it comes out of the box into
 //!   the row beside it ([`crate::ui::graph::host_slot`]).
 //! - The camera ([`camera::follow`]) always shows the focus: the objects the step touches
-//!   and, at a fault, the faulting reference with its holder and the freed object. It is
+//!   and, at a fault, the faulting reference with its holder and the freed object. On a
+//!   big graph, a focus wider than the frame is not zoomed out to (that would draw the
+//!   whole graph); the camera goes to its object nearest to the view instead. It is
 //!   one CSS transform on the frame's content, so gliding between steps is a transition
 //!   (none under reduced motion). The reader can drag, zoom, show the whole graph, or move
 //!   the view on the minimap (pointer or keyboard); the next step follows again.
@@ -273,16 +275,25 @@ pub fn graph_view(p: &GraphProps) -> Html {
         let pos_of = |o: ObjId| pl.pos.get(o.0 as usize).copied().flatten();
         let is_folded = |o: ObjId| pl.folded.get(o.0 as usize) == Some(&true);
         // A node's box with its refcount badge, which stands out above it.
-        let fbox = Rect::around(
-            focus.iter().filter_map(|o| pos_of(*o)),
-            (NODE_W / 2.0 + 6.0, NODE_H / 2.0 + 14.0),
-        );
+        let half = (NODE_W / 2.0 + 6.0, NODE_H / 2.0 + 14.0);
+        let mut fbox = Rect::around(focus.iter().filter_map(|o| pos_of(*o)), half);
+        let prev = *shown.0.borrow();
+        // A big graph is never zoomed out to take in a step spread over it (that would
+        // draw it all): the camera then goes to the step's object nearest to the view.
+        if let (true, Some(b), Some(c)) = (big, fbox, prev)
+            && ((b.x1 - b.x0) * cam_in.k_pref > frame.0 || (b.y1 - b.y0) * cam_in.k_pref > frame.1)
+        {
+            let v = camera::visible(c, frame);
+            let mid = ((v.x0 + v.x1) / 2.0, (v.y0 + v.y1) / 2.0);
+            let d = |p: &(f32, f32)| (p.0 - mid.0).powi(2) + (p.1 - mid.1).powi(2);
+            let near = focus.iter().filter_map(|o| pos_of(*o)).min_by(|a, b| d(a).total_cmp(&d(b)));
+            fbox = Rect::around(near, half);
+        }
         let cam = if cam_in.whole {
             camera::whole(pl.size, frame)
         } else if let Some(u) = cam_in.user {
             camera::clamp(u, pl.size, frame)
         } else {
-            let prev = *shown.0.borrow();
             camera::follow(prev, fbox, pl.size, frame, cam_in.k_pref)
         };
         *shown.0.borrow_mut() = Some(cam);
