@@ -135,6 +135,11 @@ impl<K: Ord, V> VecMap<K, V> {
         self.0.iter().map(|(_, v)| v)
     }
 
+    /// The values, to change in place (the keys and their order stay).
+    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> {
+        self.0.iter_mut().map(|(_, v)| v)
+    }
+
     pub fn clear(&mut self) {
         self.0.clear();
     }

@@ -5,11 +5,15 @@
 //! Invariants:
 //! - Pure; keyed by the objects' stable keys (`ObjectInfo::key`), never by trace-local ids,
 //!   so both lanes share one layout and nothing moves between steps.
-//! - The layout is computed once per pair of traces (the reducer calls it on simulate).
+//! - The layout is computed once per pair of traces (the reducer calls it on simulate),
+//!   twice over: with every object (the host expanded) and without the host's objects
+//!   (`Trace::is_host`), which then fold into one box at the top, [`host_box`], with a row
+//!   beside it for the host objects a step brings out ([`host_slot`]).
 
 use crate::engine::{BuildError, EdgeKind, ObjKind, Trace};
 use crate::support::vecmap::VecMap;
-use crate::ui::layout::{LEdge, LNode, Layout, layout};
+use crate::support::vecmap::VecSet;
+use crate::ui::layout::{DX, LEdge, LNode, Layout, NODE_H, NODE_W, PAD, layout};
 use std::rc::Rc;
 
 /// One lane's simulation: its trace, or why the scenario did not build.
@@ -23,6 +27,37 @@ pub struct GraphLayout {
     pub cluster_labels: VecMap<String, String>,
     /// Object key → the cluster (vnet key) the layout placed it in.
     pub home_cluster: VecMap<String, String>,
+    /// The same drawing without the host's objects: they fold into [`host_box`], and the
+    /// rest sits one row lower to make room for it.
+    pub collapsed: Layout,
+    /// The keys of the host's objects (empty: nothing to fold).
+    pub host: VecSet<String>,
+    /// The minimap's drawing of `layout` and of `collapsed`: the clusters' boxes and the
+    /// objects' boxes, each as one SVG path.
+    pub minimap: [(String, String); 2],
+}
+
+/// The width of the folded host's box, in layout units.
+pub const HOST_W: f32 = 2.0 * NODE_W + 20.0;
+/// How far the folded drawing moves down to make room for the host's row.
+const HOST_ROW: f32 = NODE_H + PAD;
+
+/// The folded host's box: x, y, width, height (layout units).
+pub fn host_box() -> (f32, f32, f32, f32) {
+    (PAD, PAD, HOST_W, NODE_H)
+}
+
+/// The centre of the folded host's box, where references to a folded object end.
+pub fn host_centre() -> (f32, f32) {
+    let (x, y, w, h) = host_box();
+    (x + w / 2.0, y + h / 2.0)
+}
+
+/// Where the `i`-th host object a step brings out of the folded box is drawn: in a row to
+/// the right of the box.
+pub fn host_slot(i: usize) -> (f32, f32) {
+    let (x, y, w, h) = host_box();
+    (x + w + 16.0 + i as f32 * DX + NODE_W / 2.0, y + h / 2.0)
 }
 
 /// Lays out the union of both lanes' objects and references.
@@ -33,10 +68,14 @@ pub fn graph_layout(runs: &[Run; 2]) -> GraphLayout {
     let mut labels = Vec::new();
     let mut homes = Vec::new();
     let mut edges: Vec<LEdge> = Vec::new();
+    let mut host = Vec::new();
     for t in runs.iter().filter_map(|r| r.as_ref().ok()) {
         for o in &t.objects {
             if index.contains_key(&o.key) {
                 continue;
+            }
+            if t.is_host(o.id) {
+                host.push(o.key.clone());
             }
             let cluster = if o.kind == ObjKind::Vnet {
                 Some(o.key.clone())
@@ -64,11 +103,75 @@ pub fn graph_layout(runs: &[Run; 2]) -> GraphLayout {
             }
         }
     }
+    let host: VecSet<String> = host.into_iter().collect();
+    let (full, collapsed) = (layout(&nodes, &edges), folded(&nodes, &edges, &host));
     GraphLayout {
-        layout: layout(&nodes, &edges),
+        minimap: [minimap(&full, None), minimap(&collapsed, Some(&host))],
+        layout: full,
+        collapsed,
         cluster_labels: VecMap::from_pairs(labels),
         home_cluster: VecMap::from_pairs(homes),
+        host,
     }
+}
+
+/// A layout as the minimap draws it (see `GraphLayout::minimap`); `host` leaves the host's
+/// objects out for the folded box.
+fn minimap(l: &Layout, host: Option<&VecSet<String>>) -> (String, String) {
+    // Integers only: no float formatter in the wasm.
+    let r = |v: f32| (v + 0.5).floor() as i32;
+    let rect = |out: &mut String, x: f32, y: f32, w: f32, h: f32| {
+        out.push_str(&format!("M{},{}h{}v{}h-{}z", r(x), r(y), r(w), r(h), r(w)));
+    };
+    let mut nodes = String::new();
+    for (key, &(x, y)) in l.pos.iter() {
+        if !host.is_some_and(|h| h.contains(key)) {
+            rect(&mut nodes, x - NODE_W / 2.0, y - NODE_H / 2.0, NODE_W, NODE_H);
+        }
+    }
+    if host.is_some_and(|h| !h.is_empty()) {
+        let (x, y, w, h) = host_box();
+        rect(&mut nodes, x, y, w, h);
+    }
+    let mut boxes = String::new();
+    for c in &l.clusters {
+        rect(&mut boxes, c.x, c.y, c.w, c.h);
+    }
+    (boxes, nodes)
+}
+
+/// The layout without the host's objects, one row lower, with room for the folded host's
+/// box and its row at the top.
+fn folded(nodes: &[LNode], edges: &[LEdge], host: &VecSet<String>) -> Layout {
+    if host.is_empty() {
+        return layout(nodes, edges);
+    }
+    // Old index → new index of the objects that stay.
+    let mut keep: Vec<Option<usize>> = Vec::with_capacity(nodes.len());
+    let mut rest: Vec<LNode> = Vec::new();
+    for nd in nodes {
+        if host.contains(&nd.key) {
+            keep.push(None);
+        } else {
+            keep.push(Some(rest.len()));
+            rest.push(nd.clone());
+        }
+    }
+    let rest_edges: Vec<LEdge> = edges
+        .iter()
+        .filter_map(|e| Some(LEdge { from: keep[e.from]?, to: keep[e.to]?, ranks: e.ranks }))
+        .collect();
+    let mut l = layout(&rest, &rest_edges);
+    for p in l.pos.values_mut() {
+        p.1 += HOST_ROW;
+    }
+    for c in &mut l.clusters {
+        c.y += HOST_ROW;
+    }
+    let (x, _, w, _) = host_box();
+    l.width = l.width.max(x + w + PAD);
+    l.height += HOST_ROW;
+    l
 }
 
 /// A marker on the scrubber.

@@ -1,4 +1,4 @@
-//! The dependency graph of one lane at one step, as SVG.
+//! The dependency graph of one lane at one step, as SVG, in a frame with a camera.
 //!
 //! Invariants:
 //! - Positions come from the shared `GraphLayout` (one per scenario, both lanes), so nodes
@@ -9,57 +9,56 @@
 //!   dangling = dotted with a ✕ at the freed end. Freed objects stay as dashed ghosts.
 //! - Every SVG element has a stable key (the object's or reference's key).
 //! - Dependency cycles come from the engine (`memo::cycles_at`, tarjan SCCs, memoised until
-//!   the edge set changes): their
-//!   nodes and edges are outlined (dash-dot, not colour alone) and each cycle's sentence is
-//!   listed under the graph.
+//!   the edge set changes): their nodes and edges are outlined (dash-dot, not colour
+//!   alone) and each cycle's sentence is listed under the graph, one line each, opening to
+//!   the whole sentence.
 //! - An interface that moved to another vnet since birth docks under that vnet's cluster
 //!   (no re-layout); the transition on `transform` makes it glide.
+//! - The host's objects (`Trace::is_host`) are folded by default into one box with a
+//!   button that unfolds them; references to a folded object end at the box. A host
+//!   object the step touches or faults on is never hidden: it comes out of the box into
+//!   the row beside it ([`crate::ui::graph::host_slot`]).
+//! - The camera ([`camera::follow`]) always shows the focus: the objects the step touches
+//!   and, at a fault, the faulting reference with its holder and the freed object. On a
+//!   big graph, a focus wider than the frame is not zoomed out to (that would draw the
+//!   whole graph); the camera goes to its object nearest to the view instead. It is
+//!   one CSS transform on the frame's content, so gliding between steps is a transition
+//!   (none under reduced motion). The reader can drag, zoom, show the whole graph, or move
+//!   the view on the minimap (pointer or keyboard); the next step follows again.
+//! - Graphs of more than [`BIG_GRAPH`] objects are drawn windowed: only what meets the
+//!   camera's view, grown to whole [`TILE`]s plus a margin ([`window_for`]), is in the DOM.
 
 use crate::engine::{Cycle, EdgeId, EdgeKind, EventKind, ObjId, ObjKind, ObjState, Trace};
 use crate::support::vecmap::VecMap;
 use crate::ui::by_ptr::ByPtr;
-use crate::ui::graph::GraphLayout;
-use crate::ui::layout::{NODE_H, NODE_W};
+use crate::ui::camera::{self, Cam, K_MIN, K_READ, K_ZOOM_MAX, Rect};
+use crate::ui::graph::{GraphLayout, host_box, host_centre, host_slot};
+use crate::ui::layout::{Layout, NODE_H, NODE_W};
 use crate::ui::memo;
 use crate::ui::platform;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Above this many objects the graph drops its per-node transitions: on big scenarios the
-/// browser's style and paint work for hundreds of animated nodes costs more than a frame.
+/// Above this many objects the graph drops its per-node transitions and is drawn
+/// windowed: on big scenarios the browser's style and paint work for hundreds of nodes
+/// costs more than a frame.
 pub const BIG_GRAPH: usize = 300;
-
-#[derive(Properties, PartialEq)]
-pub struct GraphProps {
-    pub trace: ByPtr<Trace>,
-    pub layout: ByPtr<GraphLayout>,
-    pub step: usize,
-    /// "a" or "b", to keep marker ids unique per lane.
-    pub lane: &'static str,
-    /// Draw only what meets this rectangle of the graph (x0, y0, x1, y1, in layout
-    /// units): objects and clusters that meet it, and references with an end that does;
-    /// None draws everything. See [`GraphFrame`].
-    #[prop_or_default]
-    pub window: Option<Window>,
-    /// The dependency cycles at this step (`memo::cycles_at`), outlined in the graph.
-    pub cycles: ByPtr<Vec<Cycle>>,
-}
 
 /// A rectangle of the graph in layout units: x0, y0, x1, y1.
 pub type Window = [i32; 4];
 
-/// The window is kept in whole tiles of this many layout units, so scrolling re-renders
-/// the graph only when it crosses a tile edge, not on every scroll event.
+/// The window is kept in whole tiles of this many layout units, so moving the camera
+/// re-renders the graph only when the view crosses a tile edge.
 pub const TILE: i32 = 256;
 
-/// The part of the graph worth drawing for a scroll frame showing `size` (width, height)
-/// at offset `scroll`, at scale 1: the visible rectangle grown to whole tiles, plus one
-/// tile of margin on every side so a short scroll finds the nodes already drawn.
-pub fn window_for(scroll: (f64, f64), size: (f64, f64)) -> Window {
+/// The part of the graph worth drawing for a view at `at` (layout units) of `size`
+/// (layout units): the visible rectangle grown to whole tiles, plus one tile of margin on
+/// every side so a short move finds the nodes already drawn.
+pub fn window_for(at: (f64, f64), size: (f64, f64)) -> Window {
     let lo = |v: f64| ((v.max(0.0) as i32) / TILE - 1) * TILE;
     let hi = |v: f64| ((v.max(0.0) as i32) / TILE + 2) * TILE;
-    [lo(scroll.0), lo(scroll.1), hi(scroll.0 + size.0), hi(scroll.1 + size.1)]
+    [lo(at.0), lo(at.1), hi(at.0 + size.0), hi(at.1 + size.1)]
 }
 
 /// Whether the box of a node centred at `at` meets the window.
@@ -78,13 +77,159 @@ fn meets(w: Option<Window>, x0: f32, y0: f32, x1: f32, y1: f32) -> bool {
     })
 }
 
-/// The dependency graph.
+/// What the frame tells the view about its camera.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CamInput {
+    /// The frame's inner size in CSS px.
+    pub size: (i32, i32),
+    /// The camera the reader set at this step (drag, zoom, minimap), if any.
+    pub user: Option<Cam>,
+    /// Show the whole graph, at whatever scale fits.
+    pub whole: bool,
+    /// The scale the reader zoomed to, kept from step to step.
+    pub k_pref: f32,
+}
+
+/// The camera the frame shows now: the view writes it, the frame's handlers start a drag
+/// or a zoom from it, and the next step follows on from it.
+#[derive(Clone, Default)]
+pub struct Shown(pub Rc<RefCell<Option<Cam>>>);
+
+impl PartialEq for Shown {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct GraphProps {
+    pub trace: ByPtr<Trace>,
+    pub layout: ByPtr<GraphLayout>,
+    pub step: usize,
+    /// "a" or "b", to keep marker ids unique per lane.
+    pub lane: &'static str,
+    /// The dependency cycles at this step (`memo::cycles_at`), outlined in the graph.
+    pub cycles: ByPtr<Vec<Cycle>>,
+    /// Whether the host's objects are unfolded.
+    pub expanded: bool,
+    /// Draw everything even when big (an image export).
+    pub draw_all: bool,
+    pub cam: CamInput,
+    pub shown: Shown,
+    /// The frame (its size is observed).
+    pub frame: NodeRef,
+    /// A camera the reader asked for on the minimap.
+    pub on_cam: Callback<Cam>,
+    pub on_host: Callback<MouseEvent>,
+    /// Whether the frame has been measured (the camera glides only after).
+    pub measured: bool,
+}
+
+/// Where a step draws its objects.
+struct Placed {
+    /// Each object's centre (layout units); a folded host object's is the host box's.
+    pos: Vec<Option<(f32, f32)>>,
+    /// Whether the object is folded into the host box (not drawn).
+    folded: Vec<bool>,
+    /// How many of the view's objects are folded.
+    inside: usize,
+    /// The drawing's size at this step.
+    size: (f32, f32),
+}
+
+/// Places the view's objects (see the module's invariants). `focus` are the objects a
+/// folded host must still show.
+fn place(
+    t: &Trace,
+    view: &crate::engine::View,
+    geo: &Geometry,
+    l: &Layout,
+    fold: bool,
+    focus: &[ObjId],
+) -> Placed {
+    let n = t.objects.len();
+    // How many interfaces have docked under each cluster so far.
+    let mut docked: Vec<usize> = vec![0; l.clusters.len()];
+    let (mut extra_w, mut extra_h) = (0.0f32, 0.0f32);
+    let mut pos: Vec<Option<(f32, f32)>> = vec![None; n];
+    let mut folded = vec![false; n];
+    let (mut slots, mut inside) = (0usize, 0usize);
+    for (id, st) in &view.objects {
+        let i = id.0 as usize;
+        let is_ifnet = geo.is_ifnet.get(i) == Some(&true);
+        if fold {
+            // An interface is the host's while it lives in the host's vnet; anything else
+            // by where it lived at step 0.
+            let in_host = if is_ifnet {
+                st.vnet.is_some_and(|v| geo.is_host.get(v.0 as usize) == Some(&true))
+            } else {
+                geo.is_host.get(i) == Some(&true)
+            };
+            if in_host {
+                let at = if focus.contains(id) {
+                    let at = host_slot(slots);
+                    slots += 1;
+                    extra_w = extra_w.max(at.0 + NODE_W / 2.0 + 28.0);
+                    at
+                } else {
+                    inside += 1;
+                    if let Some(f) = folded.get_mut(i) {
+                        *f = true;
+                    }
+                    host_centre()
+                };
+                if let Some(slot) = pos.get_mut(i) {
+                    *slot = Some(at);
+                }
+                continue;
+            }
+        }
+        // The layout fixes a position per object in the cluster of the vnet it was born
+        // in; an interface that has since moved to another vnet (a loan, a return home)
+        // docks under that vnet's cluster instead, and the CSS transition on `transform`
+        // makes it glide there. No re-layout happens.
+        let now = st.vnet.and_then(|v| geo.cluster_of_vnet.get(v.0 as usize).copied().flatten());
+        let moved = match (now, geo.home_cluster.get(i).copied().flatten()) {
+            (Some(n), Some(h)) if n != h && is_ifnet => Some(n),
+            _ => None,
+        };
+        let at = match moved.and_then(|n| l.clusters.get(n).map(|c| (n, c))) {
+            Some((n, c)) => {
+                let Some(k) = docked.get_mut(n) else { continue };
+                let x = c.x + NODE_W / 2.0 + 10.0 + *k as f32 * (NODE_W + 10.0);
+                let y = c.y + c.h + NODE_H / 2.0 + 8.0;
+                *k += 1;
+                extra_h = extra_h.max(y + NODE_H / 2.0 + 8.0);
+                extra_w = extra_w.max(x + NODE_W / 2.0 + 10.0);
+                (x, y)
+            }
+            None => match geo.home.get(i).copied().flatten() {
+                Some(p) => p,
+                None => continue,
+            },
+        };
+        if let Some(slot) = pos.get_mut(i) {
+            *slot = Some(at);
+        }
+    }
+    Placed {
+        pos,
+        folded,
+        inside,
+        size: (l.width.max(200.0).max(extra_w), l.height.max(120.0).max(extra_h)),
+    }
+}
+
+/// The dependency graph: the frame's content (the camera's transform over the SVG, and
+/// the host box's button) and the minimap beside it.
 #[function_component(GraphView)]
 pub fn graph_view(p: &GraphProps) -> Html {
     let t = &p.trace.0;
+    let g = &p.layout.0;
     let touched = t.touched(p.step);
-    let l = &p.layout.layout;
     let lane = p.lane;
+    let fold = !p.expanded && !g.host.is_empty();
+    let l: &Layout = if fold { &g.collapsed } else { &g.layout };
     let cycles = &p.cycles;
     // The cycle each object is in, indexed by ObjId.
     let mut in_cycle: Vec<Option<usize>> = vec![None; t.objects.len()];
@@ -96,57 +241,74 @@ pub fn graph_view(p: &GraphProps) -> Html {
         }
     }
     let cycle_of = |o: ObjId| in_cycle.get(o.0 as usize).copied().flatten();
-    // Where each object is drawn now. The layout fixes a position per object in the
-    // cluster of the vnet it was born in; an interface that has since moved to another
-    // vnet (a loan, a return home) docks under that vnet's cluster instead, and the CSS
-    // transition on `transform` makes it glide there. No re-layout happens.
-    let geo = use_memo((p.trace.clone(), p.layout.clone()), |(t, l)| Geometry::new(t, l));
-    // The faulting reference of this step, if any: it pulses.
-    let fault_edges: Vec<u32> = t
-        .steps
-        .get(p.step.wrapping_sub(1))
-        .map(|s| {
-            s.events
-                .iter()
-                .filter(|e| matches!(e.kind, EventKind::Fault | EventKind::Dangling))
-                .filter_map(|e| e.edge.map(|x| x.0))
-                .collect()
-        })
-        .unwrap_or_default();
-    let win = p.window;
+    let geos = use_memo((p.trace.clone(), p.layout.clone()), |(t, g)| {
+        [Geometry::new(t, g, &g.layout), Geometry::new(t, g, &g.collapsed)]
+    });
+    let geo = &geos[usize::from(fold)];
+    let big = t.objects.len() > BIG_GRAPH;
+    let frame = (p.cam.size.0.max(1) as f32, p.cam.size.1.max(1) as f32);
+    let shown = p.shown.clone();
+    let mini = use_node_ref();
+    let cam_in = p.cam;
+    let draw_all = p.draw_all;
     // The view is borrowed from the engine's memo for the rest, never copied.
-    let (count, extra_h, edges, nodes) = memo::with_view(t, p.step, |view| {
-        // How many interfaces have docked under each cluster so far.
-        let mut docked: Vec<usize> = vec![0; l.clusters.len()];
-        let mut extra_h = 0.0f32;
-        let mut pos: Vec<Option<(f32, f32)>> = vec![None; t.objects.len()];
-        for (id, st) in &view.objects {
-            let i = id.0 as usize;
-            let Some(&home_pos) = geo.home.get(i).and_then(Option::as_ref) else { continue };
-            let now =
-                st.vnet.and_then(|v| geo.cluster_of_vnet.get(v.0 as usize).copied().flatten());
-            let moved = match (now, geo.home_cluster.get(i).copied().flatten()) {
-                (Some(n), Some(h)) if n != h && geo.is_ifnet.get(i) == Some(&true) => Some(n),
-                _ => None,
-            };
-            let at = match moved.and_then(|n| l.clusters.get(n).map(|c| (n, c))) {
-                Some((n, c)) => {
-                    let Some(k) = docked.get_mut(n) else { continue };
-                    let x = c.x + NODE_W / 2.0 + 10.0 + *k as f32 * (NODE_W + 10.0);
-                    let y = c.y + c.h + NODE_H / 2.0 + 8.0;
-                    *k += 1;
-                    extra_h = extra_h.max(y + NODE_H / 2.0 + 8.0);
-                    (x, y)
-                }
-                None => home_pos,
-            };
-            if let Some(slot) = pos.get_mut(i) {
-                *slot = Some(at);
-            }
+    let (count, placed_size, inside, cam, edges, nodes) = memo::with_view(t, p.step, |view| {
+        // The faulting references of this step pulse: what dangles or faults now, and at a
+        // use-after-free the references that dangle into the freed object.
+        let mut faulting: Vec<EdgeId> = t
+            .steps
+            .get(p.step.wrapping_sub(1))
+            .map(|s| {
+                s.events
+                    .iter()
+                    .filter(|e| matches!(e.kind, EventKind::Fault | EventKind::Dangling))
+                    .filter_map(|e| e.edge)
+                    .collect()
+            })
+            .unwrap_or_default();
+        faulting.extend(t.faulting_edges(p.step, view));
+        let mut focus: Vec<ObjId> = touched.iter().copied().collect();
+        for e in faulting.iter().filter_map(|e| t.edges.get(e.0 as usize)) {
+            focus.extend([e.from, e.to]);
         }
-        let pos_of = |o: ObjId| pos.get(o.0 as usize).copied().flatten();
+        let pl = place(t, view, geo, l, fold, &focus);
+        let pos_of = |o: ObjId| pl.pos.get(o.0 as usize).copied().flatten();
+        let is_folded = |o: ObjId| pl.folded.get(o.0 as usize) == Some(&true);
+        // A node's box with its refcount badge, which stands out above it.
+        let half = (NODE_W / 2.0 + 6.0, NODE_H / 2.0 + 14.0);
+        let mut fbox = Rect::around(focus.iter().filter_map(|o| pos_of(*o)), half);
+        let prev = *shown.0.borrow();
+        // A big graph is never zoomed out to take in a step spread over it (that would
+        // draw it all): the camera then goes to the step's object nearest to the view.
+        if let (true, Some(b), Some(c)) = (big, fbox, prev)
+            && ((b.x1 - b.x0) * cam_in.k_pref > frame.0 || (b.y1 - b.y0) * cam_in.k_pref > frame.1)
+        {
+            let v = camera::visible(c, frame);
+            let mid = ((v.x0 + v.x1) / 2.0, (v.y0 + v.y1) / 2.0);
+            let d = |p: &(f32, f32)| (p.0 - mid.0).powi(2) + (p.1 - mid.1).powi(2);
+            let near = focus.iter().filter_map(|o| pos_of(*o)).min_by(|a, b| d(a).total_cmp(&d(b)));
+            fbox = Rect::around(near, half);
+        }
+        let cam = if cam_in.whole {
+            camera::whole(pl.size, frame)
+        } else if let Some(u) = cam_in.user {
+            camera::clamp(u, pl.size, frame)
+        } else {
+            camera::follow(prev, fbox, pl.size, frame, cam_in.k_pref)
+        };
+        *shown.0.borrow_mut() = Some(cam);
+        let win = (big && !cam_in.whole && !draw_all).then(|| {
+            let v = camera::visible(cam, frame);
+            window_for(
+                (f64::from(v.x0), f64::from(v.y0)),
+                (f64::from(v.x1 - v.x0), f64::from(v.y1 - v.y0)),
+            )
+        });
         let edges = view.edges.iter().filter_map(|(id, dangling)| {
             let e = t.edges.get(id.0 as usize)?;
+            if is_folded(e.from) && is_folded(e.to) {
+                return None;
+            }
             let from = pos_of(e.from)?;
             let to = pos_of(e.to)?;
             // Windowed, a reference is drawn when one of its ends is (as React Flow's
@@ -158,11 +320,13 @@ pub fn graph_view(p: &GraphProps) -> Html {
                 !*dangling && cycle_of(e.from).is_some_and(|c| cycle_of(e.to) == Some(c));
             Some(html! {
                 <GraphEdge key={id.0} trace={t.clone()} id={*id} {lane} {from} {to} dangling={*dangling}
-                    faulting={fault_edges.contains(&id.0)} {in_cycle} />
+                    faulting={faulting.contains(id)} {in_cycle} />
             })
         });
-
         let nodes = view.objects.iter().filter_map(|(id, st)| {
+            if is_folded(*id) {
+                return None;
+            }
             let o = t.objects.get(id.0 as usize)?;
             let (cx, cy) = pos_of(*id)?;
             if !node_meets(win, (cx, cy)) {
@@ -173,24 +337,147 @@ pub fn graph_view(p: &GraphProps) -> Html {
                     state={*st} touched={touched.contains(id)} in_cycle={cycle_of(*id).is_some()} />
             })
         });
-
-        (view.objects.len(), extra_h, edges.collect::<Html>(), nodes.collect::<Html>())
+        let count = view.objects.len();
+        (count, pl.size, pl.inside, (cam, win), edges.collect::<Html>(), nodes.collect::<Html>())
     });
-    let w = l.width.max(200.0);
-    let h = l.height.max(120.0).max(extra_h);
+    let (cam, win) = cam;
+    let (w, h) = (r(placed_size.0), r(placed_size.1));
+    // The host's button is the folded box itself, or sits over the unfolded host
+    // cluster's label; in layout units, inside the camera's transform.
+    let host_button = if fold {
+        let (x, y, bw, bh) = host_box();
+        Some((x, y, bw, bh))
+    } else {
+        g.layout
+            .clusters
+            .iter()
+            .find(|c| c.key == crate::engine::HOST_VNET_KEY && !g.host.is_empty() && !draw_all)
+            .map(|c| (c.x, c.y, c.w, 24.0))
+    };
+    let transform = format!(
+        "transform:translate({}px,{}px) scale({})",
+        camera::css_num(-cam.x * cam.k),
+        camera::css_num(-cam.y * cam.k),
+        camera::css_num(cam.k)
+    );
+    let whole_in_view = camera::visible(cam, frame).x0 <= 0.5
+        && camera::visible(cam, frame).y0 <= 0.5
+        && camera::visible(cam, frame).x1 >= placed_size.0 - 0.5
+        && camera::visible(cam, frame).y1 >= placed_size.1 - 0.5;
     html! {
         <>
-        <svg class={classes!("graph", (count > BIG_GRAPH).then_some("big"))}
-            data-drawn={win.map(|_| "window").unwrap_or("all")} data-testid={format!("graph-{lane}")} viewBox={format!("0 0 {} {}", r(w), r(h))}
-            style={format!("width:{}px", r(w))} preserveAspectRatio="xMidYMin meet" role="group"
-            aria-label={format!("Dependency graph of lane {}, step {}", lane.to_ascii_uppercase(), p.step)}>
-            <Markers {lane} />
-            <Clusters layout={p.layout.clone()} window={win} />
-            <g class="edges">{ edges }</g>
-            <g class="nodes">{ nodes }</g>
-        </svg>
+        <div class={classes!("graph-wrap", p.measured.then_some("measured"))} ref={p.frame.clone()}>
+            <div class="graph-cam" style={transform}>
+                <svg class={classes!("graph", (count > BIG_GRAPH).then_some("big"))}
+                    data-drawn={win.map(|_| "window").unwrap_or("all")} data-testid={format!("graph-{lane}")} viewBox={format!("0 0 {w} {h}")}
+                    width={w.to_string()} height={h.to_string()} role="group"
+                    aria-label={format!("Dependency graph of lane {}, step {}", lane.to_ascii_uppercase(), p.step)}>
+                    <Markers {lane} />
+                    <Clusters layout={p.layout.clone()} window={win} {fold} />
+                    <g class="edges">{ edges }</g>
+                    <g class="nodes">{ nodes }</g>
+                </svg>
+                if let Some((x, y, bw, bh)) = host_button {
+                    <button class={classes!("host-toggle", fold.then_some("folded"))} data-testid={format!("host-cluster-toggle-{lane}")}
+                        style={format!("left:{}px;top:{}px;width:{}px;height:{}px", r(x), r(y), r(bw), r(bh))}
+                        aria-expanded={(!fold).to_string()} onclick={p.on_host.clone()}
+                        title="The host: prison0, vnet0 and what lives in vnet0">
+                        <span class="n-name">{ if fold { "host · vnet0" } else { "" } }</span>
+                        <span class="n-kind">{ if fold { format!("{inside} objects, folded ▸") } else { "▴ fold the host".into() } }</span>
+                    </button>
+                }
+            </div>
+        </div>
+        if !whole_in_view {
+            { minimap(MinimapArgs { layout: g, fold, graph: (w, h), cam, frame, lane, on_cam: p.on_cam.clone(), node: mini }) }
+        }
         </>
     }
+}
+
+/// What the minimap draws and whom it tells.
+struct MinimapArgs<'a> {
+    layout: &'a GraphLayout,
+    fold: bool,
+    /// The drawing's size (layout units).
+    graph: (i32, i32),
+    cam: Cam,
+    frame: (f32, f32),
+    lane: &'static str,
+    on_cam: Callback<Cam>,
+    node: NodeRef,
+}
+
+/// The minimap's size: at most this wide and tall, in CSS px.
+const MINI_W: f32 = 168.0;
+const MINI_H: f32 = 116.0;
+
+/// The overview of the whole graph in a corner of the frame, with the camera's view as a
+/// rectangle. A press or drag on it moves the view there; arrow keys pan it, + and −
+/// zoom.
+/// (A function, not a component: the graph view renders it, and a component of its own
+/// costs more wasm than it saves work.)
+fn minimap(p: MinimapArgs) -> Html {
+    let (gw, gh) = (p.graph.0.max(1) as f32, p.graph.1.max(1) as f32);
+    let s = (MINI_W / gw).min(MINI_H / gh);
+    let (mw, mh) = (r(gw * s).max(1), r(gh * s).max(1));
+    let v = camera::visible(p.cam, p.frame);
+    let node = p.node;
+    let (cam, frame, graph) = (p.cam, p.frame, (gw, gh));
+    // A press, or a move with the button held, centres the view on the point under the
+    // pointer.
+    let go = {
+        let (node, on_cam) = (node.clone(), p.on_cam.clone());
+        Callback::from(move |e: PointerEvent| {
+            if !platform::is_pressed(&e) {
+                return;
+            }
+            e.prevent_default();
+            let Some((left, top, _, _)) = platform::rect(&node) else { return };
+            let (x, y) = platform::pointer_xy(&e);
+            let at = (((x - left) as f32) / s, ((y - top) as f32) / s);
+            on_cam.emit(camera::centred(at, cam.k, graph, frame));
+        })
+    };
+    let onkeydown = {
+        let on_cam = p.on_cam.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let (vw, vh) = (v.x1 - v.x0, v.y1 - v.y0);
+            let to = match e.key().as_str() {
+                "ArrowLeft" => Cam { x: cam.x - vw / 4.0, ..cam },
+                "ArrowRight" => Cam { x: cam.x + vw / 4.0, ..cam },
+                "ArrowUp" => Cam { y: cam.y - vh / 4.0, ..cam },
+                "ArrowDown" => Cam { y: cam.y + vh / 4.0, ..cam },
+                "+" | "=" => zoomed(cam, frame, graph, 1.25),
+                "-" | "_" => zoomed(cam, frame, graph, 0.8),
+                _ => return,
+            };
+            e.prevent_default();
+            on_cam.emit(camera::clamp(to, graph, frame));
+        })
+    };
+    // The drawing: the clusters and every object as one path each, so a graph of a
+    // thousand objects is two elements, made once per layout.
+    let paths = &p.layout.minimap[usize::from(p.fold && !p.layout.host.is_empty())];
+    html! {
+        <div class="minimap" data-testid={format!("minimap-{}", p.lane)} ref={node} tabindex="0" role="group"
+            aria-roledescription="minimap" data-pans="true"
+            aria-label="Overview of the graph: press or drag to move the view there; arrow keys pan, + and − zoom"
+            style={format!("width:{mw}px;height:{mh}px")} onpointerdown={go.clone()} onpointermove={go} {onkeydown}>
+            <svg width={mw.to_string()} height={mh.to_string()} viewBox={format!("0 0 {} {}", p.graph.0, p.graph.1)} aria-hidden="true">
+                <path class="mini-clusters" d={paths.0.clone()} />
+                <path class="mini-nodes" d={paths.1.clone()} />
+                <rect class="mini-view" x={px(v.x0)} y={px(v.y0)} width={px(v.x1 - v.x0)} height={px(v.y1 - v.y0)} />
+            </svg>
+        </div>
+    }
+}
+
+/// The camera zoomed by `by` about the centre of its view, within the zoom's limits.
+pub fn zoomed(cam: Cam, frame: (f32, f32), graph: (f32, f32), by: f32) -> Cam {
+    let v = camera::visible(cam, frame);
+    let k = (cam.k * by).clamp(K_MIN, K_ZOOM_MAX);
+    camera::centred(((v.x0 + v.x1) / 2.0, (v.y0 + v.y1) / 2.0), k, graph, frame)
 }
 
 #[derive(Properties, PartialEq)]
@@ -224,26 +511,26 @@ fn markers(p: &MarkersProps) -> Html {
 struct ClustersProps {
     layout: ByPtr<GraphLayout>,
     window: Option<Window>,
+    fold: bool,
 }
 
 /// The vnet clusters (boxes with a label) that meet the window. They depend on the
-/// layout and the window only, so a step does not re-render them.
+/// layout, the fold and the window only, so a step does not re-render them.
 #[function_component(Clusters)]
 fn clusters(p: &ClustersProps) -> Html {
     let win = p.window;
+    let l = if p.fold { &p.layout.collapsed } else { &p.layout.layout };
     let clusters =
-        p.layout.layout.clusters.iter().filter(|c| meets(win, c.x, c.y, c.x + c.w, c.y + c.h)).map(
-            |c| {
-                let label =
-                    p.layout.cluster_labels.get(&c.key).cloned().unwrap_or_else(|| c.key.clone());
-                html! {
-                    <g key={format!("c-{}", c.key)} class="cluster">
-                        <rect x={px(c.x)} y={px(c.y)} width={px(c.w)} height={px(c.h)} rx="10" />
-                        <text x={px(c.x + 10.0)} y={px(c.y + 17.0)}>{label}</text>
-                    </g>
-                }
-            },
-        );
+        l.clusters.iter().filter(|c| meets(win, c.x, c.y, c.x + c.w, c.y + c.h)).map(|c| {
+            let label =
+                p.layout.cluster_labels.get(&c.key).cloned().unwrap_or_else(|| c.key.clone());
+            html! {
+                <g key={format!("c-{}", c.key)} class="cluster">
+                    <rect x={px(c.x)} y={px(c.y)} width={px(c.w)} height={px(c.h)} rx="10" />
+                    <text x={px(c.x + 10.0)} y={px(c.y + 17.0)}>{label}</text>
+                </g>
+            }
+        });
     html! { <g class="clusters">{ for clusters }</g> }
 }
 
@@ -256,12 +543,13 @@ struct CycleListProps {
 /// How many cycle sentences a graph lists before it folds the rest behind a button.
 pub const CYCLES_SHOWN: usize = 6;
 
-/// The sentences of the dependency cycles under a graph. `cycles_at` hands out the same
-/// `Rc` while the cycles stay the same, so a step re-renders this list only when a cycle
-/// appears or goes; items are keyed by their first object, so the others stay put. A big
-/// scenario can hold a cycle per jail: past [`CYCLES_SHOWN`] the rest wait behind a
-/// "Show all" button, which keeps a long, repetitive list out of the page (and out of
-/// every step's layout) until the reader asks for it.
+/// The sentences of the dependency cycles under a graph, one line each (cut with an
+/// ellipsis); each line is a disclosure that opens to the whole sentence. `cycles_at`
+/// hands out the same `Rc` while the cycles stay the same, so a step re-renders this list
+/// only when a cycle appears or goes; items are keyed by their first object, so the others
+/// stay put. A big scenario can hold a cycle per jail: past [`CYCLES_SHOWN`] the rest wait
+/// behind a "Show all" button, which keeps a long, repetitive list out of the page (and out
+/// of every step's layout) until the reader asks for it.
 #[function_component(CycleList)]
 fn cycle_list(p: &CycleListProps) -> Html {
     let all = use_state(|| false);
@@ -277,7 +565,11 @@ fn cycle_list(p: &CycleListProps) -> Html {
     html! {
         <ul class="cycles" data-testid={format!("cycles-{}", p.lane)} aria-label="Dependency cycles at this step">
             { for p.cycles.iter().take(shown).map(|c| html! {
-                <li key={c.objects.first().map_or(0, |o| o.0)}><span class="cycle-icon" aria-hidden="true">{"⟳"}</span>{marked(&c.sentence)}</li>
+                <li key={c.objects.first().map_or(0, |o| o.0)}>
+                    <details class="cycle">
+                        <summary><span class="cycle-icon" aria-hidden="true">{"⟳"}</span>{marked(&c.sentence)}</summary>
+                    </details>
+                </li>
             }) }
             if n > CYCLES_SHOWN {
                 <li key="more" class="cycles-more">
@@ -291,8 +583,8 @@ fn cycle_list(p: &CycleListProps) -> Html {
     }
 }
 
-/// What a lane's graph needs from the layout, indexed by `ObjId` and computed once per
-/// trace and layout, so a step looks nothing up by key.
+/// What a lane's graph needs from one of the layouts, indexed by `ObjId` and computed once
+/// per trace and layout, so a step looks nothing up by key.
 struct Geometry {
     /// Each object's position in its home cluster (None: not laid out).
     home: Vec<Option<(f32, f32)>>,
@@ -302,17 +594,19 @@ struct Geometry {
     /// The cluster each vnet object of the trace heads.
     cluster_of_vnet: Vec<Option<usize>>,
     is_ifnet: Vec<bool>,
+    /// Whether the object is the host's (`Trace::is_host`).
+    is_host: Vec<bool>,
 }
 
 impl Geometry {
-    fn new(t: &Trace, g: &GraphLayout) -> Geometry {
+    fn new(t: &Trace, g: &GraphLayout, l: &Layout) -> Geometry {
         let cluster_index: VecMap<&str, usize> = VecMap::from_pairs(
-            g.layout.clusters.iter().enumerate().map(|(i, c)| (c.key.as_str(), i)).collect(),
+            l.clusters.iter().enumerate().map(|(i, c)| (c.key.as_str(), i)).collect(),
         );
         let cluster_of_vnet =
             t.objects.iter().map(|o| cluster_index.get(o.key.as_str()).copied()).collect();
         Geometry {
-            home: t.objects.iter().map(|o| g.layout.pos.get(&o.key).copied()).collect(),
+            home: t.objects.iter().map(|o| l.pos.get(&o.key).copied()).collect(),
             home_cluster: t
                 .objects
                 .iter()
@@ -324,6 +618,7 @@ impl Geometry {
                 .collect(),
             cluster_of_vnet,
             is_ifnet: t.objects.iter().map(|o| matches!(o.kind, ObjKind::Ifnet(_))).collect(),
+            is_host: t.objects.iter().map(|o| t.is_host(o.id)).collect(),
         }
     }
 }
@@ -339,149 +634,117 @@ pub struct GraphFrameProps {
     pub draw_all: bool,
 }
 
-/// What the frame last showed: scroll offset and size, in px.
-#[derive(Clone, Copy)]
-struct Seen {
-    scroll: (f64, f64),
-    size: (f64, f64),
+/// A frame's size before it is measured (and natively, for SSR).
+const FRAME_GUESS: (i32, i32) = (640, 440);
+
+/// What a lane's frame remembers: its measured size and the reader's choices.
+#[derive(Clone, Copy, PartialEq)]
+struct FrameState {
+    size: Option<(i32, i32)>,
+    whole: bool,
+    expanded: bool,
+    k_pref: f32,
+    /// The reader's camera and the step it was set at.
+    user: Option<(usize, Cam)>,
 }
 
-/// Whether a layout is big enough to be drawn windowed (see [`GraphFrame`]).
-pub fn is_big(layout: &GraphLayout) -> bool {
-    layout.layout.pos.len() > BIG_GRAPH
+enum FrameAct {
+    Size(i32, i32),
+    Whole,
+    Host,
+    /// The reader moved or zoomed the view at this step.
+    Cam(usize, Cam),
 }
 
-/// The scrollable frame around a lane's graph.
+impl Reducible for FrameState {
+    type Action = FrameAct;
+    fn reduce(self: Rc<Self>, a: FrameAct) -> Rc<Self> {
+        let mut s = *self;
+        match a {
+            FrameAct::Size(w, h) => s.size = Some((w, h)),
+            FrameAct::Whole => (s.whole, s.k_pref, s.user) = (!s.whole, K_READ, None),
+            FrameAct::Host => s.expanded = !s.expanded,
+            FrameAct::Cam(step, c) => (s.whole, s.k_pref, s.user) = (false, c.k, Some((step, c))),
+        }
+        Rc::new(s)
+    }
+}
+
+/// The frame around a lane's graph, with its camera, zoom controls and the host's fold.
 ///
-/// - Small graphs shrink to fit the lane by default; "Actual size" shows them at full
-///   scale, scrollable, for reading labels.
-/// - Big graphs ([`is_big`]) open at actual size and are drawn windowed: only what meets
-///   the visible part of the frame plus a margin ([`window_for`]) is in the DOM, so a step
-///   costs the browser a few dozen nodes, not a thousand. The frame follows the teardown:
-///   when a step touches objects and none of them is in view, it scrolls to the nearest
-///   ([`follow`]).
-///   "Fit" still shows the whole graph, drawn in full, as the reader's explicit choice.
-/// - The choice is per lane and is not an edit.
+/// - By default the camera follows the step at a readable scale ([`camera::follow`]); a
+///   graph that fits whole at that scale is shown whole.
+/// - The reader can show the whole graph ("Whole graph", drawn in full even when big), or
+///   move and zoom the view on the minimap (pointer; arrow keys, + and −). A move holds
+///   until the next step; the zoom holds until the reader changes it.
+/// - The choices are per lane and are not edits.
 #[function_component(GraphFrame)]
 pub fn graph_frame(p: &GraphFrameProps) -> Html {
-    let big = is_big(&p.layout);
-    // The reader's choice, and whether the graph was big when it was made: a choice made
-    // for a small graph does not carry over to a big one, or back.
-    let choice = use_state(|| None::<(bool, bool)>);
-    let zoomed = match *choice {
-        Some((for_big, z)) if for_big == big => z,
-        _ => big,
-    };
     let frame = use_node_ref();
-    let window = use_state_eq(|| window_for((0.0, 0.0), (1600.0, 900.0)));
-    let toggle = {
-        let choice = choice.clone();
-        use_memo((big, zoomed), move |&(big, zoomed)| {
-            Callback::from(move |_: MouseEvent| choice.set(Some((big, !zoomed))))
-        })
-    };
-    let windowed = big && zoomed && !p.draw_all;
-    // The frame's scroll offset and size, read on scroll and when windowing starts, so a
-    // step never forces the browser to lay out early just to ask.
-    let seen: Rc<RefCell<Option<Seen>>> = use_mut_ref(|| None);
-    let measure = {
-        let (frame, window, seen) = (frame.clone(), window.clone(), seen.clone());
-        move || {
-            if let Some((_, _, w, h)) = platform::rect(&frame) {
-                let at = platform::scroll(&frame);
-                *seen.borrow_mut() = Some(Seen { scroll: at, size: (w, h) });
-                window.set(window_for(at, (w, h)));
-            }
-        }
-    };
-    // Made once: the handles it holds stay valid across renders, and a step then does not
-    // hand the frame a new listener.
-    let onscroll = {
-        let measure = measure.clone();
-        use_memo((), move |_| Callback::from(move |_: Event| measure()))
-    };
-    use_effect_with(windowed, move |on| {
-        if *on {
-            measure();
-        }
+    let st = use_reducer_eq(|| FrameState {
+        size: None,
+        whole: false,
+        expanded: false,
+        k_pref: K_READ,
+        user: None,
     });
+    let shown = Shown(use_mut_ref(|| None));
     {
-        // Follow the teardown on big graphs. The new window is drawn at once; the scroll
-        // waits for the next animation frame, so the browser lays the page out once, with
-        // both, instead of once for the scroll and again for the nodes it brings in.
-        let (frame, window, seen) = (frame.clone(), window.clone(), seen.clone());
-        let (trace, layout) = (p.trace.0.clone(), p.layout.0.clone());
-        let scroll_frame: Rc<RefCell<Option<platform::Frame>>> = use_mut_ref(|| None);
-        use_effect_with((p.step, windowed), move |&(step, on)| {
-            let Some(Seen { scroll, size }) = *seen.borrow() else { return };
-            if !on {
-                return;
-            }
-            let at: Vec<(f32, f32)> = trace
-                .touched(step)
-                .iter()
-                .filter_map(|id| trace.objects.get(id.0 as usize))
-                .filter_map(|o| layout.layout.pos.get(&o.key).copied())
-                .collect();
-            if let Some(to) = follow(&at, scroll, size) {
-                *seen.borrow_mut() = Some(Seen { scroll: to, size });
-                window.set(window_for(to, size));
-                let frame = frame.clone();
-                *scroll_frame.borrow_mut() =
-                    Some(platform::next_frame(Callback::from(move |_| {
-                        platform::scroll_to(&frame, to)
-                    })));
-            }
+        // The frame's size, from a ResizeObserver: a window resize or the builder's fold
+        // changes it without any step.
+        let (frame, d) = (frame.clone(), st.dispatcher());
+        use_effect_with((), move |_| {
+            let h = platform::on_resize(
+                &frame,
+                Callback::from(move |(w, h): (f64, f64)| {
+                    d.dispatch(FrameAct::Size(w as i32, h as i32))
+                }),
+            );
+            move || h.release()
         });
     }
-    let label = if zoomed { "⤡ Fit" } else { "⤢ Actual size" };
-    let title = match (zoomed, big) {
-        (true, true) => "Show the whole graph, drawn in full (slower on a graph this big)",
-        (true, false) => "Fit the graph to the lane",
-        (false, _) => "Show the graph at actual size",
+    let frame_px = st.size.unwrap_or(FRAME_GUESS);
+    let step = p.step;
+    let act = |a: fn() -> FrameAct| {
+        let d = st.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(a()))
+    };
+    let (toggle_whole, on_host) = (act(|| FrameAct::Whole), act(|| FrameAct::Host));
+    let on_cam = {
+        let d = st.dispatcher();
+        Callback::from(move |c: Cam| d.dispatch(FrameAct::Cam(step, c)))
+    };
+    let cam = CamInput {
+        size: frame_px,
+        user: st.user.filter(|(s, _)| *s == step).map(|(_, c)| c),
+        whole: st.whole,
+        k_pref: st.k_pref,
+    };
+    let lane = p.lane;
+    let (label, title) = if st.whole {
+        ("⤡ Follow", "Follow the step at a readable size again")
+    } else {
+        ("⤢ Whole graph", "Show the whole graph (drawn in full, slower on a big graph)")
     };
     // Dependency cycles at this step, from the engine (objects and sentences).
     let cycles = memo::cycles_at(&p.trace.0, p.step);
     html! {
         <>
-        <div class={classes!("graph-wrap", zoomed.then_some("zoomed"), windowed.then_some("windowed"))}
-            ref={frame} onscroll={(*onscroll).clone()}>
-            <button class="graph-zoom" data-testid={format!("graph-zoom-{}", p.lane)} onclick={(*toggle).clone()}
-                aria-pressed={zoomed.to_string()} {title}>
-                {label}
-            </button>
-            <GraphView trace={p.trace.clone()} layout={p.layout.clone()} step={p.step} lane={p.lane}
-                window={windowed.then_some(*window)} cycles={cycles.clone()} />
+        <div class="graph-box" data-testid={format!("graph-frame-{lane}")}>
+            <GraphView trace={p.trace.clone()} layout={p.layout.clone()} {step} {lane}
+                cycles={cycles.clone()} expanded={st.expanded || p.draw_all} draw_all={p.draw_all} {cam} {shown}
+                {frame} {on_cam} {on_host} measured={st.size.is_some()} />
+            <div class="graph-tools">
+                <button class="graph-zoom" data-testid={format!("graph-zoom-{lane}")} onclick={toggle_whole}
+                    aria-pressed={st.whole.to_string()} {title}>
+                    {label}
+                </button>
+            </div>
         </div>
-        // Under the frame, not inside it: in a big graph's scroll area the list would sit
-        // below thousands of pixels of drawing.
+        // Under the frame, not inside it.
         <CycleList {cycles} lane={p.lane} />
         </>
     }
-}
-
-/// Where to scroll so the teardown stays in view: None when one of the points (object
-/// centres, layout units) is already visible in the frame at `scroll` with `size`, or
-/// when there are none; else the scroll offset that centres the point nearest to the
-/// current view, so the frame moves as little as it can.
-pub fn follow(points: &[(f32, f32)], scroll: (f64, f64), size: (f64, f64)) -> Option<(f64, f64)> {
-    let (hw, hh) = (f64::from(NODE_W) / 2.0, f64::from(NODE_H) / 2.0);
-    let visible = |&(x, y): &(f32, f32)| {
-        let (x, y) = (f64::from(x), f64::from(y));
-        x - hw >= scroll.0
-            && x + hw <= scroll.0 + size.0
-            && y - hh >= scroll.1
-            && y + hh <= scroll.1 + size.1
-    };
-    if points.iter().any(visible) {
-        return None;
-    }
-    let centre = (scroll.0 + size.0 / 2.0, scroll.1 + size.1 / 2.0);
-    let dist = |&(x, y): &(f32, f32)| {
-        (f64::from(x) - centre.0).powi(2) + (f64::from(y) - centre.1).powi(2)
-    };
-    let (x, y) = *points.iter().min_by(|a, b| dist(a).total_cmp(&dist(b)))?;
-    Some(((f64::from(x) - size.0 / 2.0).max(0.0), (f64::from(y) - size.1 / 2.0).max(0.0)))
 }
 
 /// One object as the graph draws it at a step: only ids and small values, so the graph

@@ -17,9 +17,9 @@ use crate::support::order;
 use crate::support::vecmap::VecMap;
 
 /// Horizontal distance between node centres.
-pub const DX: f32 = 150.0;
+pub const DX: f32 = 144.0;
 /// Vertical distance between ranks.
-pub const DY: f32 = 84.0;
+pub const DY: f32 = 76.0;
 /// Margin around the drawing and inside clusters.
 pub const PAD: f32 = 28.0;
 /// Node box size.

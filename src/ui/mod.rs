@@ -6,6 +6,7 @@
 //! dispatch `Action`s.
 
 pub mod by_ptr;
+pub mod camera;
 pub mod canvas;
 pub mod explorer;
 pub mod export;

@@ -100,6 +100,63 @@ pub struct Handle {
     _interval: Option<gloo::timers::callback::Interval>,
     #[cfg(target_arch = "wasm32")]
     _listeners: Vec<gloo::events::EventListener>,
+    #[cfg(target_arch = "wasm32")]
+    _observer: Option<Observer>,
+}
+
+/// A ResizeObserver and its callback; disconnected when dropped.
+#[cfg(target_arch = "wasm32")]
+struct Observer {
+    observer: web_sys::ResizeObserver,
+    _callback: wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array)>,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Drop for Observer {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+/// Calls `cb` with the element's content-box size (width, height in CSS px) now and
+/// whenever it changes (a ResizeObserver), until the handle is dropped. Natively nothing
+/// is observed.
+pub fn on_resize(node: &NodeRef, cb: Callback<(f64, f64)>) -> Handle {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let Some(el) = node.cast::<web_sys::Element>() else { return Handle::default() };
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            if let Ok(e) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>() {
+                let r = e.content_rect();
+                cb.emit((r.width(), r.height()));
+            }
+        });
+        let Ok(observer) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) else {
+            return Handle::default();
+        };
+        observer.observe(&el);
+        Handle { _observer: Some(Observer { observer, _callback: callback }), ..Handle::default() }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (node, cb);
+        Handle::default()
+    }
+}
+
+/// Whether the primary button (or a touch or pen contact) is down during this event.
+pub fn is_pressed(e: &PointerEvent) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        e.buttons() & 1 == 1
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = e;
+        false
+    }
 }
 
 impl Handle {
@@ -310,14 +367,15 @@ pub fn in_text_field(e: &KeyboardEvent) -> bool {
     }
 }
 
-/// Whether a key event comes from a canvas object (arrows then move the object).
+/// Whether a key event comes from a canvas object or a graph's minimap (arrows then move
+/// the object or the view, not the player).
 pub fn on_canvas_object(e: &KeyboardEvent) -> bool {
     #[cfg(target_arch = "wasm32")]
     {
         use wasm_bindgen::JsCast;
         e.target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("[data-canvas-object]").ok().flatten())
+            .and_then(|el| el.closest("[data-canvas-object],[data-pans]").ok().flatten())
             .is_some()
     }
     #[cfg(not(target_arch = "wasm32"))]

@@ -85,7 +85,7 @@ impl World {
         let v0 = w.new_obj(
             ObjKind::Vnet,
             "vnet0".into(),
-            "host/vnet".into(),
+            crate::engine::trace::HOST_VNET_KEY.into(),
             None,
             None,
             0,

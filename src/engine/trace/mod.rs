@@ -18,6 +18,9 @@ use crate::support::idmap::{DenseId, IdMap};
 use crate::support::vecmap::VecSet;
 use serde::{Deserialize, Serialize};
 
+/// The key of the host's vnet (vnet0); the host's prison0 is keyed `host`.
+pub const HOST_VNET_KEY: &str = "host/vnet";
+
 /// Which stage order a lane simulates.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
@@ -605,6 +608,37 @@ impl Trace {
             view.apply(self, s);
         }
         view
+    }
+
+    /// Whether an object is the host's: vnet0 itself, or an object that lived in vnet0
+    /// before the teardown (prison0, the host's ribs, its interfaces). An interface loaned
+    /// to a jail at step 0 is the jail's. The graph folds the host's objects into one
+    /// cluster, since the jail's vnet is the story.
+    pub fn is_host(&self, id: ObjId) -> bool {
+        let Some(o) = self.objects.get(id.0 as usize) else { return false };
+        o.key == HOST_VNET_KEY
+            || o.vnet
+                .and_then(|v| self.objects.get(v.0 as usize))
+                .is_some_and(|v| v.key == HOST_VNET_KEY)
+    }
+
+    /// The references a fault at this step goes through: the ones still present in
+    /// `view` that dangle into an object the step faults on (a use-after-free follows one
+    /// of them). Empty at a step without a fault.
+    pub fn faulting_edges(&self, step: usize, view: &View) -> Vec<EdgeId> {
+        let Some(s) = self.steps.get(step.wrapping_sub(1)) else { return Vec::new() };
+        let faulted: Vec<ObjId> =
+            s.events.iter().filter(|e| e.kind == EventKind::Fault).map(|e| e.obj).collect();
+        if faulted.is_empty() {
+            return Vec::new();
+        }
+        view.edges
+            .iter()
+            .filter(|(id, dangling)| {
+                **dangling && self.edges.get(id.0 as usize).is_some_and(|e| faulted.contains(&e.to))
+            })
+            .map(|(id, _)| *id)
+            .collect()
     }
 
     /// Objects touched by a step's events.
