@@ -509,16 +509,16 @@ fn modules(sc: &Scenario) -> Vec<String> {
         let more: Vec<String> = match &e.command {
             Command::Kldload { module } => vec![module.clone()],
             Command::Ngctl { .. } => vec!["ng_socket".into(), "ng_eiface".into()],
-            Command::Ifconfig { ifname, op: IfOp::Create { .. } | IfOp::CreateVlan { .. }, .. } => {
-                match Driver::from_ifname(ifname).filter(|d| *d != Driver::Lo) {
-                    Some(d) => vec![
-                        crate::engine::kernel::drivers::spec(d)
-                            .module
-                            .map_or_else(|| format!("if_{}", d.name()), str::to_string),
-                    ],
-                    None => Vec::new(),
-                }
-            }
+            Command::Ifconfig {
+                ifname, op: IfOp::Create { .. } | IfOp::CreateVlan { .. }, ..
+            } => match Driver::from_ifname(ifname).filter(|d| *d != Driver::Lo) {
+                Some(d) => vec![
+                    crate::engine::kernel::drivers::spec(d)
+                        .module
+                        .map_or_else(|| format!("if_{}", d.name()), str::to_string),
+                ],
+                None => Vec::new(),
+            },
             _ => Vec::new(),
         };
         for m in more {
