@@ -10,8 +10,9 @@
 set -euo pipefail
 dir=${1:-dist}
 budget=204800
-# 330,000 since the import and export features (README.md "Size" has the breakdown).
-ceiling=${WASM_SIZE_CEILING:-330000}
+# 330,000 since the import and export features, 360,000 since the drivers of issue #13 and
+# the graph view (README.md "Size" has the breakdown).
+ceiling=${WASM_SIZE_CEILING:-360000}
 total=0
 shopt -s nullglob
 files=("$dir"/*.wasm)
