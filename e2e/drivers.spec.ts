@@ -56,6 +56,8 @@ test('the me preset: legacy writes into freed hash tables, vnet_shutdown does no
   await expect(page.getByTestId('lane-a-outcome')).toHaveText(/page fault/i);
   await expect(page.getByTestId('lane-b-outcome')).toHaveText(/clean/i);
   await expect(page.getByTestId('fault-banner-a')).toContainText('me_delete_tunnel');
+  // A write into freed memory, not a page fault: the banner says so.
+  await expect(page.getByTestId('fault-banner-a')).toContainText(/Use after free at step/);
   await expect(page.getByTestId('narration-a')).toContainText('V_me_hashtbl');
   w.check();
 });

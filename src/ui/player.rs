@@ -295,7 +295,7 @@ fn lane_body(
                 </button>
             }
         });
-        let kind = capitalized(f.kind.label());
+        let kind = capitalized(f.headline());
         let inner = html! {
             <div class={classes!("fault-banner", format!("f-{:?}", f.kind).to_ascii_lowercase())} role="alert"
                 data-testid={format!("fault-banner-{ab}")}>

@@ -268,6 +268,7 @@ fn me_frees_its_tables_before_its_interfaces_and_the_proposals_avoid_it() {
     let f = &t.faults[0];
     assert_eq!((f.kind, f.function.as_str()), (FaultKind::UseAfterFree, "me_delete_tunnel"));
     assert!(f.message.contains("I consequence"), "{}", f.message);
+    assert_eq!(f.headline(), "use after free");
     // The fault sentence does not claim a page fault for a write.
     let last = t.steps.last().expect("a step");
     assert!(!last.text.contains("a page fault"), "{}", last.text);

@@ -371,6 +371,19 @@ pub struct Fault {
     pub message: String,
 }
 
+impl Fault {
+    /// What the fault banner calls it: the kind's label, except for a use after free that
+    /// is not a read through a freed pointer (me's unlink writes into freed memory, which
+    /// an INVARIANTS kernel finds later): "use after free".
+    pub fn headline(&self) -> &'static str {
+        if self.kind == FaultKind::UseAfterFree && !self.message.starts_with("page fault") {
+            "use after free"
+        } else {
+            self.kind.label()
+        }
+    }
+}
+
 /// The verdict on a whole teardown (decisions §14).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
