@@ -109,27 +109,15 @@ enum Edit {
     Member { target: usize, member: usize, add: bool },
 }
 
-const DRIVERS: [Driver; 14] = [
-    Driver::Epair,
-    Driver::Gif,
-    Driver::Gre,
-    Driver::Wg,
-    Driver::Bridge,
-    Driver::Vxlan,
-    Driver::Vlan,
-    Driver::Lagg,
-    Driver::Tun,
-    Driver::Tap,
-    Driver::Ipsec,
-    Driver::Me,
-    Driver::Ovpn,
-    Driver::Ngeth,
-];
+/// Every driver the palette offers (lo comes with each vnet).
+fn drivers() -> Vec<Driver> {
+    Driver::ALL.into_iter().filter(|d| *d != Driver::Lo).collect()
+}
 
 fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         (0..6usize, any::<bool>()).prop_map(|(parent, vnet)| Edit::AddJail { parent, vnet }),
-        (0..DRIVERS.len(), 0..6usize).prop_map(|(driver, loc)| Edit::AddIface { driver, loc }),
+        (0..drivers().len(), 0..6usize).prop_map(|(driver, loc)| Edit::AddIface { driver, loc }),
         (0..6usize).prop_map(|jail| Edit::AddProcess { jail }),
         (0..12usize, "[A-Za-z0-9_.-]{0,8}|gif[0-9]{1,2}|epair[0-9]")
             .prop_map(|(target, name)| Edit::Rename { target, name }),
@@ -183,7 +171,7 @@ fn apply(sc: &mut Scenario, e: &Edit) {
         }
         Edit::AddIface { driver, loc } => {
             let l = pick_loc(locs(sc), *loc);
-            let _ = canvas::add_iface(sc, DRIVERS[*driver], &l, None);
+            let _ = canvas::add_iface(sc, drivers()[*driver], &l, None);
         }
         Edit::AddProcess { jail: j } => {
             if let Some(j) = jail(sc, *j) {

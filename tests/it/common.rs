@@ -59,3 +59,20 @@ pub fn snapshot(path: &std::path::Path, actual: &str) -> Result<(), String> {
         Err(_) => write(),
     }
 }
+
+/// The trace of a script that must parse and build.
+pub fn trace(script: &str, order: StageOrder) -> Trace {
+    let sc = vnet_playground::engine::input::script::parse(script)
+        .unwrap_or_else(|e| panic!("parse: {e:?}"));
+    simulate(&sc, &Lane::new(order)).unwrap_or_else(|e| panic!("simulate: {e}"))
+}
+
+/// The set-up's error for a script that parses (under legacy).
+pub fn build_err(script: &str) -> String {
+    let sc = vnet_playground::engine::input::script::parse(script)
+        .unwrap_or_else(|e| panic!("parse: {e:?}"));
+    match simulate(&sc, &Lane::new(StageOrder::Legacy)) {
+        Ok(_) => panic!("expected a build error"),
+        Err(e) => e.message,
+    }
+}

@@ -3,17 +3,13 @@
 //! if_ovpn.c: each driver's registration against a table written from the source, the
 //! references aggregates hold, what a departure does, the module rule, and the script's
 //! errors. The scenarios use names unlike the presets'.
+use crate::common::{build_err, trace};
 use vnet_playground::engine::input::script::parse;
 use vnet_playground::engine::kernel::drivers::spec;
 use vnet_playground::engine::kernel::si::*;
 use vnet_playground::engine::teardown::registry::{self, Registry};
 use vnet_playground::engine::*;
 use vnet_playground::support::vecmap::VecSet;
-
-fn trace(script: &str, order: StageOrder) -> Trace {
-    let sc = parse(script).unwrap_or_else(|e| panic!("parse: {e:?}"));
-    simulate(&sc, &Lane::new(order)).unwrap_or_else(|e| panic!("simulate: {e}"))
-}
 
 fn text(t: &Trace) -> String {
     t.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n")
@@ -279,10 +275,10 @@ fn me_frees_its_tables_before_its_interfaces_and_the_proposals_avoid_it() {
         assert_eq!(trace(script, o).outcome, Outcome::Clean, "{o:?}");
     }
     // me speaks IPv4 only.
-    let sc = parse("jail -c name=m6 vnet persist\njexec m6 ifconfig me1 create\njexec m6 ifconfig me1 tunnel 2001:db8::1 2001:db8::2\njail -r m6\n")
-        .expect("parses");
-    let e = simulate(&sc, &Lane::new(StageOrder::Legacy)).expect_err("EINVAL");
-    assert!(e.message.contains("SIOCSIFPHYADDR: Invalid argument"), "{}", e.message);
+    let m = build_err(
+        "jail -c name=m6 vnet persist\njexec m6 ifconfig me1 create\njexec m6 ifconfig me1 tunnel 2001:db8::1 2001:db8::2\njail -r m6\n",
+    );
+    assert!(m.contains("SIOCSIFPHYADDR: Invalid argument"), "{m}");
 }
 
 #[test]
@@ -320,10 +316,10 @@ fn script_errors_say_where_and_what() {
     assert_eq!(e.column, 31);
     assert!(e.message.contains("one `addm` per line"), "{}", e.message);
     // And the set-up's errors are ifconfig's.
-    let sc = parse("jail -c name=e vnet persist\njexec e ifconfig vlan2 create vlan 3 vlandev epair9a\njail -r e\n")
-        .expect("parses");
-    let e = simulate(&sc, &Lane::new(StageOrder::Legacy)).expect_err("no parent");
-    assert!(e.message.contains("Device not configured"), "{}", e.message);
+    let m = build_err(
+        "jail -c name=e vnet persist\njexec e ifconfig vlan2 create vlan 3 vlandev epair9a\njail -r e\n",
+    );
+    assert!(m.contains("Device not configured"), "{m}");
 }
 
 #[test]
@@ -373,10 +369,7 @@ fn pf_holds_a_counted_reference_per_interface_until_vnet_pf_uninit() {
 
 #[test]
 fn kldload_speaks_as_kldload() {
-    let err = |s: &str| {
-        let sc = parse(s).expect("parses");
-        simulate(&sc, &Lane::new(StageOrder::Legacy)).expect_err("an error").message
-    };
+    let err = build_err;
     let m = err("kldload if_gif\njail -c name=k vnet persist\njail -r k\n");
     assert!(m.contains("module already loaded or in kernel"), "{m}");
     let m = err("kldload nosuch\njail -c name=k vnet persist\njail -r k\n");
@@ -443,10 +436,7 @@ fn ng_eiface_nodes_die_with_the_vnet_that_made_them() {
     assert!(pos("vnet_if_return") < pos("vnet_netgraph_uninit"));
     assert!(pos("vnet_netgraph_uninit") < pos("vnet_ng_eiface_uninit"));
     // No cloner: ifconfig neither creates nor destroys one.
-    let err = |s: &str| {
-        let sc = parse(s).expect("parses");
-        simulate(&sc, &Lane::new(StageOrder::Legacy)).expect_err("an error").message
-    };
+    let err = build_err;
     assert!(
         err("ifconfig ngeth0 create\njail -c name=x vnet persist\njail -r x\n")
             .contains("ngctl mkpeer")

@@ -2,23 +2,11 @@
 //! sys/net/if.c, if_gif.c, if_clone.c, if_ethersubr.c, route.c, sys/dev/wg/if_wg.c,
 //! sys/netinet6/ip6_input.c, sys/kern/kern_jail.c and kern_exit.c. Each test failed on the
 //! engine before its fix. The scenarios use names and drivers unlike the presets'.
+use crate::common::{build_err, trace};
 use vnet_playground::engine::input::script::parse;
 use vnet_playground::engine::kernel::si::{self, Slot};
 use vnet_playground::engine::teardown::registry::{self, BUILTINS, Registry};
 use vnet_playground::engine::*;
-
-fn trace(script: &str, order: StageOrder) -> Trace {
-    let sc = parse(script).unwrap_or_else(|e| panic!("parse: {e:?}"));
-    simulate(&sc, &Lane::new(order)).unwrap_or_else(|e| panic!("simulate: {e}"))
-}
-
-fn build_err(script: &str) -> String {
-    let sc = parse(script).unwrap_or_else(|e| panic!("parse: {e:?}"));
-    match simulate(&sc, &Lane::new(StageOrder::Legacy)) {
-        Ok(_) => panic!("expected a build error"),
-        Err(e) => e.message,
-    }
-}
 
 /// Fix 1: if_gif.c sets `if_reassign = gif_reassign` under VIMAGE and it calls
 /// gif_delete_tunnel: a gif moved between vnets loses its tunnel without ROUTE_CACHE too.

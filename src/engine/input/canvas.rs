@@ -1042,53 +1042,55 @@ pub fn set_noreap(sc: &mut Scenario, jail: &str, on: bool) {
     }
 }
 
+/// Puts a kernel line at the top (after the lines `after` accepts, in their order), or
+/// with `on == false` drops every line `has` accepts.
+fn set_head_line(
+    sc: &mut Scenario,
+    on: bool,
+    has: impl Fn(&Command) -> bool,
+    after: impl Fn(&Command) -> bool,
+    make: impl FnOnce() -> Command,
+) {
+    if !on {
+        sc.entries.retain(|e| !has(&e.command));
+    } else if !sc.entries.iter().any(|e| has(&e.command)) {
+        let at = sc.entries.iter().position(|e| !after(&e.command)).unwrap_or(sc.entries.len());
+        sc.entries.insert(at, Entry::new(make()));
+    }
+}
+
 /// Turns a kernel option on (as the first line) or off.
 pub fn set_option(sc: &mut Scenario, option: &str, on: bool) {
-    let has = |e: &Entry| matches!(&e.command, Command::KernelOption { name } if name == option);
-    if on {
-        if !sc.entries.iter().any(has) {
-            sc.entries.insert(0, Entry::new(Command::KernelOption { name: option.to_string() }));
-        }
-    } else {
-        sc.entries.retain(|e| !has(e));
-    }
+    set_head_line(
+        sc,
+        on,
+        |c| matches!(c, Command::KernelOption { name } if name == option),
+        |_| false,
+        || Command::KernelOption { name: option.to_string() },
+    );
 }
 
 /// Loads a kernel module before anything else (`kldload NAME` after any `options`
 /// lines), or with `on == false` drops the line.
 pub fn set_kldload(sc: &mut Scenario, module: &str, on: bool) {
-    let has = |e: &Entry| matches!(&e.command, Command::Kldload { module: m } if m == module);
-    if on {
-        if !sc.entries.iter().any(has) {
-            let at = sc
-                .entries
-                .iter()
-                .position(|e| !matches!(e.command, Command::KernelOption { .. }))
-                .unwrap_or(sc.entries.len());
-            sc.entries.insert(at, Entry::new(Command::Kldload { module: module.to_string() }));
-        }
-    } else {
-        sc.entries.retain(|e| !has(e));
-    }
+    set_head_line(
+        sc,
+        on,
+        |c| matches!(c, Command::Kldload { module: m } if m == module),
+        |c| matches!(c, Command::KernelOption { .. }),
+        || Command::Kldload { module: module.to_string() },
+    );
 }
 
 /// Adds or drops a `without FUNC` what-if line (placed with the kernel lines at the top).
 pub fn set_without(sc: &mut Scenario, func: &str, on: bool) {
-    let has = |e: &Entry| matches!(&e.command, Command::Without { func: f } if f == func);
-    if on {
-        if !sc.entries.iter().any(has) {
-            let at = sc
-                .entries
-                .iter()
-                .position(|e| {
-                    !matches!(e.command, Command::KernelOption { .. } | Command::Kldload { .. })
-                })
-                .unwrap_or(sc.entries.len());
-            sc.entries.insert(at, Entry::new(Command::Without { func: func.to_string() }));
-        }
-    } else {
-        sc.entries.retain(|e| !has(e));
-    }
+    set_head_line(
+        sc,
+        on,
+        |c| matches!(c, Command::Without { func: f } if f == func),
+        |c| matches!(c, Command::KernelOption { .. } | Command::Kldload { .. }),
+        || Command::Without { func: func.to_string() },
+    );
 }
 
 /// The module the palette's pf switch loads.
