@@ -283,12 +283,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
             });
             // A vlan's parent and tag (`vlan TAG vlandev PARENT`).
             let vlan_ui = (f.driver == Some(Driver::Vlan) && !implicit).then(|| {
-                let parents: Vec<String> = p
-                    .summary
-                    .ifaces_in(loc)
-                    .filter(|g| g.name != *name && !matches!(g.driver, Some(Driver::Vlan | Driver::Lo)))
-                    .map(|g| g.name.clone())
-                    .collect();
+                let parents = p.summary.vlan_parents(loc, name);
                 let current = f.uplink.clone().unwrap_or_default();
                 let tag = f.vlan_tag.unwrap_or(1);
                 let on_parent = {
@@ -334,20 +329,9 @@ pub fn inspector(p: &InspectorProps) -> Html {
             });
             // A bridge's members or a lagg's ports (`addm` / `laggport`).
             let members_ui = (matches!(f.driver, Some(Driver::Bridge | Driver::Lagg)) && !implicit).then(|| {
-                let (word, unword) = crate::engine::member_words(name);
-                let members: Vec<String> = p
-                    .summary
-                    .ifaces
-                    .iter()
-                    .filter(|g| g.uplink.as_deref() == Some(name.as_str()) && g.driver != Some(Driver::Vlan) && p.summary.vnet_owner(&g.loc) == p.summary.vnet_owner(loc))
-                    .map(|g| g.name.clone())
-                    .collect();
-                let candidates: Vec<String> = p
-                    .summary
-                    .ifaces_in(loc)
-                    .filter(|g| g.name != *name && g.uplink.is_none() && !matches!(g.driver, Some(Driver::Bridge | Driver::Lagg | Driver::Lo)))
-                    .map(|g| g.name.clone())
-                    .collect();
+                let (word, unword) = crate::engine::member_words(name).unwrap_or(("addm", "deletem"));
+                let members = p.summary.members(loc, name);
+                let candidates = p.summary.member_candidates(loc, name);
                 let on_add = {
                     let d = d.clone();
                     let (loc, agg) = (loc.clone(), name.clone());
@@ -402,7 +386,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
                     }) }
                 </div>
             });
-            let member_of = f.uplink.clone().filter(|_| f.driver != Some(Driver::Vlan)).map(|agg| html! {
+            let member_of = p.summary.member_of(f).map(|agg| html! {
                 <span class="tag" data-testid="inspector-member-of">{format!("member of {agg}")}</span>
             });
             let sysuninit = f.driver.and_then(crate::engine::destructor).map(|(func, builtin)| {

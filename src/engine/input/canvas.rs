@@ -170,6 +170,39 @@ impl Summary {
         vnet_owner(self, loc)
     }
 
+    /// The bridge or lagg `f` is a member of (a vlan's uplink is its parent instead).
+    pub fn member_of<'a>(&self, f: &'a IfaceNode) -> Option<&'a str> {
+        f.uplink.as_deref().filter(|_| f.driver != Some(Driver::Vlan))
+    }
+
+    /// The members of the bridge or lagg `agg` in `loc`, in script order.
+    pub fn members(&self, loc: &Loc, agg: &str) -> Vec<String> {
+        let at = self.vnet_owner(loc);
+        self.ifaces
+            .iter()
+            .filter(|g| self.member_of(g) == Some(agg) && self.vnet_owner(&g.loc) == at)
+            .map(|g| g.name.clone())
+            .collect()
+    }
+
+    /// What `add_member` accepts for `agg` in `loc`: interfaces there that are not lo, not
+    /// a bridge or lagg themselves and not yet a member of one.
+    pub fn member_candidates(&self, loc: &Loc, agg: &str) -> Vec<String> {
+        self.ifaces_in(loc)
+            .filter(|g| g.name != agg && self.member_of(g).is_none())
+            .filter(|g| !matches!(g.driver, Some(Driver::Bridge | Driver::Lagg | Driver::Lo)))
+            .map(|g| g.name.clone())
+            .collect()
+    }
+
+    /// The interfaces in `loc` a vlan there may take as its parent (not lo, not a vlan).
+    pub fn vlan_parents(&self, loc: &Loc, vlan: &str) -> Vec<String> {
+        self.ifaces_in(loc)
+            .filter(|g| g.name != vlan && !matches!(g.driver, Some(Driver::Vlan | Driver::Lo)))
+            .map(|g| g.name.clone())
+            .collect()
+    }
+
     pub fn route_cache(&self) -> bool {
         self.options.contains(ROUTE_CACHE)
     }
@@ -619,14 +652,13 @@ pub fn add_member(sc: &mut Scenario, loc: &Loc, agg: &str, member: &str) -> Resu
     let Some(m) = s.iface(loc, member) else {
         return Err(EditError(format!("no interface {member} here")));
     };
-    if m.uplink.is_some() && m.driver != Some(Driver::Vlan) {
-        return Err(EditError(format!(
-            "{member} is already a member of {}",
-            m.uplink.clone().unwrap_or_default()
-        )));
+    if let Some(other) = s.member_of(m) {
+        return Err(EditError(format!("{member} is already a member of {other}")));
     }
-    if matches!(m.driver, Some(Driver::Bridge | Driver::Lagg)) || member == agg {
-        return Err(EditError("the model does not put a bridge or lagg inside another".into()));
+    if !s.member_candidates(loc, agg).iter().any(|c| c == member) {
+        return Err(EditError(
+            "the model puts neither lo nor a bridge or lagg inside a bridge or lagg".into(),
+        ));
     }
     let last = a.entries.iter().chain(&m.entries).copied().max();
     let at = last.map_or(teardown_start(sc), |l| (l + 1).min(teardown_start(sc)));

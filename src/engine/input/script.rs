@@ -246,19 +246,21 @@ fn op_text(ifname: &str, op: &IfOp) -> String {
         IfOp::Destroy => "destroy".to_string(),
         IfOp::CreateVlan { tag, dev } => format!("create vlan {tag} vlandev {dev}"),
         IfOp::SetVlan { tag, dev } => format!("vlan {tag} vlandev {dev}"),
-        IfOp::AddMember { member } => format!("{} {member}", member_words(ifname).0),
-        IfOp::DelMember { member } => format!("{} {member}", member_words(ifname).1),
+        IfOp::AddMember { member } => {
+            format!("{} {member}", member_words(ifname).unwrap_or(("addm", "deletem")).0)
+        }
+        IfOp::DelMember { member } => {
+            format!("{} {member}", member_words(ifname).unwrap_or(("addm", "deletem")).1)
+        }
     }
 }
 
-/// The ifconfig words that add and remove a member of `ifname`'s driver: `addm` and
-/// `deletem` for a bridge, `laggport` and `-laggport` for a lagg.
-pub fn member_words(ifname: &str) -> (&'static str, &'static str) {
-    if Driver::from_ifname(ifname) == Some(Driver::Lagg) {
-        ("laggport", "-laggport")
-    } else {
-        ("addm", "deletem")
-    }
+/// The ifconfig words that add and remove a member of `ifname`'s driver (`addm` and
+/// `deletem` for a bridge, `laggport` and `-laggport` for a lagg), or None for a driver
+/// without members.
+pub fn member_words(ifname: &str) -> Option<(&'static str, &'static str)> {
+    let d = Driver::from_ifname(ifname)?;
+    crate::engine::kernel::drivers::spec(d).members.as_ref().map(|m| m.words)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -799,13 +801,10 @@ fn ifconfig(
         }
         "addm" | "deletem" | "laggport" | "-laggport" => {
             let words = member_words(&ifname);
-            let want =
-                Driver::from_ifname(&ifname).filter(|d| matches!(d, Driver::Bridge | Driver::Lagg));
             let add = op_tok.text == "addm" || op_tok.text == "laggport";
-            let right = if add { words.0 } else { words.1 };
-            if want.is_none() || op_tok.text != right {
-                let hint = match want {
-                    Some(_) => format!("{after} takes `{}` and `{}`", words.0, words.1),
+            if words.is_none_or(|w| op_tok.text != if add { w.0 } else { w.1 }) {
+                let hint = match words {
+                    Some(w) => format!("{after} takes `{}` and `{}`", w.0, w.1),
                     None => "`addm`/`deletem` are for bridges and `laggport`/`-laggport` for laggs"
                         .to_string(),
                 };

@@ -667,10 +667,12 @@ impl World {
     fn kldload(&mut self, i: usize, module: &str) -> Result<(), BuildError> {
         let known = registry::modules();
         if !known.contains(&module) {
-            let base = ["if_bridge", "if_epair", "if_gif", "if_gre", "if_wg", "if_vlan", "if_lo"];
+            let base = Driver::ALL
+                .into_iter()
+                .any(|d| drivers::spec(d).module.is_none() && drivers::kld_name(d) == module);
             return Err(berr(
                 i,
-                if base.contains(&module) {
+                if base {
                     format!(
                         "kldload: can't load {module}: module already loaded or in kernel (the model always \
                          has it)"

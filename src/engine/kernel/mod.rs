@@ -329,10 +329,9 @@ pub enum Data {
     Sub(Sub),
     Cache(Cache),
     Trunk(Trunk),
-    /// A driver's per-vnet table (`V_me_hashtbl`).
-    Table {
-        vnet: ObjId,
-    },
+    /// A per-vnet table the model follows as a whole (`V_me_hashtbl`, pf's kifs); its
+    /// vnet is the object's `vnet_at_birth`.
+    Table,
 }
 
 #[derive(Clone, Debug)]

@@ -53,7 +53,7 @@ impl World {
             Some(vnet),
             Some(vnet),
             0,
-            Data::Table { vnet },
+            Data::Table,
         );
         self.add_edge(vnet, rec, EdgeKind::Owner, "V_pfi_ifs");
         self.pf.insert(vnet, rec);

@@ -508,15 +508,13 @@ fn modules(sc: &Scenario) -> Vec<String> {
     for e in &sc.entries {
         let more: Vec<String> = match &e.command {
             Command::Kldload { module } => vec![module.clone()],
-            Command::Ngctl { .. } => vec!["ng_socket".into(), "ng_eiface".into()],
+            Command::Ngctl { .. } => {
+                vec!["ng_socket".into(), crate::engine::kernel::drivers::kld_name(Driver::Ngeth)]
+            }
             Command::Ifconfig {
                 ifname, op: IfOp::Create { .. } | IfOp::CreateVlan { .. }, ..
             } => match Driver::from_ifname(ifname).filter(|d| *d != Driver::Lo) {
-                Some(d) => vec![
-                    crate::engine::kernel::drivers::spec(d)
-                        .module
-                        .map_or_else(|| format!("if_{}", d.name()), str::to_string),
-                ],
+                Some(d) => vec![crate::engine::kernel::drivers::kld_name(d)],
                 None => Vec::new(),
             },
             _ => Vec::new(),

@@ -94,6 +94,14 @@ const fn cloner(d: Driver) -> Builtin {
     }
 }
 
+/// The other destructor a driver's module registers.
+const fn also(d: Driver) -> Builtin {
+    match drivers::spec(d).also {
+        Some(b) => b,
+        None => panic!("driver without another destructor"),
+    }
+}
+
 /// The built-ins in registration sequence [I] (see the module comment).
 pub const BUILTINS: &[Builtin] = &[
     h(
@@ -191,7 +199,7 @@ pub const BUILTINS: &[Builtin] = &[
     cloner(Driver::Me),
     crate::engine::kernel::pf::UNINIT,
     cloner(Driver::Ngeth),
-    drivers::ngeth::UNIT_UNINIT,
+    also(Driver::Ngeth),
 ];
 
 /// The kernel modules the model loads on demand: the drivers outside the base set and
@@ -210,8 +218,10 @@ pub fn module_of(b: &Builtin) -> Option<&'static str> {
     match b.3 {
         Action::Cloner(d) => drivers::spec(d).module,
         Action::Pf => Some(crate::engine::kernel::pf::MODULE),
-        _ if b.0 == drivers::ngeth::UNIT_UNINIT.0 => drivers::ngeth::SPEC.module,
-        _ => None,
+        _ => Driver::ALL
+            .into_iter()
+            .find(|d| drivers::spec(*d).also.is_some_and(|a| a.0 == b.0))
+            .and_then(|d| drivers::spec(d).module),
     }
 }
 

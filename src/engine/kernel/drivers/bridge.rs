@@ -33,15 +33,15 @@ pub const SPEC: Spec = Spec {
     module: None,
     tunnel: None,
     members: Some(MemberSpec {
-        word: "addm",
-        add_fn: "bridge_ioctl_add",
+        words: ("addm", "deletem"),
+        ioctl: "BRDGADD",
         del_fn: "bridge_delete_member",
         departure_fn: "bridge_ifdetach",
         edge: "bif_ifp",
         counted: false,
         back: "if_bridge",
-        note: "bridge_ioctl_add keeps a plain pointer to the member and puts it in promiscuous mode",
     }),
+    also: None,
 };
 
 /// bridge_reassign: a bridge moving to another vnet loses every member. Returns a

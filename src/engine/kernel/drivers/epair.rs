@@ -27,6 +27,7 @@ pub const SPEC: Spec = Spec {
     module: None,
     tunnel: None,
     members: None,
+    also: None,
 };
 
 /// `ifconfig epair[N] create` in `vnet`: both halves, with the lowest free unit when none

@@ -32,4 +32,5 @@ pub const SPEC: Spec = Spec {
         route_cache: Some(("gif_rs", "gif_rc")),
     }),
     members: None,
+    also: None,
 };

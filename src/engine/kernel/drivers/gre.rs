@@ -30,4 +30,5 @@ pub const SPEC: Spec = Spec {
         route_cache: Some(("gre_rs", "gre_rc")),
     }),
     members: None,
+    also: None,
 };

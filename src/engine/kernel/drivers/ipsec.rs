@@ -28,4 +28,5 @@ pub const SPEC: Spec = Spec {
     module: Some("ipsec"),
     tunnel: Some(TunnelSpec { delete_fn: "ipsec_delete_tunnel", inet6: true, route_cache: None }),
     members: None,
+    also: None,
 };

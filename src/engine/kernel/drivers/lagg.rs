@@ -32,13 +32,13 @@ pub const SPEC: Spec = Spec {
     module: Some("if_lagg"),
     tunnel: None,
     members: Some(MemberSpec {
-        word: "laggport",
-        add_fn: "lagg_port_create",
+        words: ("laggport", "-laggport"),
+        ioctl: "SIOCSLAGGPORT",
         del_fn: "lagg_port_destroy",
         departure_fn: "lagg_port_ifdetach",
         edge: "lp_ifp",
         counted: true,
         back: "if_lagg",
-        note: "lagg_port_create takes an if_ref on the port and takes over its ioctl and output functions",
     }),
+    also: None,
 };

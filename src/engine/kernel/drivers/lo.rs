@@ -26,4 +26,5 @@ pub const SPEC: Spec = Spec {
     module: None,
     tunnel: None,
     members: None,
+    also: None,
 };

@@ -32,6 +32,7 @@ pub const SPEC: Spec = Spec {
     module: Some("if_me"),
     tunnel: Some(TunnelSpec { delete_fn: "me_delete_tunnel", inet6: false, route_cache: None }),
     members: None,
+    also: None,
 };
 
 const TABLE: &str = "V_me_hashtbl";
@@ -51,7 +52,7 @@ pub(crate) fn tunnel_set(w: &mut World, ifp: ObjId) {
                 Some(vnet),
                 Some(vnet),
                 0,
-                Data::Table { vnet },
+                Data::Table,
             );
             w.add_edge(vnet, t, EdgeKind::Owner, "V_me_hashtbl");
             w.vnm(vnet).tables.insert(TABLE, t);

@@ -13,10 +13,11 @@ use crate::engine::kernel::*;
 /// How one aggregating driver holds its members.
 #[derive(Debug)]
 pub struct MemberSpec {
-    /// The ifconfig word that adds one (`addm`, `laggport`).
-    pub word: &'static str,
-    /// The function that adds a member (`bridge_ioctl_add`, `lagg_port_create`).
-    pub add_fn: &'static str,
+    /// The ifconfig words that add and remove one (`addm`/`deletem`,
+    /// `laggport`/`-laggport`).
+    pub words: (&'static str, &'static str),
+    /// The request ifconfig's errors name (`BRDGADD`, `SIOCSLAGGPORT`).
+    pub ioctl: &'static str,
     /// The function that removes one (`bridge_delete_member`, `lagg_port_destroy`).
     pub del_fn: &'static str,
     /// The departure handler (`bridge_ifdetach`, `lagg_port_ifdetach`).
@@ -27,8 +28,6 @@ pub struct MemberSpec {
     pub counted: bool,
     /// The label of the member's pointer back (`if_bridge`, `if_lagg`).
     pub back: &'static str,
-    /// What the driver does to a member beyond the reference, for the narration.
-    pub note: &'static str,
 }
 
 fn mspec(w: &World, agg: ObjId) -> &'static MemberSpec {
@@ -38,7 +37,7 @@ fn mspec(w: &World, agg: ObjId) -> &'static MemberSpec {
 /// Adds `m` to `agg`. Errors are ifconfig's words.
 pub(crate) fn add(w: &mut World, agg: ObjId, m: ObjId) -> Result<(), String> {
     let s = mspec(w, agg);
-    let ioctl = if w.ifn(agg).driver == Driver::Lagg { "SIOCSLAGGPORT" } else { "BRDGADD" };
+    let ioctl = s.ioctl;
     if m == agg || w.ifn(m).vnet != w.ifn(agg).vnet {
         return Err(format!("{ioctl}: Invalid argument"));
     }
@@ -100,7 +99,7 @@ pub(crate) fn member_departs(w: &mut World, m: ObjId) -> R<Option<String>> {
 }
 
 /// The aggregate's destroy removes every member first.
-pub(crate) fn destroy_members(w: &mut World, agg: ObjId, _path: &[&'static str]) -> R {
+pub(crate) fn destroy_members(w: &mut World, agg: ObjId) -> R {
     for m in w.ifn(agg).members.clone() {
         remove(w, m)?;
     }

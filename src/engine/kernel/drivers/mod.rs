@@ -64,6 +64,9 @@ pub struct Spec {
     pub tunnel: Option<TunnelSpec>,
     /// The member half, for drivers that aggregate interfaces (bridge, lagg).
     pub members: Option<member::MemberSpec>,
+    /// Another VNET destructor the driver's module registers (ng_eiface's unit
+    /// allocator), present exactly when the module is.
+    pub also: Option<Builtin>,
 }
 
 /// The spec of `d`.
@@ -103,12 +106,8 @@ pub fn destructor(d: Driver) -> Option<(&'static str, crate::engine::kernel::si:
 /// The hooks a `without FUNC` what-if may leave out: every driver's `if_reassign` hook
 /// and departure handler, wg's OSD PR_METHOD_REMOVE method and pf's departure handler.
 pub fn hooks() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = Vec::new();
-    for d in Driver::ALL {
-        v.extend(spec(d).reassign_fn);
-        v.extend(spec(d).members.as_ref().map(|m| m.departure_fn));
-    }
-    v.extend([vlan::DEPARTURE_FN, wg::REMOVE_FN, crate::engine::kernel::pf::DEPARTURE_FN]);
+    let mut v: Vec<&'static str> = Driver::ALL.into_iter().flat_map(hooks_of).collect();
+    v.push(crate::engine::kernel::pf::DEPARTURE_FN);
     crate::support::order::sort(&mut v);
     v.dedup();
     v
@@ -126,6 +125,12 @@ pub fn hooks_of(d: Driver) -> Vec<&'static str> {
     v
 }
 
+/// The name kldload and kldstat know `d`'s module by: its `module`, or `if_<name>` for
+/// the base set (if_gif, if_epair, ...).
+pub fn kld_name(d: Driver) -> String {
+    spec(d).module.map_or_else(|| format!("if_{}", d.name()), str::to_string)
+}
+
 /// The clone-destroy function of `d` (`gif_clone_destroy`, ...).
 pub fn destroy_fn(d: Driver) -> &'static str {
     spec(d).destroy_fn
@@ -140,7 +145,7 @@ impl World {
             Driver::Wg => wg::destroy(self, ifp).map(|()| Vec::new()),
             Driver::Epair => epair::destroy(self, ifp, path),
             d if spec(d).members.is_some() => {
-                member::destroy_members(self, ifp, path).map(|()| Vec::new())
+                member::destroy_members(self, ifp).map(|()| Vec::new())
             }
             _ => Ok(Vec::new()),
         }

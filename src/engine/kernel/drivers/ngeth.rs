@@ -32,6 +32,7 @@ pub const SPEC: Spec = Spec {
     module: Some("ng_eiface"),
     tunnel: None,
     members: None,
+    also: Some(UNIT_UNINIT),
 };
 
 /// `vnet_ng_eiface_uninit`: registered with the module, frees nothing of ours.

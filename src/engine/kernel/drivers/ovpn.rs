@@ -27,6 +27,7 @@ pub const SPEC: Spec = Spec {
     module: Some("if_ovpn"),
     tunnel: None,
     members: None,
+    also: None,
 };
 
 /// ovpn_reassign, for the narration: peers would go; the model's ovpn has none.

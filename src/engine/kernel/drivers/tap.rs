@@ -17,4 +17,5 @@ pub const SPEC: Spec = Spec {
     module: Some("if_tuntap"),
     tunnel: None,
     members: None,
+    also: None,
 };

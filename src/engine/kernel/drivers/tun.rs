@@ -32,6 +32,7 @@ pub const SPEC: Spec = Spec {
     module: Some("if_tuntap"),
     tunnel: None,
     members: None,
+    also: None,
 };
 
 /// What tun_clone_destroy does beyond the common detach, for the narration.

@@ -33,6 +33,7 @@ pub const SPEC: Spec = Spec {
     module: None,
     tunnel: None,
     members: None,
+    also: None,
 };
 
 /// The largest 802.1Q tag (vlan_clone_create and SIOCSETVLAN refuse more) [V].

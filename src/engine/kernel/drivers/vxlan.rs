@@ -18,6 +18,7 @@ pub const SPEC: Spec = Spec {
     module: None,
     tunnel: None,
     members: None,
+    also: None,
 };
 
 /// The error `ifconfig vxlanN create` gets inside a vnet jail.

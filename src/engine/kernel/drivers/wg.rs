@@ -27,6 +27,7 @@ pub const SPEC: Spec = Spec {
     module: None,
     tunnel: None,
     members: None,
+    also: None,
 };
 
 /// wg's OSD PR_METHOD_REMOVE method.
