@@ -1,7 +1,10 @@
 //! vnet-trace: the engine on the command line.
 //!
-//! `vnet-trace [--order legacy|vnet-shutdown|prison-cleanup] [--format text|json|markdown]
-//! [--preset NAME | FILE | -]`, `--list-presets` and `--help`.
+//! `vnet-trace [--kernel VERSION] [--order legacy|vnet-shutdown|prison-cleanup]
+//! [--format text|json|markdown] [--preset NAME | FILE | -]`, `--list-presets`,
+//! `--list-kernels` and `--help`.
+//! `vnet-trace releases [--format FORMAT] [same sources]` prints the scenario under every
+//! kernel release and stage order, with the first safe release of each order.
 //! `vnet-trace explore [same options]` runs the order explorer (issue 6) instead: the
 //! destructor x slot table, safe sets, stage orders, the minimal counterexample and the
 //! cycle fixes; its exit status follows the base lane's outcome.
@@ -17,21 +20,27 @@
 use std::io::Read;
 use std::process::ExitCode;
 use vnet_playground::engine::input::script;
+use vnet_playground::engine::kernel::release;
 use vnet_playground::engine::{
-    self, BuildError, Lane, Outcome, Scenario, StageOrder, explore::report, render,
-    render::reproduce,
+    self, BuildError, Kernel, Lane, Outcome, Scenario, StageOrder, explore::releases,
+    explore::report, render, render::reproduce,
 };
 
 const USAGE: &str = "\
-usage: vnet-trace [--order ORDER] [--format FORMAT] [--preset NAME | FILE | -]
-       vnet-trace explore [--order ORDER] [--format FORMAT] [--preset NAME | FILE | -]
+usage: vnet-trace [--kernel VERSION] [--order ORDER] [--format FORMAT]
+                  [--preset NAME | FILE | -]
+       vnet-trace explore [--kernel VERSION] [--order ORDER] [--format FORMAT]
+                          [--preset NAME | FILE | -]
+       vnet-trace releases [--format FORMAT] [--preset NAME | FILE | -]
        vnet-trace export --format sh|atf|jail.conf [--name NAME]
                          [--preset NAME | FILE | -]
        vnet-trace import [FILE | -]
-       vnet-trace --list-presets
+       vnet-trace --list-presets | --list-kernels
 
   explore           try every destructor at every slot: safe sets, the
                     minimal counterexample and fixes for each cycle
+  releases          the teardown under every kernel release and stage
+                    order, and the first release that is safe
   export            print the scenario for a real FreeBSD VIMAGE host: a
                     /bin/sh reproducer (sh), an ATF test case (atf) or
                     jail.conf(5) (jail.conf), with the predictions
@@ -39,6 +48,8 @@ usage: vnet-trace [--order ORDER] [--format FORMAT] [--preset NAME | FILE | -]
                     jexec J ifconfig -a, netstat -rn) and print the scenario
                     script, with what could not be inferred as comments
 
+  --kernel VERSION  the FreeBSD kernel: 13.0, 13.1 to 13.5, 14.0 to 14.3,
+                    15.0 or main (default); see --list-kernels
   --order ORDER     legacy (default), vnet-shutdown or prison-cleanup
   --format FORMAT   text (default, fits a mail), markdown or json;
                     for export: sh, atf or jail.conf (required)
@@ -46,7 +57,8 @@ usage: vnet-trace [--order ORDER] [--format FORMAT] [--preset NAME | FILE | -]
                     the preset or file name)
   --preset NAME     a built-in scenario (see --list-presets)
   FILE              a scenario script; `-` reads standard input
-Exit status: 0 clean, 1 faults found, 2 bad input (export: 0 or 2).";
+Exit status: 0 clean, 1 faults found, 2 bad input (export: 0 or 2;
+releases: 0 when every release is clean under every order).";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
@@ -72,25 +84,30 @@ enum Source {
 
 #[derive(Debug, PartialEq, Eq)]
 enum Action {
-    Run { order: StageOrder, format: Format, source: Source, explore: bool },
+    Run { kernel: Kernel, order: StageOrder, format: Format, source: Source, explore: bool },
+    Releases { format: Format, source: Source },
     Export { format: Export, name: Option<String>, source: Source },
     ListPresets,
+    ListKernels,
     Help,
 }
 
 /// Hand-written argument parsing: `--flag value` and `--flag=value`.
 fn parse_args(args: &[String]) -> Result<Action, String> {
     let mut order = None;
+    let mut kernel = None;
     let mut format = None;
     let mut export = None;
     let mut name = None;
     let mut source: Option<Source> = None;
     let mut list = false;
+    let mut list_kernels = false;
     let mut i = 0;
     let mut only_files = false;
     let explore = args.first().is_some_and(|a| a == "explore");
     let exporting = args.first().is_some_and(|a| a == "export");
-    if explore || exporting {
+    let across = args.first().is_some_and(|a| a == "releases");
+    if explore || exporting || across {
         i = 1;
     }
     while i < args.len() {
@@ -123,6 +140,29 @@ fn parse_args(args: &[String]) -> Result<Action, String> {
             "--" => only_files = true,
             "-h" | "--help" => return Ok(Action::Help),
             "--list-presets" => list = true,
+            "--list-kernels" => list_kernels = true,
+            "--order" | "--kernel" if across => {
+                return Err(format!(
+                    "{flag} does not apply to releases: it runs every kernel and order"
+                ));
+            }
+            "--kernel" if exporting => {
+                return Err(
+                    "--kernel does not apply to export: its header covers every release".into()
+                );
+            }
+            "--kernel" => {
+                let v = value("--kernel")?;
+                let k = release::parse_version(&v).ok_or_else(|| {
+                    format!(
+                        "unknown kernel `{v}`: use one of {} (see --list-kernels)",
+                        release::known_versions()
+                    )
+                })?;
+                if kernel.replace(k).is_some() {
+                    return Err("--kernel is given twice".into());
+                }
+            }
             "--order" if exporting => {
                 return Err(
                     "--order does not apply to export: its header covers every order".into()
@@ -183,12 +223,19 @@ fn parse_args(args: &[String]) -> Result<Action, String> {
     if list {
         return Ok(Action::ListPresets);
     }
+    if list_kernels {
+        return Ok(Action::ListKernels);
+    }
     let source = source.ok_or("no scenario: give --preset NAME, a FILE, or `-` for stdin")?;
     if exporting {
         let format = export.ok_or("export needs --format sh, atf or jail.conf")?;
         return Ok(Action::Export { format, name, source });
     }
+    if across {
+        return Ok(Action::Releases { format: format.unwrap_or(Format::Text), source });
+    }
     Ok(Action::Run {
+        kernel: kernel.unwrap_or_default(),
         order: order.unwrap_or(StageOrder::Legacy),
         format: format.unwrap_or(Format::Text),
         source,
@@ -280,7 +327,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (order, format, source, explore) = match action {
+    let (kernel, order, format, source, explore) = match action {
         Action::Help => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -291,15 +338,25 @@ fn main() -> ExitCode {
             }
             return ExitCode::SUCCESS;
         }
-        Action::Run { order, format, source, explore } => (order, format, source, explore),
+        Action::ListKernels => {
+            for r in &release::RELEASES {
+                println!("{:<6} {:<22} {}", r.kernel.slug(), r.name, r.versions.join(", "));
+            }
+            return ExitCode::SUCCESS;
+        }
+        Action::Releases { format, source } => return run_releases(format, &source),
+        Action::Run { kernel, order, format, source, explore } => {
+            (kernel, order, format, source, explore)
+        }
         Action::Export { format, name, source } => return run_export(format, name, &source),
     };
+    let lane = Lane::new(order).on(kernel);
     if explore {
-        return run_explore(order, format, &source);
+        return run_explore(&lane, format, &source);
     }
     let result = read_source(&source).and_then(|(label, text)| {
         let (scenario, lines) = parse_script(&label, &text)?;
-        engine::simulate(&scenario, &Lane::new(order)).map_err(|e| build_error(&label, &lines, &e))
+        engine::simulate(&scenario, &lane).map_err(|e| build_error(&label, &lines, &e))
     });
     let trace = match result {
         Ok(t) => t,
@@ -346,10 +403,10 @@ fn run_export(format: Export, name: Option<String>, source: &Source) -> ExitCode
 }
 
 /// `vnet-trace explore`: exit 0 when the base lane is clean, 1 when it fails, 2 on bad input.
-fn run_explore(order: StageOrder, format: Format, source: &Source) -> ExitCode {
+fn run_explore(lane: &Lane, format: Format, source: &Source) -> ExitCode {
     let result = read_source(source).and_then(|(label, text)| {
         let (scenario, lines) = parse_script(&label, &text)?;
-        report::report(&scenario, &Lane::new(order)).map_err(|e| build_error(&label, &lines, &e))
+        report::report(&scenario, lane).map_err(|e| build_error(&label, &lines, &e))
     });
     let rep = match result {
         Ok(r) => r,
@@ -371,6 +428,29 @@ fn run_explore(order: StageOrder, format: Format, source: &Source) -> ExitCode {
     }
 }
 
+/// `vnet-trace releases`: exit 0 when every release is clean under every order, 1 when
+/// any cell fails or cannot build, 2 on bad input.
+fn run_releases(format: Format, source: &Source) -> ExitCode {
+    let result = read_source(source).and_then(|(label, text)| parse_script(&label, &text));
+    let scenario = match result {
+        Ok((s, _)) => s,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let a = releases::across(&scenario, &[]);
+    let out = match format {
+        Format::Text => releases::text(&a),
+        Format::Markdown => releases::markdown(&a),
+        Format::Json => releases::json(&a) + "\n",
+    };
+    print!("{out}");
+    let all_clean =
+        a.rows.iter().all(|r| r.cells.iter().all(|(_, c)| c.as_ref().is_ok_and(|c| c.is_clean())));
+    if all_clean { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,6 +464,7 @@ mod tests {
         assert_eq!(
             parse_args(&args("--order=vnet-shutdown --format json seed.sh")),
             Ok(Action::Run {
+                kernel: Kernel::Main,
                 order: StageOrder::VnetShutdown,
                 format: Format::Json,
                 source: Source::File("seed.sh".into()),
@@ -393,6 +474,7 @@ mod tests {
         assert_eq!(
             parse_args(&args("-")),
             Ok(Action::Run {
+                kernel: Kernel::Main,
                 order: StageOrder::Legacy,
                 format: Format::Text,
                 source: Source::Stdin,
@@ -409,6 +491,7 @@ mod tests {
         assert_eq!(
             parse_args(&args("-- --weird")),
             Ok(Action::Run {
+                kernel: Kernel::Main,
                 order: StageOrder::Legacy,
                 format: Format::Text,
                 source: Source::File("--weird".into()),
@@ -418,12 +501,36 @@ mod tests {
         assert_eq!(
             parse_args(&args("explore --preset seed-gif-route-cache")),
             Ok(Action::Run {
+                kernel: Kernel::Main,
                 order: StageOrder::Legacy,
                 format: Format::Text,
                 source: Source::Preset("seed-gif-route-cache".into()),
                 explore: true,
             })
         );
+    }
+
+    #[test]
+    fn kernel_and_releases_arguments() {
+        assert_eq!(
+            parse_args(&args("--kernel 14.2 --preset seed-gif-route-cache")),
+            Ok(Action::Run {
+                kernel: Kernel::R14,
+                order: StageOrder::Legacy,
+                format: Format::Text,
+                source: Source::Preset("seed-gif-route-cache".into()),
+                explore: false,
+            })
+        );
+        assert!(parse_args(&args("--kernel 12.4 -")).is_err());
+        assert!(parse_args(&args("--kernel 13.0 --kernel 14.1 -")).is_err());
+        assert_eq!(
+            parse_args(&args("releases --format md -")),
+            Ok(Action::Releases { format: Format::Markdown, source: Source::Stdin })
+        );
+        assert!(parse_args(&args("releases --kernel 13.0 -")).is_err());
+        assert!(parse_args(&args("export --format sh --kernel 13.0 -")).is_err());
+        assert_eq!(parse_args(&args("--list-kernels")), Ok(Action::ListKernels));
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub use input::summary::{Summary, build, summarize};
 pub use kernel::BuildError;
 pub use kernel::drivers::vlan::MAX_TAG as VLAN_MAX_TAG;
 pub use kernel::drivers::{destructor, hooks_of as driver_hooks};
+pub use kernel::release::{self, Release};
 pub use presets::{Group, Preset, SEED_SLUG, gallery, presets};
 pub use render::reproduce;
 pub use teardown::{Lane, simulate, verdict};

@@ -6,7 +6,7 @@
 //! them. The engine never looks at a preset's slug or names: the expectations follow from
 //! the general mechanism.
 
-use crate::engine::trace::{Outcome, StageOrder};
+use crate::engine::trace::{Kernel, Outcome, StageOrder};
 use crate::support::vecmap::VecMap;
 
 /// The subsystem a preset is about, in gallery order.
@@ -45,7 +45,12 @@ pub struct Preset {
     pub story: &'static str,
     pub sources: Vec<(&'static str, &'static str)>,
     pub script: &'static str,
+    /// The kernel the story is told on: opening the preset sets both lanes to it.
+    pub kernel: Kernel,
     pub expect: VecMap<StageOrder, Outcome>,
+    /// The outcome under legacy on each release the story spans (the bug's history);
+    /// empty for stories that only concern main.
+    pub releases: &'static [(Kernel, Outcome)],
 }
 
 const THREAD: (&str, &str) = (
@@ -158,7 +163,9 @@ pub fn presets() -> Vec<Preset> {
             story: "rtables_destroy frees gif0's rib subscription before vnet_gif_uninit unsubscribes it: the page fault from the mail.",
             sources: vec![THREAD, GRITTON, GMSHAKE, D32835],
             script: SEED,
+            kernel: Kernel::Main,
             expect: legacy_then_clean(Outcome::PageFault),
+            releases: &[],
         },
         Preset {
             slug: "upstream-gif",
@@ -177,7 +184,9 @@ jexec j1 ifconfig gif0 inet 10.0.0.1/30 10.0.0.2
 jexec j1 route add -net 10.1.0.0/16 10.0.0.2
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "gre-route-cache",
@@ -196,19 +205,20 @@ jexec j1 ifconfig gre0 tunnel 192.0.2.1 192.0.2.2
 jexec j1 route add -net 10.1.0.0/16 -interface gre0
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "pre-d32835-gif",
             group: Group::Tunnels,
-            title: "gif's cloner at PROTO_IFATTACHDOMAIN, as before D32835",
-            story: "gif is destroyed while the vnet is shutting down, its address stays in the hash, and ip_destroy panics.",
+            title: "gif in a vnet jail on FreeBSD 13.0, before D32835",
+            story: "On 13.0 gif's cloner sits at PROTO_IFATTACHDOMAIN: gif is destroyed while the vnet is shutting down, its address stays in the hash, and ip_destroy panics. 13.1 and later are clean.",
             sources: vec![
                 D32835,
                 ("commit 8ca6c11a7cf8", "https://cgit.freebsd.org/src/commit/?id=8ca6c11a7cf8"),
             ],
             script: "\
-sysuninit vnet_gif_uninit SI_SUB_PROTO_IFATTACHDOMAIN SI_ORDER_ANY
 jail -c name=j1 vnet persist
 ifconfig epair0 create
 ifconfig epair0b vnet j1
@@ -218,7 +228,15 @@ jexec j1 ifconfig gif0 tunnel 192.0.2.1 192.0.2.2
 jexec j1 ifconfig gif0 inet 10.0.0.1/30 10.0.0.2
 jail -r j1
 ",
+            kernel: Kernel::R13_0,
             expect: legacy_then_clean(Outcome::Panic),
+            releases: &[
+                (Kernel::R13_0, Outcome::Panic),
+                (Kernel::R13, Outcome::Clean),
+                (Kernel::R14, Outcome::Clean),
+                (Kernel::R15_0, Outcome::Clean),
+                (Kernel::Main, Outcome::Clean),
+            ],
         },
         Preset {
             slug: "gif-proto-domain-second",
@@ -239,7 +257,9 @@ jexec j1 ifconfig gif0 inet 10.0.0.1/30 10.0.0.2
 jexec j1 route add -net 10.1.0.0/16 10.0.0.2
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "epair-loan",
@@ -259,7 +279,9 @@ jexec j1 route add -net 198.51.100.0/24 192.0.2.254
 jexec j1 sleep 1000 &
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "nested-vnet-jails",
@@ -281,7 +303,9 @@ jexec p ifconfig gif0 inet 10.0.0.1/30 10.0.0.2
 jexec p.c sleep 1000 &
 jail -r p
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "non-vnet-jail",
@@ -297,7 +321,9 @@ jail -c name=j1 persist
 jexec j1 sleep 1000 &
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "gre-inner-address",
@@ -321,7 +347,9 @@ jexec j1 ifconfig gre0 tunnel 192.0.2.1 192.0.2.2
 jexec j1 ifconfig gre0 inet 10.0.0.1/30 10.0.0.2
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: legacy_then_clean(Outcome::Panic),
+            releases: &[],
         },
         Preset {
             slug: "gif-loaned-in",
@@ -341,7 +369,9 @@ jexec j1 ifconfig gif0 tunnel 192.0.2.1 192.0.2.2
 jexec j1 ifconfig gif0 inet 10.0.0.1/30 10.0.0.2
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "upstream-gif-loaned-in",
@@ -356,7 +386,9 @@ ifconfig gif0 vnet j1
 jexec j1 ifconfig gif0 tunnel 198.51.100.1 198.51.100.2
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "zombie-keeps-jail",
@@ -370,7 +402,9 @@ jexec j1 sleep 3600 &
 noreap j1
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Stuck),
+            releases: &[],
         },
         Preset {
             slug: "wg-in-jail",
@@ -384,7 +418,9 @@ jexec j1 ifconfig wg0 create
 jexec j1 sleep 1000 &
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "wg-without-prison-remove",
@@ -398,7 +434,9 @@ jail -c name=j1 vnet persist
 jexec j1 ifconfig wg0 create
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: legacy_then_clean(Outcome::Stuck),
+            releases: &[],
         },
         Preset {
             slug: "gre-reclaimed-home",
@@ -416,7 +454,9 @@ ifconfig gre0 -vnet j1
 ifconfig gre0 inet 10.0.0.1/30 10.0.0.2
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "vlan-on-loaned-epair",
@@ -432,7 +472,9 @@ jexec j1 ifconfig vlan5 create vlan 5 vlandev epair0b
 jexec j1 ifconfig vlan5 inet 192.0.2.1/24
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "bridge-returned-home",
@@ -449,7 +491,9 @@ jexec j1 ifconfig bridge0 addm epair0a
 jexec j1 ifconfig bridge0 addm epair0b
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "lagg-on-loaned-ports",
@@ -469,7 +513,9 @@ jexec j1 ifconfig lagg0 laggport epair1b
 jexec j1 ifconfig lagg0 inet 192.0.2.1/24
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "tun-tap-in-jail",
@@ -484,7 +530,9 @@ jexec j1 ifconfig tun0 inet 10.0.0.1/30 10.0.0.2
 jexec j1 ifconfig tap0 create
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "epair-two-jails",
@@ -503,7 +551,9 @@ jexec b ifconfig epair0b inet 192.0.2.2/24
 jail -r a
 jail -r b
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "me-tunnel-in-jail",
@@ -520,7 +570,9 @@ jexec j1 ifconfig me0 create
 jexec j1 ifconfig me0 tunnel 192.0.2.1 192.0.2.2
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: legacy_then_clean(Outcome::PageFault),
+            releases: &[],
         },
         Preset {
             slug: "ipsec-in-jail",
@@ -537,7 +589,9 @@ jexec j1 ifconfig ipsec0 create
 jexec j1 ifconfig ipsec0 tunnel 192.0.2.1 192.0.2.2
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "ovpn-in-jail",
@@ -550,7 +604,9 @@ jail -c name=j1 vnet persist
 jexec j1 ifconfig ovpn0 create
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "ng-eiface-jails",
@@ -567,7 +623,9 @@ jexec j1 ifconfig ngeth1 inet 192.0.2.1/24
 jexec j1 ngctl mkpeer . eiface hook ether
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
         Preset {
             slug: "pf-in-jail",
@@ -585,7 +643,9 @@ jexec j1 ifconfig gif0 create
 jexec j1 ifconfig gif0 tunnel 192.0.2.1 192.0.2.2
 jail -r j1
 ",
+            kernel: Kernel::Main,
             expect: all(Outcome::Clean),
+            releases: &[],
         },
     ]
 }

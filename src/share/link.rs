@@ -1,7 +1,7 @@
 //! Share links: the whole reader state in a URL fragment, safe to put in a mail.
 //!
-//! Format (decisions §29): `v1.` + base64url-without-padding(raw deflate(postcard(wire))),
-//! where the wire form is a compact image of [`LinkState`]:
+//! Format: `v2.` + base64url-without-padding(raw deflate(postcard(wire))), where the wire
+//! form is a compact image of [`LinkState`]:
 //! - every string (jail and interface names, comments, argv, function names) goes
 //!   through one string table; ids below `DICT.len()` name the built-in dictionary
 //!   [`DICT`], so the common names cost one byte;
@@ -10,10 +10,13 @@
 //!
 //! This keeps the seed scenario's fragment well under 150 characters.
 //!
+//! Versions: v2 is v1 with each lane's kernel (its `Kernel` index) after its stage order.
+//! `v1.` links, written before lanes had kernels, still open, on the default kernel (main).
+//!
 //! Invariants:
 //! - `decode(&encode(s)) == Ok(s)` for every state with at most [`MAX_ENTRIES`] entries.
-//! - [`DICT`] and the wire types are frozen for `v1`: changing them breaks old links,
-//!   which `tests/golden_links.txt` guards. A new format gets a new version prefix.
+//! - [`DICT`] and the wire types are frozen for `v1` and `v2`: changing them breaks old
+//!   links, which `tests/golden_links.txt` guards. A new format gets a new version prefix.
 //! - `decode` never panics. Inflating is capped at [`MAX_INFLATED`] bytes and scenarios
 //!   at [`MAX_ENTRIES`] entries.
 
@@ -21,7 +24,7 @@ use crate::engine::input::scenario::{
     Command, Entry, Gateway, IfOp, NgOp, Prefix, RouteFlag, Scenario, VxlanArgs,
 };
 use crate::engine::kernel::si::Slot;
-use crate::engine::trace::StageOrder;
+use crate::engine::trace::{Kernel, StageOrder};
 use crate::support::vecmap::VecMap;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -38,7 +41,9 @@ pub const MAX_ENTRIES: usize = 5_000;
 /// The longest fragment we look at, in bytes (far above any real link).
 pub const MAX_FRAGMENT: usize = 1 << 20;
 /// The version prefix of links this code writes.
-pub const PREFIX: &str = "v1.";
+pub const PREFIX: &str = "v2.";
+/// The newest link format this code reads (and writes).
+pub const VERSION: u64 = 2;
 
 /// The built-in string dictionary of format v1. Frozen: append nothing, reorder nothing.
 pub const DICT: &[&str] = &[
@@ -80,9 +85,12 @@ pub const DICT: &[&str] = &[
     "vnet_vlan_uninit",
 ];
 
-/// One lane of the player: a stage order plus extra re-registrations (decisions §24).
+/// One lane of the player: a kernel, a stage order and extra re-registrations.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LaneState {
+    /// Not in v1 links, which open on the default kernel.
+    #[serde(default)]
+    pub kernel: Kernel,
     pub order: StageOrder,
     /// Extra `(destructor function, slot)` re-registrations, e.g. from the explorer.
     pub extra: Vec<(String, Slot)>,
@@ -117,7 +125,7 @@ pub enum LinkError {
     Truncated { chars: usize, cleaned: bool },
     /// Longer than [`MAX_FRAGMENT`] or inflates past [`MAX_INFLATED`].
     TooBig,
-    /// Inflates, but is not a v1 state (or the compressed data is corrupt).
+    /// Inflates, but is not a state (or the compressed data is corrupt).
     Damaged(&'static str),
     /// More than [`MAX_ENTRIES`] commands.
     TooManyEntries(usize),
@@ -136,17 +144,17 @@ impl fmt::Display for LinkError {
             ),
             LinkError::NotALink => write!(
                 f,
-                "This is not a vnet-playground link: the part after `#` should start with `v1.`. \
+                "This is not a vnet-playground link: the part after `#` should start with `v2.` (or `v1.`). \
                  Check that the whole link was copied."
             ),
             LinkError::NewerVersion(n) => write!(
                 f,
                 "This link was made by a newer version of vnet-playground (link format v{n}); \
-                 this version reads v1 links. Open it in the newest version of the app."
+                 this version reads v1 and v2 links. Open it in the newest version of the app."
             ),
             LinkError::UnknownVersion(p) => write!(
                 f,
-                "This link has an unknown format `{p}`; this version reads v1 links. \
+                "This link has an unknown format `{p}`; this version reads v1 and v2 links. \
                  Check that the whole link was copied."
             ),
             LinkError::BadChar { ch, position, cleaned } => {
@@ -210,7 +218,7 @@ impl std::error::Error for LinkError {}
 pub fn encode(state: &LinkState) -> String {
     let wire = to_wire(state);
     let mut out = Out::default();
-    wire.write(&mut out);
+    wire.write(&mut out, VERSION);
     let packed = miniz_oxide::deflate::compress_to_vec(&out.0, 10);
     format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(packed))
 }
@@ -232,14 +240,14 @@ pub fn decode(fragment: &str) -> Result<LinkState, LinkError> {
     let Some((version, body)) = clean.strip_prefix('v').and_then(|r| r.split_once('.')) else {
         return Err(LinkError::NotALink);
     };
-    match version.parse::<u64>() {
-        Ok(1) => {}
-        Ok(n) if n > 1 => return Err(LinkError::NewerVersion(n)),
+    let version_n = match version.parse::<u64>() {
+        Ok(n @ 1..=VERSION) => n,
+        Ok(n) if n > VERSION => return Err(LinkError::NewerVersion(n)),
         _ => {
             let shown: String = clean.chars().take(version.chars().count().min(12) + 2).collect();
             return Err(LinkError::UnknownVersion(shown));
         }
-    }
+    };
     let head = version.len() + 2;
     if let Some((i, ch)) = body
         .chars()
@@ -261,7 +269,8 @@ pub fn decode(fragment: &str) -> Result<LinkState, LinkError> {
             }
         })?;
     let mut input = In(&bytes);
-    let wire = Wire::read(&mut input).ok_or(LinkError::Damaged("the data is not a v1 scenario"))?;
+    let wire = Wire::read(&mut input, version_n)
+        .ok_or(LinkError::Damaged("the data is not a scenario of its version"))?;
     if !input.0.is_empty() {
         return Err(LinkError::Damaged("there is data after the end of the scenario"));
     }
@@ -276,7 +285,7 @@ pub fn wrap_link_for_mail(url: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------
-// The v1 wire form. Frozen: field order and variant order are the format. Its bytes are
+// The v1/v2 wire form. Frozen: field order and variant order are the format. Its bytes are
 // postcard's encoding of these types (as serde's derive would write them), written and
 // read by hand below: the derive cost about 25 KB of wasm. A unit test checks the bytes
 // against postcard itself.
@@ -304,6 +313,8 @@ struct WNote {
 #[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 struct WLane {
     order: StageOrder,
+    /// Only in v2: a lane's kernel; the test-only serde image is v2's.
+    kernel: Kernel,
     extra: Vec<(u32, Slot)>,
 }
 
@@ -497,7 +508,7 @@ impl In<'_> {
 }
 
 impl Wire {
-    fn write(&self, o: &mut Out) {
+    fn write(&self, o: &mut Out, version: u64) {
         o.u32(self.strings.len() as u32);
         self.strings.iter().for_each(|s| o.str(s));
         o.u32(self.cmds.len() as u32);
@@ -627,6 +638,9 @@ impl Wire {
         o.ids(&self.tail);
         for l in &self.lanes {
             o.u8(l.order as u8);
+            if version >= 2 {
+                o.u8(l.kernel as u8);
+            }
             o.u32(l.extra.len() as u32);
             for (f, slot) in &l.extra {
                 o.u32(*f);
@@ -637,7 +651,7 @@ impl Wire {
         o.u8(u8::from(self.embed));
     }
 
-    fn read(i: &mut In) -> Option<Wire> {
+    fn read(i: &mut In, version: u64) -> Option<Wire> {
         let strings = i.seq(In::str)?;
         let cmds = i.seq(|i| {
             Some(match i.u32()? {
@@ -693,7 +707,9 @@ impl Wire {
         let tail = i.seq(In::u32)?;
         let mut lane = || {
             let order = *StageOrder::ALL.get(i.u32()? as usize)?;
-            Some(WLane { order, extra: i.seq(|i| Some((i.u32()?, i.slot()?)))? })
+            let kernel =
+                if version >= 2 { *Kernel::ALL.get(i.u32()? as usize)? } else { Kernel::default() };
+            Some(WLane { order, kernel, extra: i.seq(|i| Some((i.u32()?, i.slot()?)))? })
         };
         let lanes = [lane()?, lane()?];
         Some(Wire { strings, cmds, notes, tail, lanes, step: i.u32()?, embed: i.bool()? })
@@ -795,6 +811,7 @@ fn to_wire(state: &LinkState) -> Wire {
     let tail = state.scenario.tail_comments.iter().map(|c| t.id(c)).collect();
     let lanes = state.lanes.each_ref().map(|l| WLane {
         order: l.order,
+        kernel: l.kernel,
         extra: l.extra.iter().map(|(f, s)| (t.id(f), *s)).collect(),
     });
     Wire { strings: t.strings, cmds, notes, tail, lanes, step: state.step, embed: state.embed }
@@ -919,6 +936,7 @@ fn from_wire(w: Wire) -> Result<LinkState, LinkError> {
     let [a, b] = w.lanes;
     let lane = |l: WLane| -> Result<LaneState, LinkError> {
         Ok(LaneState {
+            kernel: l.kernel,
             order: l.order,
             extra: l
                 .extra
@@ -965,8 +983,8 @@ mod tests {
         LinkState {
             scenario: Rc::new(script::parse(SEED).unwrap()),
             lanes: [
-                LaneState { order: StageOrder::Legacy, extra: vec![] },
-                LaneState { order: StageOrder::VnetShutdown, extra: vec![] },
+                LaneState { kernel: Kernel::Main, order: StageOrder::Legacy, extra: vec![] },
+                LaneState { kernel: Kernel::Main, order: StageOrder::VnetShutdown, extra: vec![] },
             ],
             step: 0,
             embed: false,
@@ -1085,10 +1103,11 @@ mod tests {
             scenario: Scenario { entries, tail_comments: vec!["end".into()] }.into(),
             lanes: [
                 LaneState {
+                    kernel: Kernel::R13_0,
                     order: StageOrder::PrisonCleanup,
                     extra: vec![("ip_destroy".into(), Slot::new(7, 0))],
                 },
-                LaneState { order: StageOrder::VnetShutdown, extra: vec![] },
+                LaneState { kernel: Kernel::R14, order: StageOrder::VnetShutdown, extra: vec![] },
             ],
             step: 70_000,
             embed: true,
@@ -1106,10 +1125,10 @@ mod tests {
         for state in states {
             let wire = to_wire(&state);
             let mut out = Out::default();
-            wire.write(&mut out);
+            wire.write(&mut out, VERSION);
             assert_eq!(out.0, postcard::to_allocvec(&wire).unwrap());
             let mut input = In(&out.0);
-            let back = Wire::read(&mut input).unwrap();
+            let back = Wire::read(&mut input, VERSION).unwrap();
             assert!(input.0.is_empty());
             assert_eq!(from_wire(back).unwrap(), state);
         }
@@ -1128,7 +1147,7 @@ mod tests {
         assert_eq!(In(&[5, 1]).str(), None);
         for bytes in [&[0xff; 40][..], &[1, 0, 1, 9][..], &[0, 1, 0, 0x80][..]] {
             assert_eq!(
-                Wire::read(&mut In(bytes)).is_some(),
+                Wire::read(&mut In(bytes), VERSION).is_some(),
                 postcard::take_from_bytes::<Wire>(bytes).is_ok(),
                 "{bytes:?}"
             );

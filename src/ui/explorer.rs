@@ -14,9 +14,10 @@
 //! - The engine is reached only through its API (`crate::engine`); timing only through
 //!   `platform`.
 
+use crate::engine::explore::releases::Across;
 use crate::engine::kernel::si::Slot;
 use crate::engine::{self, BuildError, Cell, ExploreResult, Explorer, Lane, Suggestion};
-use crate::engine::{Outcome, Scenario};
+use crate::engine::{Kernel, Outcome, Scenario, StageOrder, release};
 use crate::support::vecmap::VecMap;
 use crate::ui::platform;
 use crate::ui::state::Action;
@@ -43,6 +44,8 @@ pub struct ReportData {
     pub shrunk_len: usize,
     pub original_len: usize,
     pub suggestions: Vec<Suggestion>,
+    /// The scenario under every release and stage order.
+    pub across: Across,
     /// Wall-clock time of the whole run, and the part spent simulating (microseconds).
     pub wall_us: u64,
     pub busy_us: u64,
@@ -63,6 +66,7 @@ impl ReportData {
             shrunk: rep.shrunk.as_ref().map(engine::print_script),
             original_len: rep.original_len,
             suggestions: rep.suggestions,
+            across: rep.across,
             scenario,
             base: rep.lane,
             result: rep.result,
@@ -321,6 +325,76 @@ fn open_b(dispatch: &Callback<Action>, spec: Lane) -> Callback<MouseEvent> {
     Callback::from(move |_: MouseEvent| d.emit(Action::SetLane { lane: 1, spec: spec.clone() }))
 }
 
+/// The scenario under every release × stage order: each cell opens that lane in lane B.
+fn across_table(a: &Across, base: &Lane, dispatch: &Callback<Action>) -> Html {
+    let head = html! {
+        <tr>
+            <th scope="col">{"kernel"}</th>
+            { for StageOrder::ALL.iter().map(|o| html! { <th scope="col">{o.label()}</th> }) }
+        </tr>
+    };
+    let body = a.rows.iter().map(|r| {
+        let cells = r.cells.iter().map(|(o, c)| {
+            let spec = Lane { kernel: r.kernel, order: *o, extra: base.extra.clone() };
+            let here = spec == *base;
+            let id = format!("explorer-release-{}-{}", r.kernel.slug(), o.slug());
+            match c {
+                Ok(c) => {
+                    let (icon, _) = outcome_icon(c.outcome);
+                    let words = cell_words(c);
+                    html! {
+                        <td>
+                            <button class={classes!("x-cell", format!("xc-{}", c.outcome.name()), here.then_some("home"))}
+                                data-testid={id} aria-label={format!("{} under {}: {words}. Open in lane B.", release::of(r.kernel).name, o.label())}
+                                title={words.clone()} onclick={open_b(dispatch, spec)}>
+                                <span aria-hidden="true">{icon}</span>{format!(" {}", c.outcome.label())}
+                            </button>
+                        </td>
+                    }
+                }
+                Err(e) => html! {
+                    <td><span class="x-cell xc-error" data-testid={id} title={e.clone()}>{"cannot build"}</span></td>
+                },
+            }
+        });
+        html! {
+            <tr><th scope="row">{release::of(r.kernel).name}</th>{ for cells }</tr>
+        }
+    });
+    let safe = StageOrder::ALL.iter().map(|o| {
+        let words = match a.first_safe(*o) {
+            Some(Kernel::R13_0) => "every release".to_string(),
+            Some(k) => format!("from {}", release::of(k).name),
+            None => "no release".to_string(),
+        };
+        html! { <li><span class="x-stage">{o.label()}</span>{format!(": safe {words}")}</li> }
+    });
+    let errors: Vec<(Kernel, String)> = a
+        .rows
+        .iter()
+        .filter_map(|r| {
+            r.cells.iter().find_map(|(_, c)| c.as_ref().err()).map(|e| (r.kernel, e.clone()))
+        })
+        .collect();
+    html! {
+        <>
+            <div class="x-grid-wrap">
+                <table class="x-grid x-releases" data-testid="explorer-releases">
+                    <caption>{"The same scenario on each FreeBSD release, under each stage order. Click a cell to open it in lane B."}</caption>
+                    <thead>{head}</thead>
+                    <tbody>{ for body }</tbody>
+                </table>
+            </div>
+            <ul class="x-list" data-testid="explorer-first-safe">{ for safe }</ul>
+            if !errors.is_empty() {
+                <ul class="x-list muted">
+                    { for errors.iter().map(|(k, e)| html! { <li>{format!("{}: {e}", release::of(*k).name)}</li> }) }
+                </ul>
+            }
+        </>
+    }
+}
+
 fn chip(c: &Cell) -> Html {
     let (icon, _) = outcome_icon(c.outcome);
     html! { <span class={classes!("x-chip", format!("xc-{}", c.outcome.name()))}>{format!("{icon} {}", cell_words(c))}</span> }
@@ -376,7 +450,7 @@ pub fn explore_report(p: &ReportProps) -> Html {
             html! { <span class="x-key"><span class={classes!("x-swatch", format!("xc-{}", o.name()))} aria-hidden="true">{icon}</span>{words}</span> }
         });
     let base_line = r.base.as_ref().map(|c| {
-        html! { <p class="x-base">{format!("Lane A as explored ({}): ", base.order.label())}{chip(c)}</p> }
+        html! { <p class="x-base">{format!("Lane A as explored ({}, {}): ", release::of(base.kernel).name, base.order.label())}{chip(c)}</p> }
     });
     let safe = r.rows.iter().map(|row| {
         let safe: Vec<String> = r.safe_slots(&row.func).iter().map(|s| s.short()).collect();
@@ -396,7 +470,7 @@ pub fn explore_report(p: &ReportProps) -> Html {
         }
     });
     let stages = r.stages.iter().map(|(o, c)| {
-        let spec = Lane { order: *o, extra: base.extra.clone() };
+        let spec = Lane { kernel: base.kernel, order: *o, extra: base.extra.clone() };
         html! {
             <li>
                 <span class="x-stage">{o.label()}</span>{chip(c)}
@@ -442,6 +516,8 @@ pub fn explore_report(p: &ReportProps) -> Html {
             <ul class="x-list" data-testid="explorer-safe">{ for safe }</ul>
             <h3>{"Stage orders"}<span class="muted">{" (lane A's re-registrations kept)"}</span></h3>
             <ul class="x-list" data-testid="explorer-stages">{ for stages }</ul>
+            <h3>{"Across releases"}<span class="muted">{" (lane A's re-registrations kept)"}</span></h3>
+            {across_table(&d.across, base, &p.dispatch)}
             <h3>{"Pairs"}</h3>
             <p data-testid="explorer-pairs">
                 {format!("{} pairs tried, {} clean; {} clean only when both move.", r.pairs.len(), clean_pairs, joint.len())}

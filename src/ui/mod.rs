@@ -323,7 +323,12 @@ pub fn presets(p: &PresetsProps) -> Html {
                     <li key={pr.slug} class={classes!("preset", current.then_some("current"))}>
                         <button data-testid={format!("preset-{}", pr.slug)} {onclick} aria-current={current.then_some("true")}
                             title={pr.story}>
-                            <span class="p-title">{pr.title}</span>
+                            <span class="p-title">
+                                if pr.kernel != crate::engine::Kernel::Main {
+                                    <span class="p-kernel" title="Opens both lanes on this release">{crate::engine::release::of(pr.kernel).name}</span>
+                                }
+                                {pr.title}
+                            </span>
                             <span class="p-story">{pr.story}</span>
                         </button>
                         <span class="p-sources">

@@ -10,7 +10,7 @@
 //!   nothing a step changes moves the graph (e2e: "the graph stays put").
 
 use crate::engine::Lane;
-use crate::engine::{StageOrder, Trace};
+use crate::engine::{Kernel, StageOrder, Trace, release};
 use crate::ui::by_ptr::ByPtr;
 use crate::ui::graph::{GraphLayout, MarkerKind, markers};
 use crate::ui::graph_view::GraphFrame;
@@ -95,7 +95,7 @@ pub fn player(p: &PlayerProps) -> Html {
     });
     let lanes = (0..2).map(|i| {
         html! {
-            <LaneView key={i} index={i} run={p.runs[i].clone()} order={p.lanes[i].order} extra={p.lanes[i].extra.clone()}
+            <LaneView key={i} index={i} run={p.runs[i].clone()} kernel={p.lanes[i].kernel} order={p.lanes[i].order} extra={p.lanes[i].extra.clone()}
                 graph={p.graph.0.clone()} drawn={i < p.graphs} step={p.step} lines={p.lines.clone()} dispatch={p.dispatch.clone()} draw_all={p.draw_all} />
         }
     });
@@ -153,6 +153,8 @@ fn speed_label(ms: u32) -> String {
 pub struct LaneProps {
     pub index: usize,
     pub run: Run,
+    #[prop_or_default]
+    pub kernel: Kernel,
     pub order: StageOrder,
     /// The lane's extra re-registrations (what-ifs, e.g. from the order explorer).
     #[prop_or_default]
@@ -178,6 +180,7 @@ impl PartialEq for LaneProps {
         same_run
             && self.index == o.index
             && self.order == o.order
+            && self.kernel == o.kernel
             && self.extra == o.extra
             && Rc::ptr_eq(&self.graph, &o.graph)
             && self.drawn == o.drawn
@@ -200,6 +203,22 @@ pub fn lane_view(p: &LaneProps) -> Html {
             }
         })
     });
+    let on_kernel = use_memo((p.dispatch.clone(), p.index), |(dispatch, lane)| {
+        let (dispatch, lane) = (dispatch.clone(), *lane);
+        Callback::from(move |e: Event| {
+            if let Some(kernel) = Kernel::from_slug(&platform::value_of(&e)) {
+                dispatch.emit(Action::SetLaneKernel { lane, kernel });
+            }
+        })
+    });
+    let kernel_select = html! {
+        <select key={p.kernel.slug()} class="kernel" data-testid={format!("lane-{ab}-kernel")} onchange={(*on_kernel).clone()}
+            aria-label={format!("Kernel of lane {}", ab.to_ascii_uppercase())} title="The FreeBSD release this lane runs">
+            { for Kernel::ALL.iter().map(|k| html! {
+                <option value={k.slug()} selected={*k == p.kernel}>{release::of(*k).name}</option>
+            }) }
+        </select>
+    };
     let select = html! {
         // Keyed by the order: a fresh element whenever the order changes (undo, a link),
         // since toggling `selected` on the options of a live select can leave none selected.
@@ -256,6 +275,7 @@ pub fn lane_view(p: &LaneProps) -> Html {
             aria-label={format!("Lane {}", ab.to_ascii_uppercase())}>
             <div class="lane-head">
                 <span class="lane-letter" aria-hidden="true">{ab.to_ascii_uppercase()}</span>
+                {kernel_select}
                 {select}
                 {outcome}
                 if !p.extra.is_empty() {

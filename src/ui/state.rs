@@ -15,7 +15,7 @@
 use crate::engine::input::canvas::{self as edits, Loc, Sel, Summary};
 use crate::engine::kernel::si::Slot;
 use crate::engine::{self, Lane, ScriptError};
-use crate::engine::{Driver, IfOp, Prefix, StageOrder, Trace};
+use crate::engine::{Driver, IfOp, Kernel, Prefix, StageOrder, Trace};
 use crate::share::link::{LaneState, LinkState};
 use crate::ui::graph::{GraphLayout, graph_layout};
 use crate::ui::platform::Theme;
@@ -189,6 +189,10 @@ pub enum Action {
         lane: usize,
         order: StageOrder,
     },
+    SetLaneKernel {
+        lane: usize,
+        kernel: Kernel,
+    },
     Go(Go),
     TogglePlay,
     /// One playback tick: the next step, or stop at the end.
@@ -246,6 +250,7 @@ impl Action {
                 | Action::SetRouteCache(_)
                 | Action::SetSysuninit { .. }
                 | Action::SetLaneOrder { .. }
+                | Action::SetLaneKernel { .. }
                 | Action::SetLane { .. }
                 | Action::Undo
                 | Action::Redo
@@ -471,7 +476,12 @@ impl Reducible for State {
                 {
                     s.selection = None;
                     s.edit_error = None;
-                    s.commit(sc, Some((p.script.to_string(), lines)));
+                    // The preset's story is told on its kernel; one undo brings back the
+                    // scenario and the lanes before it.
+                    s.push_undo();
+                    s.lanes.iter_mut().for_each(|l| l.kernel = p.kernel);
+                    s.scenario = Rc::new(sc);
+                    s.install(Some((p.script.to_string(), lines)));
                     s.preset = Some(slug);
                     s.step = 0;
                     s.playing = false;
@@ -596,6 +606,13 @@ impl Reducible for State {
                     s.resimulate();
                 }
             }
+            Action::SetLaneKernel { lane, kernel } => {
+                if s.lanes.get(lane).is_some_and(|l| l.kernel != kernel) {
+                    s.push_undo();
+                    s.lanes[lane].kernel = kernel;
+                    s.resimulate();
+                }
+            }
             Action::Go(go) => {
                 s.go(go);
                 s.playing = false;
@@ -679,7 +696,11 @@ impl State {
     pub fn link_state(&self) -> LinkState {
         LinkState {
             scenario: self.scenario.clone(),
-            lanes: self.lanes.clone().map(|l| LaneState { order: l.order, extra: l.extra }),
+            lanes: self.lanes.clone().map(|l| LaneState {
+                kernel: l.kernel,
+                order: l.order,
+                extra: l.extra,
+            }),
             step: u32::try_from(self.step).unwrap_or(u32::MAX),
             embed: self.embed,
         }
@@ -688,7 +709,8 @@ impl State {
     /// Installs a link's scenario, lanes, step and embed flag; `undoable` records the
     /// current work for undo first (when the link changes it).
     fn load_link(&mut self, link: &LinkState, undoable: bool) {
-        let lanes = link.lanes.clone().map(|l| Lane { order: l.order, extra: l.extra });
+        let lanes =
+            link.lanes.clone().map(|l| Lane { kernel: l.kernel, order: l.order, extra: l.extra });
         if link.scenario != self.scenario || lanes != self.lanes {
             if undoable {
                 self.push_undo();

@@ -183,7 +183,12 @@ fn every_driver_matches_the_table_read_in_source() {
 fn a_module_outside_the_base_set_registers_only_when_used() {
     let walk = |loaded: &[&'static str]| -> Vec<&str> {
         let l: VecSet<&'static str> = loaded.iter().copied().collect();
-        Registry::new([], &l).expect("no moves").teardown.iter().map(|h| h.func).collect()
+        Registry::new([], &l, Kernel::Main)
+            .expect("no moves")
+            .teardown
+            .iter()
+            .map(|h| h.func)
+            .collect()
     };
     assert!(!walk(&[]).contains(&"vnet_tun_uninit"));
     assert!(!walk(&[]).contains(&"vnet_me_uninit"));

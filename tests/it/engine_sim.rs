@@ -57,7 +57,7 @@ fn verdict_agrees_with_simulate_on_every_preset_and_lane() {
     for p in presets() {
         let sc = parse(p.script).expect("parses");
         for order in StageOrder::ALL {
-            let lane = Lane::new(order);
+            let lane = Lane::new(order).on(p.kernel);
             let full = simulate(&sc, &lane).expect("builds").outcome;
             assert_eq!(verdict(&sc, &lane).expect("builds"), full, "{} {}", p.slug, order.slug());
         }
@@ -151,6 +151,7 @@ fn nested_child_vnet_goes_first() {
 fn explorer_slots_for_gif_match_decisions_30() {
     let sc = seed();
     let lane = |slot: Slot| Lane {
+        kernel: Kernel::Main,
         order: StageOrder::Legacy,
         extra: vec![("vnet_gif_uninit".into(), slot)],
     };
@@ -193,7 +194,10 @@ fn incremental_cycles_equal_the_full_search() {
     for script in &scripts {
         let sc = parse(script).expect("parses");
         for order in StageOrder::ALL {
-            let Ok(t) = simulate(&sc, &Lane { order, extra: Vec::new() }) else { continue };
+            let Ok(t) = simulate(&sc, &Lane { kernel: Kernel::Main, order, extra: Vec::new() })
+            else {
+                continue;
+            };
             let mut before: Option<(Vec<EdgeId>, Vec<Cycle>)> = None;
             for step in 0..=t.steps.len() {
                 let view = t.view_at(step);

@@ -164,6 +164,7 @@ fn the_registry_names_functions_not_registration_labels() {
     let r = Registry::new(
         [("vnet_ether_uninit", Slot::new(si::SI_SUB_VNET_DONE, 1))],
         &Default::default(),
+        Kernel::Main,
     )
     .expect("the label resolves");
     let moved = r.teardown.iter().find(|h| h.moved).expect("one re-registration");

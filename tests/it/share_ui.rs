@@ -182,7 +182,7 @@ fn bad_links_explain_and_say_the_work_is_safe() {
     for (bad, want) in [
         (cut.to_string(), "cut short"),
         (qp, "quoted-printable"),
-        (format!("v2.{}", &f[3..]), "newer version"),
+        (format!("v3.{}", &f[3..]), "newer version"),
         ("v1.!!!".to_string(), "character"),
     ] {
         match persist::open_link(&bad, Some(&mine), None) {

@@ -25,6 +25,7 @@
 //! world once and clones it per cell with a fresh registry; the build does not depend on
 //! the registry, and a test checks every seed cell against `simulate`.
 
+pub mod releases;
 pub mod report;
 
 use crate::engine::input::scenario::{Command, Scenario};
@@ -233,7 +234,7 @@ impl Explorer {
 
     /// The same with another cap (tests; the UI may want a smaller one).
     pub fn with_cap(scenario: &Scenario, lane: &Lane, cap: usize) -> Result<Explorer, BuildError> {
-        let (world, removes) = World::build(scenario, &lane.extra)?;
+        let (world, removes) = World::build(scenario, lane.kernel, &lane.extra)?;
         let slots = slots();
         let funcs = destructors(&world);
         let base_moves = world.moves.clone();
@@ -369,9 +370,12 @@ impl Explorer {
     fn fast(&self, order: StageOrder, moves: &[(String, Slot)]) -> Result<Cell, BuildError> {
         let mut w = self.world.clone();
         w.registry =
-            Registry::new(moves.iter().map(|(f, s)| (f.as_str(), *s)), &w.loaded).map_err(|f| {
-                BuildError { entry: 0, message: format!("unknown {f}"), internal: true }
-            })?;
+            Registry::new(moves.iter().map(|(f, s)| (f.as_str(), *s)), &w.loaded, w.kernel)
+                .map_err(|f| BuildError {
+                    entry: 0,
+                    message: format!("unknown {f}"),
+                    internal: true,
+                })?;
         w.moves = moves.to_vec();
         w.rec.on = false;
         w.order = order;
@@ -472,7 +476,7 @@ impl LaneSuggestion {
     pub fn lane(&self, base: &Lane) -> Lane {
         let mut extra = base.extra.clone();
         extra.extend(self.extra.clone());
-        Lane { order: self.order, extra }
+        Lane { kernel: base.kernel, order: self.order, extra }
     }
 }
 
@@ -686,7 +690,11 @@ mod tests {
         let r = explore(&seed, &base).expect("explore");
         for row in &r.rows {
             for (slot, c) in r.slots.iter().zip(&row.cells) {
-                let lane = Lane { order: base.order, extra: vec![(row.func.clone(), *slot)] };
+                let lane = Lane {
+                    kernel: base.kernel,
+                    order: base.order,
+                    extra: vec![(row.func.clone(), *slot)],
+                };
                 let t = simulate(&seed, &lane).expect("simulate");
                 assert_eq!(&cell_of(&t), c, "{} {}", row.func, slot.short());
                 assert_eq!(crate::engine::verdict(&seed, &lane), Ok(c.outcome));
@@ -697,7 +705,11 @@ mod tests {
         }
         // A sample of pairs, too.
         for p in r.pairs.iter().step_by(97) {
-            let lane = Lane { order: base.order, extra: vec![p.a.clone(), p.b.clone()] };
+            let lane = Lane {
+                kernel: base.kernel,
+                order: base.order,
+                extra: vec![p.a.clone(), p.b.clone()],
+            };
             assert_eq!(cell_of(&simulate(&seed, &lane).expect("sim")), p.cell);
         }
     }

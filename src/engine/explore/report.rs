@@ -6,13 +6,14 @@
 //! `panic`, `leak`, `stuck`, `*` marks the destructor's own slot) and prints a legend;
 //! wide tables are split into chunks of columns so that no line passes 72 columns.
 
+use crate::engine::explore::releases::{Across, across};
 use crate::engine::explore::{Cell, ExploreResult, Suggestion, explore, shrink, suggestions};
 use crate::engine::input::scenario::Scenario;
 use crate::engine::input::script::{command_text, print};
 use crate::engine::kernel::BuildError;
 use crate::engine::kernel::si::Slot;
 use crate::engine::teardown::Lane;
-use crate::engine::trace::{Outcome, StageOrder};
+use crate::engine::trace::{Kernel, Outcome, StageOrder};
 use serde_json::{Value, json};
 
 /// The width of a mail.
@@ -30,6 +31,9 @@ pub struct Report {
     pub shrunk: Option<Scenario>,
     pub original_len: usize,
     pub suggestions: Vec<Suggestion>,
+    /// The scenario under every release and stage order, with the lane's
+    /// re-registrations.
+    pub across: Across,
 }
 
 impl Report {
@@ -41,7 +45,9 @@ impl Report {
         let shrunk = fails.then(|| shrink(scenario, lane));
         // The run built the scenario, so the suggestions can build it too.
         let suggestions = suggestions(scenario, lane, &result).unwrap_or_default();
+        let across = across(scenario, &lane.extra);
         Report {
+            across,
             lane: lane.clone(),
             result,
             shrunk,
@@ -127,8 +133,12 @@ fn failures(r: &ExploreResult, func: &str) -> Vec<(String, usize)> {
     out
 }
 
-fn lane_text(order: StageOrder, extra: &[(String, Slot)]) -> String {
-    let mut s = format!("--order {}", order.slug());
+fn lane_text(kernel: Kernel, order: StageOrder, extra: &[(String, Slot)]) -> String {
+    let mut s = match kernel {
+        Kernel::Main => String::new(),
+        k => format!("--kernel {} ", k.slug()),
+    };
+    s.push_str(&format!("--order {}", order.slug()));
     for (f, slot) in extra {
         s.push_str(&format!(" + sysuninit {f} {}", slot.short()));
     }
@@ -141,7 +151,10 @@ pub fn text(rep: &Report) -> String {
     let mut out = String::new();
     let base = r.base.as_ref().map(cell_text).unwrap_or_else(|| "not run".into());
     wrap(
-        &format!("vnet-trace explore: {}, base lane {base}", lane_text(r.order, &r.base_extra)),
+        &format!(
+            "vnet-trace explore: {}, base lane {base}",
+            lane_text(rep.lane.kernel, r.order, &r.base_extra)
+        ),
         0,
         &mut out,
     );
@@ -198,6 +211,8 @@ pub fn text(rep: &Report) -> String {
         let mark = if *o == r.order { " (base)" } else { "" };
         out.push_str(&format!("  {:<15} {}{mark}\n", o.slug(), cell_text(c)));
     }
+    out.push('\n');
+    out.push_str(&crate::engine::explore::releases::table_text(&rep.across));
     let joint = r.joint_fixes();
     out.push_str("\nPairs:\n");
     wrap(
@@ -245,7 +260,11 @@ pub fn text(rep: &Report) -> String {
             }
             wrap(&format!("fix: {}", sug.fix), 5, &mut out);
             let extra: Vec<(String, Slot)> = sug.lane.extra.iter().cloned().collect();
-            wrap(&format!("try: {}", lane_text(sug.lane.order, &extra)), 5, &mut out);
+            wrap(
+                &format!("try: {}", lane_text(rep.lane.kernel, sug.lane.order, &extra)),
+                5,
+                &mut out,
+            );
         }
     }
     out
@@ -261,7 +280,7 @@ pub fn markdown(rep: &Report) -> String {
     let base = r.base.as_ref().map(cell_text).unwrap_or_default();
     let mut out = format!(
         "### vnet-trace explore: `{}`, base lane **{}**\n\n{} simulations{}.\n\n| slot |",
-        lane_text(r.order, &r.base_extra),
+        lane_text(rep.lane.kernel, r.order, &r.base_extra),
         md(&base),
         r.simulations,
         if r.capped { " (cap of 10,000 simulations hit)" } else { "" }
@@ -290,6 +309,7 @@ pub fn markdown(rep: &Report) -> String {
     for (o, c) in &r.stages {
         out.push_str(&format!("- `{}`: {}\n", o.slug(), cell_text(c)));
     }
+    out.push_str(&format!("\n{}", crate::engine::explore::releases::table_markdown(&rep.across)));
     if let Some(s) = &rep.shrunk {
         out.push_str(&format!(
             "\n**Minimal counterexample** ({} of {} commands)\n\n```sh\n{}```\n",
@@ -363,6 +383,8 @@ pub fn json_value(rep: &Report) -> Value {
             ])).collect::<Vec<_>>(),
         },
         "counterexample": rep.shrunk.as_ref().map(print),
+        "kernel": rep.lane.kernel.slug(),
+        "releases": crate::engine::explore::releases::json_value(&rep.across),
         "suggestions": rep.suggestions.iter().map(|s| json!({
             "cycle": s.cycle,
             "fix": s.fix,

@@ -6,7 +6,7 @@
 
 use crate::engine::input::scenario::Scenario;
 use crate::engine::kernel::{BuildError, Data, PrState, World};
-use crate::engine::trace::{Driver, ObjKind};
+use crate::engine::trace::{Driver, Kernel, ObjKind};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -67,7 +67,7 @@ pub struct ProcSummary {
 
 /// Builds the scenario's set-up commands (everything but `jail -r`).
 pub fn build(scenario: &Scenario) -> Result<World, BuildError> {
-    World::build(scenario, &[]).map(|(w, _)| w)
+    World::build(scenario, Kernel::Main, &[]).map(|(w, _)| w)
 }
 
 impl World {

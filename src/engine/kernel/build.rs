@@ -55,6 +55,7 @@ impl World {
             built_objs: 0,
             built_edges: 0,
             order: StageOrder::Legacy,
+            kernel: Kernel::Main,
             freeprison: Vec::new(),
             building: true,
             halted: false,
@@ -107,19 +108,22 @@ impl World {
     /// the `jail -r` entries in order.
     pub fn build(
         scenario: &Scenario,
+        kernel: Kernel,
         extra: &[(String, Slot)],
     ) -> Result<(World, Vec<usize>), BuildError> {
-        World::build_with(scenario, extra, true)
+        World::build_with(scenario, kernel, extra, true)
     }
 
     /// `build`, optionally without display names and keys (the verdict-only path).
     pub fn build_with(
         scenario: &Scenario,
+        kernel: Kernel,
         extra: &[(String, Slot)],
         labels: bool,
     ) -> Result<(World, Vec<usize>), BuildError> {
         let mut w = World::new_world();
         w.labels = labels;
+        w.kernel = kernel;
         let n = scenario.entries.len();
         w.objs.reserve(8 * n);
         w.edges.reserve(24 * n);
@@ -192,8 +196,9 @@ impl World {
             moves.push((f.clone(), *s));
         }
         w.loaded = registry::loaded(scenario, extra.iter().map(|(f, _)| f.as_str()));
-        w.registry = Registry::new(moves.iter().map(|(f, s)| (f.as_str(), *s)), &w.loaded)
-            .map_err(|f| berr(0, format!("sysuninit: unknown VNET destructor \"{f}\"")))?;
+        w.registry =
+            Registry::new(moves.iter().map(|(f, s)| (f.as_str(), *s)), &w.loaded, w.kernel)
+                .map_err(|f| berr(0, format!("sysuninit: unknown VNET destructor \"{f}\"")))?;
         w.moves = moves;
         for (i, e) in scenario.entries.iter().enumerate() {
             w.build_one(i, &e.command)?;
@@ -730,7 +735,22 @@ impl World {
                 "ifconfig: SIOCIFCREATE2: Invalid argument (ngeth interfaces come from netgraph: ngctl mkpeer . eiface hook ether)".into(),
             ));
         }
-        if driver == Driver::Vxlan && vnet != self.vnet0 {
+        if !release::has(self.kernel, driver) {
+            let r = release::of(self.kernel);
+            return Err(berr(
+                i,
+                format!(
+                    "ifconfig: SIOCIFCREATE2: Invalid argument ({} has no {} driver{})",
+                    r.name,
+                    driver.name(),
+                    release::missing_note(driver)
+                ),
+            ));
+        }
+        if driver == Driver::Vxlan
+            && vnet != self.vnet0
+            && !release::of(self.kernel).cloner_fallback
+        {
             return Err(berr(i, drivers::vxlan::IN_JAIL.into()));
         }
         if driver == Driver::Epair {

@@ -48,6 +48,7 @@ pub mod faults;
 pub mod ifnet;
 pub mod pf;
 pub mod refs;
+pub mod release;
 pub mod routing;
 pub mod si;
 
@@ -431,6 +432,8 @@ pub struct World {
     pub built_objs: usize,
     pub built_edges: usize,
     pub order: StageOrder,
+    /// The kernel release the lane runs (`release::of`).
+    pub kernel: Kernel,
     pub freeprison: Vec<ObjId>,
     pub building: bool,
     pub halted: bool,

@@ -152,7 +152,8 @@ pub fn text(trace: &Trace) -> String {
     let mut out = String::new();
     wrap(
         &format!(
-            "vnet-trace: order {}, outcome {}, {} steps",
+            "vnet-trace: kernel {}, order {}, outcome {}, {} steps",
+            trace.kernel.slug(),
             trace.order.slug(),
             trace.outcome.name(),
             trace.steps.len()
@@ -202,8 +203,9 @@ fn md_cell(s: &str) -> String {
 /// Markdown for issue trackers: a table of steps, then the faults.
 pub fn markdown(trace: &Trace) -> String {
     let mut out = format!(
-        "### vnet-trace: `{}`, outcome **{}**\n\n| # | stage | function | slot | events | what happens |\n|---|---|---|---|---|---|\n",
+        "### vnet-trace: `{}` on {}, outcome **{}**\n\n| # | stage | function | slot | events | what happens |\n|---|---|---|---|---|---|\n",
         trace.order.slug(),
+        crate::engine::kernel::release::of(trace.kernel).name,
         trace.outcome.name()
     );
     for s in &trace.steps {
@@ -316,6 +318,7 @@ pub fn json_value(trace: &Trace) -> Json {
         })
         .collect();
     Json::obj([
+        ("kernel", Json::str(trace.kernel.slug())),
         ("order", Json::str(trace.order.slug())),
         ("outcome", Json::str(trace.outcome.name())),
         ("steps", Json::Arr(steps)),
@@ -455,6 +458,7 @@ mod tests {
             }],
         );
         Trace {
+            kernel: Default::default(),
             order: StageOrder::Legacy,
             outcome: Outcome::PageFault,
             objects,
@@ -488,7 +492,10 @@ mod tests {
         for line in t.lines() {
             assert!(line.chars().count() <= TEXT_WIDTH, "too wide: {line:?}");
         }
-        assert!(t.starts_with("vnet-trace: order legacy, outcome page_fault, 3 steps\n"), "{t}");
+        assert!(
+            t.starts_with("vnet-trace: kernel main, order legacy, outcome page_fault, 3 steps\n"),
+            "{t}"
+        );
         assert!(t.contains("\n2. vnet_destroy rtables_destroy @ PROTO_DOMAIN/FIRST"), "{t}");
         assert!(t.contains("- dangling subscription gif0 -> rib inet/fib0 (rs->rnh)"), "{t}");
         assert!(t.contains("- prison j1: pr_state=DYING"), "{t}");

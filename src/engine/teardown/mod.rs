@@ -30,9 +30,10 @@ use crate::engine::kernel::*;
 use crate::engine::teardown::registry::Action;
 use crate::engine::trace::*;
 
-/// One lane: a stage order plus extra re-registrations (decisions §24).
+/// One lane: a kernel, a stage order and extra re-registrations.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Lane {
+    pub kernel: Kernel,
     pub order: StageOrder,
     pub extra: Vec<(String, Slot)>,
 }
@@ -43,17 +44,23 @@ impl Lane {
     pub fn with_extra(&self, func: &str, slot: Slot) -> Lane {
         let mut extra = self.extra.clone();
         extra.push((func.to_string(), slot));
-        Lane { order: self.order, extra }
+        Lane { kernel: self.kernel, order: self.order, extra }
     }
 
     pub fn new(order: StageOrder) -> Lane {
-        Lane { order, extra: Vec::new() }
+        Lane { kernel: Kernel::default(), order, extra: Vec::new() }
+    }
+
+    /// The same lane on another kernel.
+    pub fn on(mut self, kernel: Kernel) -> Lane {
+        self.kernel = kernel;
+        self
     }
 }
 
 /// Builds and tears down the scenario under a lane, producing the whole trace.
 pub fn simulate(scenario: &Scenario, lane: &Lane) -> Result<Trace, BuildError> {
-    let (mut w, removes) = World::build(scenario, &lane.extra)?;
+    let (mut w, removes) = World::build(scenario, lane.kernel, &lane.extra)?;
     w.rec.on = true;
     let snapshot = w.snapshot();
     w.order = lane.order;
@@ -68,7 +75,7 @@ pub fn simulate(scenario: &Scenario, lane: &Lane) -> Result<Trace, BuildError> {
 
 /// The outcome only: the same engine with recording off (for the explorer).
 pub fn verdict(scenario: &Scenario, lane: &Lane) -> Result<Outcome, BuildError> {
-    let (w, removes) = World::build_with(scenario, &lane.extra, false)?;
+    let (w, removes) = World::build_with(scenario, lane.kernel, &lane.extra, false)?;
     verdict_built(w, scenario, &removes, lane.order)
 }
 
@@ -479,6 +486,7 @@ impl World {
             ));
         }
         Trace {
+            kernel: self.kernel,
             order: self.order,
             outcome,
             objects: infos,

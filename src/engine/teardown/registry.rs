@@ -35,9 +35,9 @@
 //!   current vnet.
 
 use crate::engine::input::scenario::{Command, IfOp, Scenario};
-use crate::engine::kernel::drivers;
 use crate::engine::kernel::si::*;
-use crate::engine::trace::Driver;
+use crate::engine::kernel::{drivers, release};
+use crate::engine::trace::{Driver, Kernel};
 use crate::support::vecmap::VecSet;
 
 /// What a destructor does to the objects the model knows.
@@ -70,6 +70,8 @@ pub struct Handler {
     pub seq: u32,
     /// Whether this entry was moved by a `sysuninit` line.
     pub moved: bool,
+    /// Whether the lane's release registers it at another slot than main does.
+    pub release: bool,
 }
 
 pub const fn h(
@@ -226,9 +228,14 @@ pub fn module_of(b: &Builtin) -> Option<&'static str> {
 }
 
 /// Whether built-in `b` is registered in a kernel with the modules of `loaded`: always
-/// for the base set; a module's destructor only when the module is loaded.
-pub fn present(b: &Builtin, loaded: &VecSet<&'static str>) -> bool {
-    module_of(b).is_none_or(|m| loaded.contains(&m))
+/// for the base set; a module's destructor only when the module is loaded; never for a
+/// driver the release does not have.
+pub fn present(b: &Builtin, loaded: &VecSet<&'static str>, kernel: Kernel) -> bool {
+    let driver_here = match b.3 {
+        Action::Cloner(d) => release::has(kernel, d),
+        _ => true,
+    };
+    driver_here && module_of(b).is_none_or(|m| loaded.contains(&m))
 }
 
 /// The modules outside the base set that a scenario loads: `kldload` lines; drivers it
@@ -311,6 +318,7 @@ pub fn builtin(func: &str) -> Option<Handler> {
         does: b.4,
         seq: i as u32,
         moved: false,
+        release: false,
     })
 }
 
@@ -330,11 +338,19 @@ impl Registry {
     pub fn new<'a>(
         moves: impl IntoIterator<Item = (&'a str, Slot)>,
         loaded: &VecSet<&'static str>,
+        kernel: Kernel,
     ) -> Result<Registry, String> {
         let mut list: Vec<Handler> = BUILTINS
             .iter()
-            .filter(|b| present(b, loaded))
+            .filter(|b| present(b, loaded, kernel))
             .filter_map(|b| builtin(b.0))
+            .map(|mut h| {
+                if let Some(s) = release::slot(kernel, h.func) {
+                    h.slot = s;
+                    h.release = true;
+                }
+                h
+            })
             .collect::<Vec<_>>();
         for (next, (func, slot)) in (BUILTINS.len() as u32..).zip(moves) {
             let func = resolve(func);
@@ -358,7 +374,7 @@ mod tests {
 
     #[test]
     fn todays_order_matches_network_md_section_6() {
-        let r = Registry::new([], &VecSet::new()).expect("no moves");
+        let r = Registry::new([], &VecSet::new(), Kernel::Main).expect("no moves");
         let names: Vec<&str> = r.teardown.iter().map(|h| h.func).collect();
         assert_eq!(
             names,
@@ -389,13 +405,14 @@ mod tests {
         let r = Registry::new(
             [("vnet_gif_uninit", Slot::new(SI_SUB_PROTO_DOMAIN, SI_ORDER_FIRST))],
             &VecSet::new(),
+            Kernel::Main,
         )
         .expect("known");
         let pos = |f: &str| r.teardown.iter().position(|h| h.func == f);
         assert!(pos("vnet_gif_uninit") < pos("rtables_destroy"));
         assert!(pos("ip6_destroy") < pos("vnet_gif_uninit"));
         assert_eq!(
-            Registry::new([("nope", Slot::new(1, 1))], &VecSet::new()),
+            Registry::new([("nope", Slot::new(1, 1))], &VecSet::new(), Kernel::Main),
             Err("nope".to_string())
         );
     }

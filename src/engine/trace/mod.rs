@@ -63,6 +63,51 @@ impl StageOrder {
     }
 }
 
+/// Which FreeBSD kernel a lane runs: a release, a branch's releases, or main. What each
+/// one changes is data in `engine::kernel::release`; this is only the id. The variant
+/// order is chronological and is the link format's (v2): new kernels go at the end.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum Kernel {
+    /// FreeBSD 13.0-RELEASE.
+    #[serde(rename = "13.0")]
+    R13_0,
+    /// stable/13 after 13.0: 13.1 to 13.5.
+    #[serde(rename = "13.x")]
+    R13,
+    /// stable/14: 14.0 to 14.3.
+    #[serde(rename = "14.x")]
+    R14,
+    /// FreeBSD 15.0-RELEASE.
+    #[serde(rename = "15.0")]
+    R15_0,
+    /// main as modelled (the 2025 sources): the default.
+    #[default]
+    #[serde(rename = "main")]
+    Main,
+}
+
+impl Kernel {
+    pub const ALL: [Kernel; 5] =
+        [Kernel::R13_0, Kernel::R13, Kernel::R14, Kernel::R15_0, Kernel::Main];
+
+    /// The slug used on the command line, in select values and in JSON.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Kernel::R13_0 => "13.0",
+            Kernel::R13 => "13.x",
+            Kernel::R14 => "14.x",
+            Kernel::R15_0 => "15.0",
+            Kernel::Main => "main",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Kernel> {
+        Kernel::ALL.into_iter().find(|k| k.slug() == slug)
+    }
+}
+
 /// A stable id of a kernel object within one trace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ObjId(pub u32);
@@ -440,6 +485,7 @@ impl Outcome {
 /// A whole simulated teardown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trace {
+    pub kernel: Kernel,
     pub order: StageOrder,
     pub outcome: Outcome,
     pub objects: Vec<ObjectInfo>,
