@@ -48,7 +48,7 @@ usage: vnet-trace [--kernel VERSION] [--order ORDER] [--format FORMAT]
                     jexec J ifconfig -a, netstat -rn) and print the scenario
                     script, with what could not be inferred as comments
 
-  --kernel VERSION  the FreeBSD kernel: 13.0, 13.1 to 13.5, 14.0 to 14.3,
+  --kernel VERSION  the FreeBSD kernel: 13.0, 13.2 to 13.5, 14.0 to 14.3,
                     15.0 or main (default); see --list-kernels
   --order ORDER     legacy (default), vnet-shutdown or prison-cleanup
   --format FORMAT   text (default, fits a mail), markdown or json;

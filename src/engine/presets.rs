@@ -80,6 +80,12 @@ const D28860: (&str, &str) = (
     "D28860: if_bridge's lladdr event after if_afdata is gone",
     "https://reviews.freebsd.org/D28860",
 );
+const D51525: (&str, &str) = (
+    "D51525: if_tuntap: destroy a dying jail's interfaces from a prison removal hook",
+    "https://reviews.freebsd.org/D51525",
+);
+const D36632: (&str, &str) =
+    ("D36632: if_clone: rework the cloning KPI", "https://reviews.freebsd.org/D36632");
 const D47991: (&str, &str) =
     ("D47991: jail removal on a thread of its own", "https://reviews.freebsd.org/D47991");
 const IF_VLAN: (&str, &str) = (
@@ -90,8 +96,12 @@ const IF_BRIDGE: (&str, &str) =
     ("if_bridge.c: bridge_reassign", "https://cgit.freebsd.org/src/tree/sys/net/if_bridge.c");
 const IF_LAGG: (&str, &str) =
     ("if_lagg.c: lagg_port_ifdetach", "https://cgit.freebsd.org/src/tree/sys/net/if_lagg.c");
-const IF_TUNTAP: (&str, &str) =
-    ("if_tuntap.c: vnet_tun_uninit", "https://cgit.freebsd.org/src/tree/sys/net/if_tuntap.c");
+const IF_TUNTAP: (&str, &str) = (
+    "if_tuntap.c: tuntap_prison_remove, vnet_tun_uninit",
+    "https://cgit.freebsd.org/src/tree/sys/net/if_tuntap.c",
+);
+const IF_VXLAN: (&str, &str) =
+    ("if_vxlan.c: one global cloner", "https://cgit.freebsd.org/src/tree/sys/net/if_vxlan.c");
 const IF_EPAIR: (&str, &str) =
     ("if_epair.c: epair_clone_destroy", "https://cgit.freebsd.org/src/tree/sys/net/if_epair.c");
 const IF_ME: (&str, &str) =
@@ -121,6 +131,10 @@ const IF_OVPN: (&str, &str) =
 
 fn all(o: Outcome) -> VecMap<StageOrder, Outcome> {
     VecMap::from_pairs(StageOrder::ALL.map(|s| (s, o)).to_vec())
+}
+
+fn expect(pairs: &[(StageOrder, Outcome)]) -> VecMap<StageOrder, Outcome> {
+    VecMap::from_pairs(pairs.to_vec())
 }
 
 fn legacy_then_clean(o: Outcome) -> VecMap<StageOrder, Outcome> {
@@ -518,11 +532,64 @@ jail -r j1
             releases: &[],
         },
         Preset {
+            slug: "vlan-on-lagg-removal-deadlock",
+            group: Group::Jails,
+            title: "A vlan on a lagg of loaned ports, in a jail with a process",
+            story: "The lagg loses its primary port on the way out, queueing the vlan's lladdr task on taskqueue_thread; before D47991 that thread runs the teardown and vlan_clone_destroy waits on it forever.",
+            sources: vec![D47991, IF_VLAN, IF_LAGG],
+            script: "\
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair1 create
+ifconfig epair0b vnet j1
+ifconfig epair1b vnet j1
+jexec j1 ifconfig lagg0 create
+jexec j1 ifconfig lagg0 laggport epair0b
+jexec j1 ifconfig lagg0 laggport epair1b
+jexec j1 ifconfig vlan5 create vlan 5 vlandev lagg0
+jexec j1 sleep 1000 &
+jail -r j1
+",
+            kernel: Kernel::R14,
+            expect: expect(&[
+                (StageOrder::Legacy, Outcome::Stuck),
+                (StageOrder::VnetShutdown, Outcome::Stuck),
+                (StageOrder::PrisonCleanup, Outcome::Clean),
+            ]),
+            releases: &[
+                (Kernel::R13_0, Outcome::Stuck),
+                (Kernel::R13, Outcome::Stuck),
+                (Kernel::R14, Outcome::Stuck),
+                (Kernel::R14_3, Outcome::Clean),
+                (Kernel::R15_0, Outcome::Clean),
+                (Kernel::Main, Outcome::Clean),
+            ],
+        },
+        Preset {
+            slug: "vxlan-in-jail-on-13",
+            group: Group::Tunnels,
+            title: "vxlan created in a vnet jail on FreeBSD 13",
+            story: "13.x's if_clone borrows vnet0's vxlan cloner, so the jail gets a vxlan that no VNET destructor destroys: it leaks with a dangling if_vnet. 14.0 and later refuse the create (EINVAL).",
+            sources: vec![D36632, IF_VXLAN],
+            script: "\
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair0b vnet j1
+jexec j1 ifconfig epair0b inet 192.0.2.1/24
+jexec j1 ifconfig vxlan0 create vxlanid 42 vxlanlocal 192.0.2.1 vxlanremote 192.0.2.2
+jexec j1 ifconfig vxlan0 inet 10.7.0.1/24
+jail -r j1
+",
+            kernel: Kernel::R13,
+            expect: legacy_then_clean(Outcome::Leak),
+            releases: &[(Kernel::R13_0, Outcome::Leak), (Kernel::R13, Outcome::Leak)],
+        },
+        Preset {
             slug: "tun-tap-in-jail",
             group: Group::Interfaces,
             title: "tun and tap created in a vnet jail",
-            story: "One destructor, vnet_tun_uninit at PROTO_IF, destroys both after IP and routing are gone.",
-            sources: vec![IF_TUNTAP],
+            story: "On 15.0 and main tuntap_prison_remove destroys both at the DYING mark, before SIGKILL (D51525); on 14.x and older one VNET destructor, vnet_tun_uninit at PROTO_IF, destroys them after IP and routing are gone.",
+            sources: vec![IF_TUNTAP, D51525],
             script: "\
 jail -c name=j1 vnet persist
 jexec j1 ifconfig tun0 create
@@ -597,7 +664,7 @@ jail -r j1
             slug: "ovpn-in-jail",
             group: Group::Tunnels,
             title: "An OpenVPN offload interface in a vnet jail",
-            story: "vnet_ovpn_uninit, at PSEUDO beside gif and bridge, destroys ovpn0; its peers come from openvpn, which is not modelled.",
+            story: "On 15.0 and main ovpn_prison_remove destroys ovpn0 at the DYING mark; on 14.x vnet_ovpn_uninit, at PSEUDO beside gif and bridge, does. Its peers come from openvpn, which is not modelled.",
             sources: vec![IF_OVPN],
             script: "\
 jail -c name=j1 vnet persist

@@ -298,7 +298,7 @@ pub fn explorer_panel(p: &ExplorerProps) -> Html {
                 <p class="x-whatif">
                     {"Lane B shows a what-if. "}
                     <button class="x-link" data-testid="explorer-clear-b"
-                        onclick={open_b(&p.dispatch, Lane::new(p.lane_b.order))}>{"Clear lane B's re-registrations"}</button>
+                        onclick={open_b(&p.dispatch, Lane::new(p.lane_b.order).on(p.lane_b.kernel))}>{"Clear lane B's re-registrations"}</button>
                 </p>
             }
             { for report.as_ref().map(|d| {
@@ -362,12 +362,8 @@ fn across_table(a: &Across, base: &Lane, dispatch: &Callback<Action>) -> Html {
         }
     });
     let safe = StageOrder::ALL.iter().map(|o| {
-        let words = match a.first_safe(*o) {
-            Some(Kernel::R13_0) => "every release".to_string(),
-            Some(k) => format!("from {}", release::of(k).name),
-            None => "no release".to_string(),
-        };
-        html! { <li><span class="x-stage">{o.label()}</span>{format!(": safe {words}")}</li> }
+        let words = crate::engine::explore::releases::safe_words(a, *o);
+        html! { <li><span class="x-stage">{o.label()}</span>{format!(": first safe {words}")}</li> }
     });
     let errors: Vec<(Kernel, String)> = a
         .rows

@@ -11,6 +11,8 @@
 #   prison-cleanup: clean
 # Only legacy is FreeBSD today; the proposed stage orders (vnet-shutdown,
 #   prison-cleanup) exist only in the playground.
+# Per release, legacy: 13.0 panic, 13.x clean, 14.x clean, 14.3 clean, 15.0
+#   clean, main clean. (uname -r on the host says which line applies.)
 
 set -e
 kldload -n if_epair if_gif

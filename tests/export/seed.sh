@@ -13,6 +13,9 @@
 #   prison-cleanup: clean
 # Only legacy is FreeBSD today; the proposed stage orders (vnet-shutdown,
 #   prison-cleanup) exist only in the playground.
+# Per release, legacy, stock parts only: 13.0 panic, 13.x clean, 14.x clean,
+#   14.3 clean, 15.0 clean, main clean. (uname -r on the host says which line
+#   applies.)
 # On a stock kernel (without the parts kept as comments), legacy: clean
 
 set -e

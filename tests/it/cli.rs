@@ -102,7 +102,7 @@ fn list_presets_lists_every_slug_and_help_exits_0() {
 fn text_fits_a_mail() {
     for p in presets::presets() {
         for order in ["legacy", "vnet-shutdown", "prison-cleanup"] {
-            let o = run(&["--order", order, "--preset", p.slug], None);
+            let o = run(&["--kernel", p.kernel.slug(), "--order", order, "--preset", p.slug], None);
             assert!(matches!(o.status.code(), Some(0 | 1)), "{}: {}", p.slug, err(&o));
             for line in out(&o).lines() {
                 assert!(line.chars().count() <= 72, "{} {order}: {line:?}", p.slug);

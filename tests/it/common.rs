@@ -62,9 +62,14 @@ pub fn snapshot(path: &std::path::Path, actual: &str) -> Result<(), String> {
 
 /// The trace of a script that must parse and build.
 pub fn trace(script: &str, order: StageOrder) -> Trace {
+    trace_on(script, order, Kernel::Main)
+}
+
+/// The trace of a script under an order on a kernel release.
+pub fn trace_on(script: &str, order: StageOrder, kernel: Kernel) -> Trace {
     let sc = vnet_playground::engine::input::script::parse(script)
         .unwrap_or_else(|e| panic!("parse: {e:?}"));
-    simulate(&sc, &Lane::new(order)).unwrap_or_else(|e| panic!("simulate: {e}"))
+    simulate(&sc, &Lane::new(order).on(kernel)).unwrap_or_else(|e| panic!("simulate: {e}"))
 }
 
 /// The set-up's error for a script that parses (under legacy).
@@ -75,4 +80,22 @@ pub fn build_err(script: &str) -> String {
         Ok(_) => panic!("expected a build error"),
         Err(e) => e.message,
     }
+}
+
+/// Every preset's trace under every kernel and stage order that builds it: what the
+/// sentence checks read.
+pub fn every_preset_trace() -> Vec<(&'static str, Trace)> {
+    let mut out = Vec::new();
+    for p in vnet_playground::engine::presets() {
+        let sc = vnet_playground::engine::input::script::parse(p.script)
+            .unwrap_or_else(|e| panic!("{}: {e:?}", p.slug));
+        for k in Kernel::ALL {
+            for o in StageOrder::ALL {
+                if let Ok(t) = simulate(&sc, &Lane::new(o).on(k)) {
+                    out.push((p.slug, t));
+                }
+            }
+        }
+    }
+    out
 }

@@ -3,7 +3,7 @@
 //! if_ovpn.c: each driver's registration against a table written from the source, the
 //! references aggregates hold, what a departure does, the module rule, and the script's
 //! errors. The scenarios use names unlike the presets'.
-use crate::common::{build_err, trace};
+use crate::common::{build_err, trace, trace_on};
 use vnet_playground::engine::input::script::parse;
 use vnet_playground::engine::kernel::drivers::spec;
 use vnet_playground::engine::kernel::si::*;
@@ -183,7 +183,8 @@ fn every_driver_matches_the_table_read_in_source() {
 fn a_module_outside_the_base_set_registers_only_when_used() {
     let walk = |loaded: &[&'static str]| -> Vec<&str> {
         let l: VecSet<&'static str> = loaded.iter().copied().collect();
-        Registry::new([], &l, Kernel::Main)
+        // 14.x: the last release whose tun/tap still have a VNET destructor.
+        Registry::new([], &l, Kernel::R14)
             .expect("no moves")
             .teardown
             .iter()
@@ -250,14 +251,21 @@ fn a_bridge_keeps_plain_pointers_and_a_lagg_counted_ones() {
 
 #[test]
 fn a_bridge_moved_home_loses_its_members_on_the_way() {
-    let t = trace(
-        "jail -c name=bh vnet persist\nifconfig bridge9 create\nifconfig bridge9 vnet bh\n\
-         jexec bh ifconfig tap4 create\njexec bh ifconfig bridge9 addm tap4\njail -r bh\n",
-        StageOrder::Legacy,
-    );
+    let script = "jail -c name=bh vnet persist\nifconfig bridge9 create\nifconfig bridge9 vnet bh\n\
+         jexec bh ifconfig tap4 create\njexec bh ifconfig bridge9 addm tap4\njail -r bh\n";
+    // On 14.x tap4 is still there when vnet_if_return moves the bridge home.
+    let t = trace_on(script, StageOrder::Legacy, Kernel::R14);
     assert_eq!(t.outcome, Outcome::Clean);
     let s = t.steps.iter().find(|s| s.text.contains("bridge_reassign")).expect("bridge_reassign");
     assert!(s.text.contains("tap4") && s.text.contains("D28860"), "{}", s.text);
+    // On main, tuntap_prison_remove destroys tap4 at the DYING mark: the bridge goes home
+    // empty, its member removed by the departure handler on the way.
+    let t = trace(script, StageOrder::Legacy);
+    assert_eq!(t.outcome, Outcome::Clean);
+    let gone = t.steps.iter().position(|s| s.function == "tuntap_prison_remove").expect("hook");
+    let home = t.steps.iter().position(|s| s.function == "vnet_if_return").expect("return");
+    assert!(gone < home);
+    assert!(t.steps[gone].text.contains("bridge_ifdetach"), "{}", t.steps[gone].text);
 }
 
 #[test]
@@ -288,11 +296,23 @@ fn me_frees_its_tables_before_its_interfaces_and_the_proposals_avoid_it() {
 
 #[test]
 fn tun_and_tap_die_in_one_destructor_after_ip() {
-    let t = trace(
-        "jail -c name=tj vnet persist\njexec tj ifconfig tap2 create\njexec tj ifconfig tun6 create\n\
-         jexec tj ifconfig tun6 inet 10.9.0.1/30 10.9.0.2\njail -r tj\n",
-        StageOrder::Legacy,
-    );
+    let script = "jail -c name=tj vnet persist\njexec tj ifconfig tap2 create\njexec tj ifconfig tun6 create\n\
+         jexec tj ifconfig tun6 inet 10.9.0.1/30 10.9.0.2\njexec tj sleep 1000 &\njail -r tj\n";
+    // 15.0 and main: tuntap_prison_remove destroys both at prison_cleanup, before SIGKILL,
+    // with full detaches; no VNET destructor is left [V if_tuntap.c 15.1].
+    for k in [Kernel::R15_0, Kernel::Main] {
+        let t = trace_on(script, StageOrder::Legacy, k);
+        assert_eq!(t.outcome, Outcome::Clean);
+        let hook: Vec<usize> =
+            (0..t.steps.len()).filter(|i| t.steps[*i].function == "tuntap_prison_remove").collect();
+        assert_eq!(hook.len(), 2, "one step per interface");
+        let kill =
+            t.steps.iter().position(|s| s.function == "prison_proc_iterate").expect("SIGKILL");
+        assert!(hook.iter().all(|i| *i < kill));
+        assert!(t.steps.iter().all(|s| s.function != "vnet_tun_uninit"));
+        assert!(t.steps[hook[0]].text.contains("full one"), "{}", t.steps[hook[0]].text);
+    }
+    let t = trace_on(script, StageOrder::Legacy, Kernel::R14);
     assert_eq!(t.outcome, Outcome::Clean);
     let pos = |f: &str| t.steps.iter().position(|s| s.function == f).expect(f);
     assert!(pos("ip_destroy") < pos("vnet_tun_uninit"));
@@ -382,8 +402,11 @@ fn kldload_speaks_as_kldload() {
     let m = err("kldload pf\nkldload pf.ko\njail -c name=k vnet persist\njail -r k\n");
     assert!(m.contains("already loaded"), "{m}");
     // A module loaded by name registers its destructor even with no interface of it.
-    let t =
-        trace("kldload if_tuntap\njail -c name=k vnet persist\njail -r k\n", StageOrder::Legacy);
+    let t = trace_on(
+        "kldload if_tuntap\njail -c name=k vnet persist\njail -r k\n",
+        StageOrder::Legacy,
+        Kernel::R14,
+    );
     assert!(t.steps.iter().any(|s| s.function == "vnet_tun_uninit"));
 }
 

@@ -1,4 +1,5 @@
-//! Property tests: random structurally generated scenarios never panic the engine, never
+//! Property tests: random structurally generated scenarios, on every kernel release and
+//! under every stage order, never panic the engine, never
 //! underflow a count, never free an object twice, agree between simulate and verdict, and
 //! a clean outcome leaves nothing alive in a destroyed vnet.
 use crate::strategies::built_scenario as scenario;
@@ -9,8 +10,8 @@ use vnet_playground::engine::*;
 static BUILT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 static FAULTY: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-fn check(sc: &Scenario, order: StageOrder) -> Result<(), TestCaseError> {
-    let lane = Lane::new(order);
+fn check(sc: &Scenario, order: StageOrder, kernel: Kernel) -> Result<(), TestCaseError> {
+    let lane = Lane::new(order).on(kernel);
     let t = match simulate(sc, &lane) {
         Ok(t) => {
             BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -84,8 +85,10 @@ proptest! {
 
     #[test]
     fn random_scenarios_hold_the_invariants(sc in scenario()) {
-        for order in StageOrder::ALL {
-            check(&sc, order)?;
+        for kernel in Kernel::ALL {
+            for order in StageOrder::ALL {
+                check(&sc, order, kernel)?;
+            }
         }
         if std::env::var("PROP_STATS").is_ok() {
             eprintln!("built {} non-clean {}", BUILT.load(std::sync::atomic::Ordering::Relaxed), FAULTY.load(std::sync::atomic::Ordering::Relaxed));

@@ -256,17 +256,18 @@ fn prison_cleanup_runs_its_two_halves_in_the_kernels_order() {
 #[test]
 fn every_sentence_has_typed_provenance_and_no_internal_citation() {
     use vnet_playground::engine::trace::provenance::{Piece, has_stray_marker, pieces};
-    let mut scripts: Vec<String> = presets().iter().map(|p| p.script.to_string()).collect();
-    scripts.push("options ROUTE_CACHE\njail -c name=w vnet persist\nsysuninit vnet_gif_uninit SI_SUB_VNET_DONE SI_ORDER_ANY\njail -r w\n".into());
+    let extra = "options ROUTE_CACHE\njail -c name=w vnet persist\nsysuninit vnet_gif_uninit SI_SUB_VNET_DONE SI_ORDER_ANY\njail -r w\n";
+    let mut all = crate::common::every_preset_trace();
+    all.extend(StageOrder::ALL.map(|o| ("extra", trace(extra, o))));
     let mut markers = 0;
-    for script in &scripts {
-        for order in StageOrder::ALL {
-            let t = trace(script, order);
+    for (_, t) in &all {
+        let order = t.order;
+        {
             let mut texts: Vec<String> = t.steps.iter().map(|s| s.text.clone()).collect();
             texts.extend(t.notes.iter().cloned());
             texts.extend(t.faults.iter().map(|f| f.message.clone()));
             for k in [0, t.steps.len()] {
-                texts.extend(graph_at(&t, k).cycles().into_iter().map(|c| c.sentence));
+                texts.extend(graph_at(t, k).cycles().into_iter().map(|c| c.sentence));
             }
             for text in &texts {
                 assert!(
@@ -293,12 +294,10 @@ fn every_cited_guide_section_exists() {
         .expect("docs/model.md");
     let mut cited: Vec<String> = Vec::new();
     let mut texts: Vec<String> = presets().iter().map(|p| p.story.to_string()).collect();
-    for p in presets() {
-        for order in StageOrder::ALL {
-            let t = trace(p.script, order);
-            texts.extend(t.steps.iter().map(|s| s.text.clone()));
-            texts.extend(t.notes.iter().cloned());
-        }
+    for (_, t) in crate::common::every_preset_trace() {
+        texts.extend(t.steps.iter().map(|s| s.text.clone()));
+        texts.extend(t.notes.iter().cloned());
+        texts.extend(t.faults.iter().map(|f| f.message.clone()));
     }
     for text in &texts {
         for piece in pieces(text) {

@@ -21,6 +21,7 @@ mod engine_unseen;
 mod export;
 mod import;
 mod link_props;
+mod releases;
 mod script_props;
 mod share_ui;
 mod strategies;

@@ -60,10 +60,12 @@ impl Across {
         row.cells.iter().find(|(o, _)| *o == order).map(|(_, c)| c)
     }
 
-    /// The oldest release that is clean under `order` with every newer one clean too.
+    /// The oldest release that is safe under `order` with every newer one safe too: the
+    /// teardown is clean, or the release refuses the scenario's commands (a create that
+    /// fails there cannot leak or fault).
     pub fn first_safe(&self, order: StageOrder) -> Option<Kernel> {
         let clean =
-            |k: Kernel| self.get(k, order).is_some_and(|c| c.as_ref().is_ok_and(Cell::is_clean));
+            |k: Kernel| self.get(k, order).is_some_and(|c| c.as_ref().map_or(true, Cell::is_clean));
         let mut first = None;
         for r in self.rows.iter().rev() {
             if !clean(r.kernel) {
@@ -88,7 +90,7 @@ impl Across {
 fn short(c: Option<&Result<Cell, String>>) -> &'static str {
     match c {
         Some(Ok(c)) => c.outcome.label(),
-        Some(Err(_)) => "cannot build",
+        Some(Err(_)) => "refused",
         None => "",
     }
 }
@@ -104,12 +106,20 @@ fn long(c: &Result<Cell, String>) -> String {
     }
 }
 
-fn safe_words(k: Option<Kernel>) -> String {
-    match k {
-        Some(Kernel::R13_0) => "every release".into(),
+/// "from FreeBSD 14.3", "every release", "none"; a release that refuses the scenario is
+/// said to.
+pub fn safe_words(a: &Across, order: StageOrder) -> String {
+    let k = a.first_safe(order);
+    let refused = k.and_then(|k| a.get(k, order)).is_some_and(|c| c.is_err());
+    let mut s = match k {
+        Some(Kernel::R13_0) => "every release".to_string(),
         Some(k) => format!("from {}", release::of(k).name),
-        None => "none".into(),
+        None => "none".to_string(),
+    };
+    if refused {
+        s.push_str(", which refuses the scenario's commands");
     }
+    s
 }
 
 /// Wraps `text` at `WIDTH` columns, every line after the first indented by `indent`.
@@ -155,10 +165,7 @@ pub fn table_text(a: &Across) -> String {
         out.push('\n');
     }
     for o in StageOrder::ALL {
-        out.push_str(&wrap(
-            &format!("First safe under {}: {}.", o.slug(), safe_words(a.first_safe(o))),
-            2,
-        ));
+        out.push_str(&wrap(&format!("First safe under {}: {}.", o.slug(), safe_words(a, o)), 2));
     }
     out
 }
@@ -229,11 +236,7 @@ pub fn table_markdown(a: &Across) -> String {
     }
     out.push('\n');
     for o in StageOrder::ALL {
-        out.push_str(&format!(
-            "- First safe under {}: {}.\n",
-            o.label(),
-            safe_words(a.first_safe(o))
-        ));
+        out.push_str(&format!("- First safe under {}: {}.\n", o.label(), safe_words(a, o)));
     }
     out
 }

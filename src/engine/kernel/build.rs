@@ -61,6 +61,8 @@ impl World {
             halted: false,
             held: Vec::new(),
             labels: true,
+            task: None,
+            lladdr_queued: VecSet::new(),
         };
         let p0 = w.new_obj(
             ObjKind::Prison,

@@ -442,6 +442,12 @@ pub struct World {
     /// Whether objects get display names and keys. Off only for `verdict`, which reports
     /// nothing but the outcome; interface names are always kept (they are looked up).
     pub labels: bool,
+    /// The taskqueue whose thread runs the teardown now, when it runs in a task
+    /// (prison_complete after a process exit or reap); None in a syscall.
+    pub task: Option<&'static str>,
+    /// vlans whose lladdr task (vlan_lladdr_fn) is queued on taskqueue_thread and has not
+    /// run, because that thread is busy with this teardown.
+    pub lladdr_queued: VecSet<ObjId>,
 }
 
 /// Kernel options the model knows.

@@ -144,6 +144,12 @@ fn fault_line(trace: &Trace, f: &crate::engine::trace::Fault) -> String {
     if let Some(by) = &f.freed_by {
         s.push_str(&format!("; freed at step {} by {}", by.step, by.call_path.join(" -> ")));
     }
+    // A leak or a stuck prison found at the end has no step text of its own: say it here.
+    let told = f.step >= 1
+        && trace.steps.get(f.step - 1).is_some_and(|st| st.text.contains(f.message.as_str()));
+    if !told {
+        s.push_str(&format!(". {}", f.message));
+    }
     s
 }
 

@@ -104,8 +104,28 @@ fn predictions(out: &mut String, sc: &Scenario) {
     );
     let stock: Vec<_> =
         sc.entries.iter().filter(|e| unsupported(&e.command).is_none()).cloned().collect();
+    let stock_sc = Scenario { entries: stock.clone(), tail_comments: Vec::new() };
+    let per: Vec<String> = crate::engine::trace::Kernel::ALL
+        .into_iter()
+        .map(|k| {
+            let v = match simulate(&stock_sc, &Lane::new(StageOrder::Legacy).on(k)) {
+                Ok(t) => t.outcome.label(),
+                Err(_) => "refused",
+            };
+            format!("{} {v}", k.slug())
+        })
+        .collect();
+    note(
+        out,
+        "",
+        &format!(
+            "Per release, legacy{}: {}. (uname -r on the host says which line applies.)",
+            if stock.len() < sc.entries.len() { ", stock parts only" } else { "" },
+            per.join(", ")
+        ),
+    );
     if stock.len() < sc.entries.len() {
-        let stock = Scenario { entries: stock, tail_comments: Vec::new() };
+        let stock = stock_sc;
         note(
             out,
             "",

@@ -317,13 +317,38 @@ impl World {
                         object: ObjId(i as u32),
                         step: last,
                         freed_by: None,
-                        message: format!("leak: {} outlives {}", o.name, self.o(own).name),
+                        message: format!(
+                            "leak: {} outlives {}{}",
+                            o.name,
+                            self.o(own).name,
+                            self.leak_reason(ObjId(i as u32))
+                        ),
                     });
                 }
             }
         }
         self.rec.faults.extend(extra);
         Ok(())
+    }
+
+    /// Why `obj` outlived its owner, as a clause for the leak's message, where the model
+    /// knows: an interface on a cloner list of another vnet (vxlan's global cloner, which
+    /// older if_clone borrowed for a jail), or counted references still held.
+    fn leak_reason(&self, obj: ObjId) -> String {
+        if let Data::Ifnet(i) = &self.o(obj).data
+            && drivers::spec(i.driver).cloner.is_none()
+            && i.driver != Driver::Ngeth
+        {
+            return format!(
+                ": if_clone_create found no {d} cloner in the jail's vnet and borrowed vnet0's, so {n} sits \
+                 on vnet0's {d} cloner list; no VNET destructor of the jail destroys it, vnet_if_return does \
+                 not move it (the jail made it) and its if_vnet points at the freed vnet [V if_clone.c 12.1, \
+                 I #releases]",
+                d = i.driver.name(),
+                n = self.o(obj).name
+            );
+        }
+        self.holders(obj)
     }
 
     /// Who holds counted references on `obj`, as a clause for a fault message.

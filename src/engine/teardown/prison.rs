@@ -324,6 +324,16 @@ impl World {
     /// hold and leaving the drop to the prison_complete task); the pr_ref of its cred goes
     /// only when the parent reaps the zombie (proc_reap → crfree → prison_free) [V].
     pub(crate) fn proc_exit(&mut self, pid: ObjId) -> R {
+        // Whatever the exit and the reap set off (the last reference's prison_deref, and
+        // vnet_destroy after it) runs in the prison_complete task on the release's
+        // jail-removal queue [V kern_jail.c].
+        let before = self.task.replace(release::removal_queue(self.kernel));
+        let r = self.proc_exit_in_task(pid);
+        self.task = before;
+        r
+    }
+
+    fn proc_exit_in_task(&mut self, pid: ObjId) -> R {
         let Data::Process { prison, .. } = &self.o(pid).data else { return Ok(()) };
         let p = *prison;
         let v = self.pr(p).vnet;
@@ -341,7 +351,7 @@ impl World {
         self.state_ev(pid, || "PRS_ZOMBIE".into());
         if last {
             // prison_proc_free never drops the last uref itself: it holds the prison and
-            // queues prison_complete on the jail-removal taskqueue.
+            // queues prison_complete on the release's jail-removal queue.
             self.inc(p);
         } else {
             self.deref(p, None, 1, Stage::ProcessExit)?;
@@ -355,7 +365,8 @@ impl World {
             if last {
                 t.push_str(&format!(
                     ". It was {pr}'s last one, so prison_proc_free takes a hold and queues \
-                     prison_complete on the jail-removal taskqueue instead [V kern_exit.c, kern_jail.c]."
+                     prison_complete on {} instead [V kern_exit.c, kern_jail.c].",
+                    release::removal_queue(w.kernel)
                 ));
             } else {
                 t.push_str(" [V kern_exit.c, kern_jail.c].");
@@ -375,7 +386,7 @@ impl World {
             self.step(
                 Stage::ProcessExit,
                 "prison_complete",
-                &["taskqueue_jail_remove", "prison_complete", "prison_deref"],
+                &[release::removal_queue(self.kernel), "prison_complete", "prison_deref"],
                 KERN_JAIL,
                 None,
                 Some(v),
@@ -402,13 +413,23 @@ impl World {
             None,
             Some(v),
         );
+        let last_ref = self.o(p).count == 1;
         self.text(|w| {
-            format!(
+            let mut t = format!(
                 "The parent reaps {}: proc_reap frees its cred, and crfree's prison_free drops the \
-                 pr_ref it held on {} [V kern_exit.c]. The model has the parent wait at once [I #reaping].",
+                 pr_ref it held on {} [V kern_exit.c]",
                 w.o(pid).name,
                 w.pr(p).name
-            )
+            );
+            if last_ref {
+                t.push_str(&format!(
+                    ". It was the last one, so prison_free leaves the rest to the prison_complete task on \
+                     {} [V kern_jail.c]",
+                    release::removal_queue(w.kernel)
+                ));
+            }
+            t.push_str(". The model has the parent wait at once [I #reaping].");
+            t
         });
         let e = self.edge_to(pid, p, "p_ucred->cr_prison");
         self.deref(p, e.map(DropRef::Edge), 0, Stage::ProcessExit)?;
@@ -426,12 +447,24 @@ impl World {
     /// Under the prison-cleanup order the network cleanup phases follow [I].
     pub(crate) fn prison_cleanup(&mut self, p: ObjId, kill: bool) -> R {
         let v = self.pr(p).vnet;
-        let path: &[&str] = if kill {
-            &["prison_deref", "prison_deref_kill", "prison_cleanup_unlocked", "osd_jail_call"]
-        } else {
-            &["prison_deref", "prison_cleanup_locked", "prison_cleanup_unlocked", "osd_jail_call"]
+        let split = release::of(self.kernel).cleanup_split;
+        let path: &[&str] = match (split, kill) {
+            (true, true) => {
+                &["prison_deref", "prison_deref_kill", "prison_cleanup_unlocked", "osd_jail_call"]
+            }
+            (true, false) => &[
+                "prison_deref",
+                "prison_cleanup_locked",
+                "prison_cleanup_unlocked",
+                "osd_jail_call",
+            ],
+            (false, true) => {
+                &["prison_deref", "prison_deref_kill", "prison_cleanup", "osd_jail_call"]
+            }
+            (false, false) => &["prison_deref", "prison_cleanup", "osd_jail_call"],
         };
-        self.step(Stage::PrisonCleanup, "prison_cleanup_unlocked", path, KERN_JAIL, None, Some(v));
+        let top = if split { "prison_cleanup_unlocked" } else { "prison_cleanup" };
+        self.step(Stage::PrisonCleanup, top, path, KERN_JAIL, None, Some(v));
         // wg interfaces anywhere that hold this prison's cred.
         let holders: Vec<ObjId> = self
             .o(p)
@@ -455,16 +488,23 @@ impl World {
                             and runs the OSD PR_METHOD_REMOVE hooks";
             let locked = "prison_cleanup_locked posts the jail's NOTE_JAIL_REMOVE knote and detaches \
                           its jail descriptors";
-            let mut t = if kill {
-                format!(
+            let mut t = match (split, kill) {
+                (true, true) => format!(
                     "The cleanup of {name} runs once, at the DYING mark, before any SIGKILL: {unlocked}; \
                      then {locked} [V kern_jail.c]."
-                )
-            } else {
-                format!(
+                ),
+                (true, false) => format!(
                     "The cleanup of {name} runs once, at the DYING mark: {locked}; then, with pr_mtx \
                      dropped, {unlocked} [V kern_jail.c]."
-                )
+                ),
+                (false, _) => format!(
+                    "The cleanup of {name} runs once, at the DYING mark{}: prison_cleanup removes its POSIX \
+                     shared memory (shm_remove_prison) and runs the OSD PR_METHOD_REMOVE hooks; {} has no \
+                     jail descriptors yet, so there is no locked half [V kern_jail.c 14.0{}].",
+                    if kill { ", before any SIGKILL" } else { "" },
+                    release::of(w.kernel).name,
+                    if matches!(w.kernel, Kernel::R13_0 | Kernel::R13) { ", I #releases" } else { "" }
+                ),
             };
             if !holders.is_empty() && !hooked {
                 t.push_str(&format!(
@@ -482,11 +522,76 @@ impl World {
             t
         });
         self.end_step();
+        self.prison_remove_clones(p, path)?;
         if self.order == StageOrder::PrisonCleanup
             && self.owns_vnet(p)
             && !self.vn(v).shut_phases_done
         {
             self.phases(v, Stage::PrisonCleanup)?;
+        }
+        Ok(())
+    }
+
+    /// The PR_METHOD_REMOVE hooks that destroy interfaces, on releases that have them
+    /// (tuntap_prison_remove, ovpn_prison_remove; D51525): for a prison that owns its
+    /// vnet, each detaches the driver's cloners of that vnet, destroying the interfaces
+    /// made there, while its processes are still alive and the vnet is not shutting down,
+    /// so each detach is a full one [V if_tuntap.c, if_ovpn.c 15.1].
+    fn prison_remove_clones(&mut self, p: ObjId, path: &[&'static str]) -> R {
+        if !release::of(self.kernel).prison_remove_clones || !self.owns_vnet(p) {
+            return Ok(());
+        }
+        let v = self.pr(p).vnet;
+        let mut hooks: Vec<(&'static str, Driver)> = Driver::ALL
+            .into_iter()
+            .filter_map(|d| drivers::spec(d).prison_remove.map(|f| (f, d)))
+            .filter(|(_, d)| drivers::spec(*d).module.is_none_or(|m| self.loaded.contains(&m)))
+            .collect();
+        hooks.dedup_by_key(|(f, _)| *f);
+        for (hook, d) in hooks {
+            if !self.hooked(hook) {
+                continue;
+            }
+            let mut items: Vec<(u64, ObjId)> = Vec::new();
+            for x in drivers::sharing(d) {
+                if let Some(l) = self.vn(v).clones.get(&x) {
+                    items.extend(l.iter().map(|(k, i)| (*k, *i)));
+                }
+            }
+            crate::support::order::sort(&mut items);
+            for (_, ifp) in items {
+                if self.ifn(ifp).destroyed {
+                    continue;
+                }
+                let drv = self.ifn(ifp).driver;
+                let mut pp: Vec<&'static str> = path.to_vec();
+                pp.extend([hook, "if_clone_detach"]);
+                let mut full = pp.clone();
+                full.push(drivers::spec(drv).destroy_fn);
+                self.step(
+                    Stage::PrisonCleanup,
+                    hook,
+                    &full,
+                    drivers::spec(drv).file,
+                    None,
+                    Some(v),
+                );
+                let gone = self.destroy_ifnet(ifp, &pp)?;
+                self.text(|w| {
+                    let names =
+                        gone.iter().map(|g| w.o(*g).name.clone()).collect::<Vec<_>>().join(" and ");
+                    format!(
+                        "{hook}, a PR_METHOD_REMOVE hook, detaches {}'s {} cloner: {} destroys {names} while \
+                         the jail's processes still live and its vnet is not shutting down, so the detach is a \
+                         full one [V {} 15.1, R D51525].",
+                        w.pr(p).name,
+                        drv.name(),
+                        drivers::spec(drv).destroy_fn,
+                        drivers::spec(drv).file.trim_start_matches("sys/net/")
+                    )
+                });
+                self.end_step();
+            }
         }
         Ok(())
     }

@@ -232,7 +232,13 @@ pub fn module_of(b: &Builtin) -> Option<&'static str> {
 /// driver the release does not have.
 pub fn present(b: &Builtin, loaded: &VecSet<&'static str>, kernel: Kernel) -> bool {
     let driver_here = match b.3 {
-        Action::Cloner(d) => release::has(kernel, d),
+        // On releases whose tun/tap and ovpn destroy a jail's interfaces from a prison
+        // removal hook, those drivers register no VNET destructor [V if_tuntap.c 15.1].
+        Action::Cloner(d) => {
+            release::has(kernel, d)
+                && !(release::of(kernel).prison_remove_clones
+                    && drivers::spec(d).prison_remove.is_some())
+        }
         _ => true,
     };
     driver_here && module_of(b).is_none_or(|m| loaded.contains(&m))

@@ -12,21 +12,22 @@ impl World {
     // ---------------------------------------------------------------- vnet_destroy
 
     pub(crate) fn vnet_destroy(&mut self, v: ObjId, p: ObjId) -> R {
-        self.step(
-            Stage::VnetDestroy,
-            "vnet_destroy",
-            &["prison_deref", "vnet_destroy"],
-            VNET_C,
-            None,
-            Some(v),
-        );
+        let path: &[&str] = match self.task {
+            Some(q) => &[q, "prison_complete", "prison_deref", "vnet_destroy"],
+            None => &["prison_deref", "vnet_destroy"],
+        };
+        self.step(Stage::VnetDestroy, "vnet_destroy", path, VNET_C, None, Some(v));
         self.vnm(v).shutdown = true;
         self.state_ev(v, || "vnet_shutdown=true".into());
         self.text(|w| {
             format!(
-                "{}'s last reference is gone, so prison_deref calls vnet_destroy: {} leaves the vnet \
+                "{}'s last reference is gone, so prison_deref calls vnet_destroy{}: {} leaves the vnet \
                  list and vnet_shutdown is set [V].",
                 w.pr(p).name,
+                match w.task {
+                    Some(q) => format!(" (in the prison_complete task, on {q}'s thread)"),
+                    None => String::new(),
+                },
                 w.o(v).name
             )
         });
@@ -36,7 +37,20 @@ impl World {
             self.vnm(v).state = h.slot.sub;
             let path = ["vnet_destroy", "vnet_sysuninit", h.func];
             self.step(Stage::VnetDestroy, h.func, &path, h.file, Some(h.slot), Some(v));
-            let moved = if h.moved { " (re-registered here by a sysuninit line)" } else { "" };
+            let rel;
+            let moved = if h.moved {
+                " (re-registered here by a sysuninit line)"
+            } else if h.release {
+                rel = format!(
+                    " (registered at {} on {}; {} [R])",
+                    h.slot.short(),
+                    release::of(self.kernel).name,
+                    release::slot_change(h.func).unwrap_or("later releases register it elsewhere")
+                );
+                rel.as_str()
+            } else {
+                ""
+            };
             match h.action {
                 Action::Nothing => {
                     self.text(|_| {

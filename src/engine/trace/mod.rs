@@ -76,9 +76,12 @@ pub enum Kernel {
     /// stable/13 after 13.0: 13.1 to 13.5.
     #[serde(rename = "13.x")]
     R13,
-    /// stable/14: 14.0 to 14.3.
+    /// stable/14 before D47991: 14.0 to 14.2.
     #[serde(rename = "14.x")]
     R14,
+    /// FreeBSD 14.3-RELEASE, with D47991's jail-removal thread.
+    #[serde(rename = "14.3")]
+    R14_3,
     /// FreeBSD 15.0-RELEASE.
     #[serde(rename = "15.0")]
     R15_0,
@@ -89,8 +92,8 @@ pub enum Kernel {
 }
 
 impl Kernel {
-    pub const ALL: [Kernel; 5] =
-        [Kernel::R13_0, Kernel::R13, Kernel::R14, Kernel::R15_0, Kernel::Main];
+    pub const ALL: [Kernel; 6] =
+        [Kernel::R13_0, Kernel::R13, Kernel::R14, Kernel::R14_3, Kernel::R15_0, Kernel::Main];
 
     /// The slug used on the command line, in select values and in JSON.
     pub fn slug(self) -> &'static str {
@@ -98,6 +101,7 @@ impl Kernel {
             Kernel::R13_0 => "13.0",
             Kernel::R13 => "13.x",
             Kernel::R14 => "14.x",
+            Kernel::R14_3 => "14.3",
             Kernel::R15_0 => "15.0",
             Kernel::Main => "main",
         }
@@ -736,7 +740,8 @@ mod tests {
             .iter()
             .flat_map(|p| {
                 let sc = parse(p.script).expect("preset parses");
-                StageOrder::ALL.map(|o| simulate(&sc, &Lane::new(o)).expect("preset builds"))
+                StageOrder::ALL
+                    .map(|o| simulate(&sc, &Lane::new(o).on(p.kernel)).expect("preset builds"))
             })
             .collect()
     }

@@ -38,10 +38,12 @@ pub const SPEC: Spec = Spec {
         del_fn: "bridge_delete_member",
         departure_fn: "bridge_ifdetach",
         edge: "bif_ifp",
+        primary_lladdr: false,
         counted: false,
         back: "if_bridge",
     }),
     also: None,
+    prison_remove: None,
 };
 
 /// bridge_reassign: a bridge moving to another vnet loses every member. Returns a

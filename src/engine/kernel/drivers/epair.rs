@@ -28,6 +28,7 @@ pub const SPEC: Spec = Spec {
     tunnel: None,
     members: None,
     also: None,
+    prison_remove: None,
 };
 
 /// `ifconfig epair[N] create` in `vnet`: both halves, with the lowest free unit when none

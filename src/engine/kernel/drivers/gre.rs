@@ -31,4 +31,5 @@ pub const SPEC: Spec = Spec {
     }),
     members: None,
     also: None,
+    prison_remove: None,
 };

@@ -29,4 +29,5 @@ pub const SPEC: Spec = Spec {
     tunnel: Some(TunnelSpec { delete_fn: "ipsec_delete_tunnel", inet6: true, route_cache: None }),
     members: None,
     also: None,
+    prison_remove: None,
 };

@@ -37,8 +37,10 @@ pub const SPEC: Spec = Spec {
         del_fn: "lagg_port_destroy",
         departure_fn: "lagg_port_ifdetach",
         edge: "lp_ifp",
+        primary_lladdr: true,
         counted: true,
         back: "if_lagg",
     }),
     also: None,
+    prison_remove: None,
 };

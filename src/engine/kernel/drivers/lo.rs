@@ -27,4 +27,5 @@ pub const SPEC: Spec = Spec {
     tunnel: None,
     members: None,
     also: None,
+    prison_remove: None,
 };

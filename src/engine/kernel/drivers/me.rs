@@ -33,6 +33,7 @@ pub const SPEC: Spec = Spec {
     tunnel: Some(TunnelSpec { delete_fn: "me_delete_tunnel", inet6: false, route_cache: None }),
     members: None,
     also: None,
+    prison_remove: None,
 };
 
 const TABLE: &str = "V_me_hashtbl";

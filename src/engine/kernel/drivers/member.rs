@@ -28,6 +28,10 @@ pub struct MemberSpec {
     pub counted: bool,
     /// The label of the member's pointer back (`if_bridge`, `if_lagg`).
     pub back: &'static str,
+    /// Whether losing the first member (the primary) changes the aggregate's link-level
+    /// address and fires iflladdr_event on it: lagg_port_destroy does, unless the lagg
+    /// is being destroyed [V if_lagg.c]; a bridge keeps its own address by default.
+    pub primary_lladdr: bool,
 }
 
 fn mspec(w: &World, agg: ObjId) -> &'static MemberSpec {
@@ -87,15 +91,33 @@ pub(crate) fn member_departs(w: &mut World, m: ObjId) -> R<Option<String>> {
             w.o(m).name
         )));
     }
+    let primary = w.ifn(agg).members.first() == Some(&m);
     remove(w, m)?;
-    Ok(Some(format!(
+    let mut t = format!(
         "The departure event runs {} for {}: {} removes it from {}, which stays [V {}].",
         s.departure_fn,
         w.o(m).name,
         s.del_fn,
         w.o(agg).name,
         super::spec(w.ifn(agg).driver).file.trim_start_matches("sys/net/")
-    )))
+    );
+    if primary && s.primary_lladdr {
+        let next = w.ifn(agg).members.first().map(|n| w.o(*n).name.clone());
+        t.push_str(&format!(
+            " It was the primary port, so {} takes {} and fires iflladdr_event on {} [V].",
+            w.o(agg).name,
+            match next {
+                Some(n) => format!("{n}'s link-level address"),
+                None => "an all-zero link-level address".into(),
+            },
+            w.o(agg).name
+        ));
+        if let Some(more) = super::vlan::parent_lladdr(w, agg) {
+            t.push(' ');
+            t.push_str(&more);
+        }
+    }
+    Ok(Some(t))
 }
 
 /// The aggregate's destroy removes every member first.

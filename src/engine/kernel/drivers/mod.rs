@@ -67,6 +67,10 @@ pub struct Spec {
     /// Another VNET destructor the driver's module registers (ng_eiface's unit
     /// allocator), present exactly when the module is.
     pub also: Option<Builtin>,
+    /// The OSD PR_METHOD_REMOVE hook that, on releases with it, destroys a dying vnet
+    /// jail's interfaces of this driver at prison_cleanup instead of a VNET destructor
+    /// (`release::Release::prison_remove_clones`).
+    pub prison_remove: Option<&'static str>,
 }
 
 /// The spec of `d`.
@@ -122,6 +126,7 @@ pub fn hooks_of(d: Driver) -> Vec<&'static str> {
         Driver::Wg => v.push(wg::REMOVE_FN),
         _ => {}
     }
+    v.extend(spec(d).prison_remove);
     v
 }
 

@@ -33,6 +33,7 @@ pub const SPEC: Spec = Spec {
     tunnel: None,
     members: None,
     also: Some(UNIT_UNINIT),
+    prison_remove: None,
 };
 
 /// `vnet_ng_eiface_uninit`: registered with the module, frees nothing of ours.

@@ -28,6 +28,7 @@ pub const SPEC: Spec = Spec {
     tunnel: None,
     members: None,
     also: None,
+    prison_remove: Some("ovpn_prison_remove"),
 };
 
 /// ovpn_reassign, for the narration: peers would go; the model's ovpn has none.

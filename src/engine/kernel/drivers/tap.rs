@@ -18,4 +18,5 @@ pub const SPEC: Spec = Spec {
     tunnel: None,
     members: None,
     also: None,
+    prison_remove: Some("tuntap_prison_remove"),
 };

@@ -33,6 +33,7 @@ pub const SPEC: Spec = Spec {
     tunnel: None,
     members: None,
     also: None,
+    prison_remove: Some("tuntap_prison_remove"),
 };
 
 /// What tun_clone_destroy does beyond the common detach, for the narration.

@@ -34,6 +34,7 @@ pub const SPEC: Spec = Spec {
     tunnel: None,
     members: None,
     also: None,
+    prison_remove: None,
 };
 
 /// The largest 802.1Q tag (vlan_clone_create and SIOCSETVLAN refuse more) [V].
@@ -135,8 +136,41 @@ pub(crate) fn parent_departs(w: &mut World, parent: ObjId) -> R<Option<String>> 
     )))
 }
 
+/// The thread vlan's lladdr task runs on (vlan_iflladdr and vlan_config queue it there).
+pub const LLADDR_QUEUE: &str = "taskqueue_thread";
+
+/// vlan_iflladdr, vlan's iflladdr_event handler, for a trunk parent whose link-level
+/// address changed: it copies the address into each vlan and queues each vlan's lladdr
+/// task on taskqueue_thread [V if_vlan.c]. When this teardown itself runs on that
+/// thread, the tasks wait for it to finish; otherwise the thread runs them. Returns a
+/// sentence for the narration.
+pub(crate) fn parent_lladdr(w: &mut World, parent: ObjId) -> Option<String> {
+    let trunk = w.ifn(parent).trunk?;
+    let vlans: Vec<ObjId> = w.trunk(trunk).vlans.iter().copied().collect();
+    let names = vlans.iter().map(|v| w.o(*v).name.clone()).collect::<Vec<_>>().join(", ");
+    let busy = !w.building && w.task == Some(LLADDR_QUEUE);
+    let (task, tasks) = if vlans.len() == 1 { ("task", "its") } else { ("tasks", "their") };
+    if busy {
+        w.lladdr_queued.extend(vlans.iter().copied());
+        Some(format!(
+            "vlan_iflladdr copies the new address into {names} and queues {tasks} lladdr {task} on \
+             {LLADDR_QUEUE}, the thread that is running this teardown, so the {task} must wait for it to \
+             finish [V if_vlan.c, kern_jail.c]."
+        ))
+    } else {
+        Some(format!(
+            "vlan_iflladdr copies the new address into {names} and queues {tasks} lladdr {task} on \
+             {LLADDR_QUEUE}, which is free and runs {} [V if_vlan.c].",
+            if vlans.len() == 1 { "it" } else { "them" }
+        ))
+    }
+}
+
 /// The part of vlan_clone_destroy after ether_ifdetach: vlan_unconfig, then draining the
-/// lladdr task from taskqueue_thread. Returns a sentence for the narration.
+/// lladdr task from taskqueue_thread, which waits while the task is queued or running
+/// (taskqueue_drain, sys/kern/subr_taskqueue.c) [V]. A queued task behind the very task
+/// this thread runs never runs: the drain waits forever (the deadlock D47991 removed by
+/// running jail removal on a thread of its own). Returns a sentence for the narration.
 pub(crate) fn detached(w: &mut World, ifp: ObjId, path: &[&'static str]) -> R<Option<String>> {
     let parent = unconfig(w, ifp, path)?;
     let name = w.o(ifp).name.clone();
@@ -144,9 +178,47 @@ pub(crate) fn detached(w: &mut World, ifp: ObjId, path: &[&'static str]) -> R<Op
         Some(p) => format!("vlan_unconfig takes {name} off {}'s trunk; then ", w.o(p).name),
         None => String::new(),
     };
+    let here = w.task;
+    if w.lladdr_queued.contains(&ifp) && here == Some(LLADDR_QUEUE) {
+        let jail = w
+            .prisons
+            .values()
+            .copied()
+            .find(|p| w.pr(*p).vnet == w.ifn(ifp).vnet)
+            .map(|p| w.pr(p).name.clone())
+            .unwrap_or_else(|| "the jail".into());
+        let mut p = path.to_vec();
+        p.push("taskqueue_drain");
+        w.fault(
+            FaultKind::Stuck,
+            "taskqueue_drain",
+            ifp,
+            None,
+            p,
+            format!(
+                "stuck: {off}vlan_clone_destroy waits in taskqueue_drain for {name}'s lladdr task, queued on \
+                 {LLADDR_QUEUE} behind the prison_complete task this same thread is running. The drain never \
+                 returns, so vnet_destroy never finishes and {jail} never finishes dying: a deadlock, which \
+                 D47991 removed by giving jail removal a thread of its own [V if_vlan.c, subr_taskqueue.c, \
+                 R D47991]"
+            ),
+        )?;
+    }
+    let why = match here {
+        Some(LLADDR_QUEUE) => format!(
+            "This teardown runs on {LLADDR_QUEUE} itself, but {name}'s task is not queued, so the drain \
+             returns at once; the deadlock D47991 removed needs a queued task [V subr_taskqueue.c, R D47991]."
+        ),
+        Some(q) => format!(
+            "The teardown runs on {q}'s thread, not on {LLADDR_QUEUE}, so this drain cannot wait on \
+             itself [V kern_jail.c, R D47991]."
+        ),
+        None => format!(
+            "The teardown runs in the jail -r system call here, not on {LLADDR_QUEUE}, so this drain \
+             cannot wait on itself [V kern_jail.c]."
+        ),
+    };
     Ok(Some(format!(
-        "{off}vlan_clone_destroy drains {name}'s lladdr task from taskqueue_thread. Since D47991 the jail's \
-         vnet is destroyed on a thread of its own, not on taskqueue_thread, so this drain cannot wait on \
-         itself [V if_vlan.c, R D47991]."
+        "{off}vlan_clone_destroy drains {name}'s lladdr task from {LLADDR_QUEUE}. {why}"
     )))
 }

@@ -19,6 +19,7 @@ pub const SPEC: Spec = Spec {
     tunnel: None,
     members: None,
     also: None,
+    prison_remove: None,
 };
 
 /// The error `ifconfig vxlanN create` gets inside a vnet jail.

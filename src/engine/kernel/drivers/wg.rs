@@ -28,6 +28,7 @@ pub const SPEC: Spec = Spec {
     tunnel: None,
     members: None,
     also: None,
+    prison_remove: None,
 };
 
 /// wg's OSD PR_METHOD_REMOVE method.
