@@ -21,7 +21,7 @@ async function shareLink(page: Page): Promise<string> {
   await page.getByTestId('share-button').click();
   await expect(page.getByTestId('share-dialog')).toBeVisible();
   const link = await page.getByTestId('share-link').inputValue();
-  expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*#v1\.[A-Za-z0-9_-]+$/);
+  expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*#v2\.[A-Za-z0-9_-]+$/);
   return link;
 }
 
@@ -51,10 +51,10 @@ test('a shared link opens the same scenario, lanes and step in a fresh browser',
   expect(mail).toContain('# shared from the e2e test');
   const traceLines = lines.slice(lines.findIndex((l) => l.startsWith('Lane A:')));
   for (const l of traceLines) expect(l.length, l).toBeLessThanOrEqual(72);
-  expect(mail).toContain('vnet-trace: order legacy');
-  expect(mail).toContain('vnet-trace: order prison-cleanup');
+  expect(mail).toContain('vnet-trace: kernel main, order legacy');
+  expect(mail).toContain('vnet-trace: kernel main, order prison-cleanup');
   const embed = await page.getByTestId('share-embed').inputValue();
-  expect(embed).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:\d+\/.*#v1\.[A-Za-z0-9_-]+" /);
+  expect(embed).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:\d+\/.*#v2\.[A-Za-z0-9_-]+" /);
 
   // The clipboard gets exactly the link.
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -234,7 +234,7 @@ test('embed mode renders the player without the editing chrome', async ({ page }
   await expect(frame.getByTestId('share-button')).toHaveCount(0);
   await expect(frame.getByTestId('undo')).toHaveCount(0);
   const full = await frame.getByTestId('open-full').getAttribute('href');
-  expect(full).toMatch(/#v1\./);
+  expect(full).toMatch(/#v2\./);
   expect(full).not.toBe(src);
   await shot(page, 'embed');
   // The full app opens from that link, editable, at the same step.
@@ -282,7 +282,7 @@ test('exports: SVG parses and holds the objects; PNG, text, Markdown, JSON, scri
   writeFileSync('e2e/screenshots/export.svg', svg.body);
 
   const txt = await grab('export-text');
-  expect(txt.body.toString()).toContain('vnet-trace: order legacy');
+  expect(txt.body.toString()).toContain('vnet-trace: kernel main, order legacy');
   for (const l of txt.body.toString().split('\n')) expect(l.length).toBeLessThanOrEqual(72);
   const md = await grab('export-markdown');
   expect(md.body.toString()).toContain('| # | stage |');
@@ -313,7 +313,7 @@ test('the address bar follows the work; back and forward reopen earlier links', 
   await openApp(page);
   await settled(page);
   const first = page.url();
-  expect(first).toMatch(/#v1\.[A-Za-z0-9_-]+$/);
+  expect(first).toMatch(/#v2\.[A-Za-z0-9_-]+$/);
   await stepTo(page, 2);
   await settled(page);
   expect(page.url()).not.toBe(first);

@@ -4,7 +4,8 @@
 Run by Trunk as a pre-build hook with the staging directory in TRUNK_STAGING_DIR (or with
 an output path as the first argument). It understands the small Markdown subset the guide
 uses: headings with an explicit anchor (`## Title {#id}`), paragraphs, `- ` lists,
-**bold** and `code`. Anything else is a paragraph of text, escaped.
+pipe tables (a header row, a `|---|` row, then rows), **bold**, `code` and
+[links](#anchor). Anything else is a paragraph of text, escaped.
 """
 import html
 import os
@@ -18,11 +19,16 @@ def inline(text: str) -> str:
     out = html.escape(text, quote=False)
     out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
     out = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
+    out = re.sub(r"\[([^\]]+)\]\((#[a-z0-9-]+|https://[^)\s]+)\)", r'<a href="\2">\1</a>', out)
     return out
 
 
+def cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
 def convert(md: str) -> tuple[str, str]:
-    body, toc, para, items = [], [], [], []
+    body, toc, para, items, rows = [], [], [], [], []
     title = "Model guide"
 
     def flush():
@@ -32,8 +38,23 @@ def convert(md: str) -> tuple[str, str]:
         if items:
             body.append("<ul>" + "".join(f"<li>{inline(i)}</li>" for i in items) + "</ul>")
             items.clear()
+        if rows:
+            head = "".join(f'<th scope="col">{inline(c)}</th>' for c in rows[0])
+            trs = "".join(
+                "<tr>" + "".join(f"<td>{inline(c)}</td>" for c in r) + "</tr>" for r in rows[1:]
+            )
+            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{trs}</tbody></table>")
+            rows.clear()
 
     for line in md.splitlines():
+        if line.startswith("|"):
+            if para or items:
+                flush()
+            if not re.match(r"^\|[-| :]+\|\s*$", line):
+                rows.append(cells(line))
+            continue
+        if rows:
+            flush()
         m = re.match(r"^(#{1,3}) (.*?)(?: \{#([a-z0-9-]+)\})?\s*$", line)
         if m:
             flush()
@@ -75,6 +96,8 @@ h1 {{ font-size: 1.7rem; margin: .2rem 0 1rem; }} h2 {{ margin-top: 2.2rem; font
 code {{ font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .9em; background: var(--soft); padding: .05rem .3rem; border-radius: 4px; }}
 a {{ color: var(--accent); }} nav ul {{ columns: 2; padding-left: 1.2rem; }} :target {{ scroll-margin-top: 1rem; background: var(--soft); }}
 .back {{ font-size: .9rem; }}
+table {{ border-collapse: collapse; font-size: .88rem; margin: 1rem 0; display: block; overflow-x: auto; }}
+th, td {{ border: 1px solid var(--soft); padding: .3rem .45rem; text-align: left; vertical-align: top; }} th {{ background: var(--soft); }}
 </style>
 </head>
 <body>

@@ -86,6 +86,12 @@ const D51525: (&str, &str) = (
 );
 const D36632: (&str, &str) =
     ("D36632: if_clone: rework the cloning KPI", "https://reviews.freebsd.org/D36632");
+const D29116: (&str, &str) =
+    ("D29116: flush all routes of a family in ip_destroy", "https://reviews.freebsd.org/D29116");
+const PR253998: (&str, &str) = (
+    "PR 253998: rtentry leak for cloned interfaces in a VNET",
+    "https://bugs.freebsd.org/bugzilla/show_bug.cgi?id=253998",
+);
 const D47991: (&str, &str) =
     ("D47991: jail removal on a thread of its own", "https://reviews.freebsd.org/D47991");
 const IF_VLAN: (&str, &str) = (
@@ -583,6 +589,27 @@ jail -r j1
             kernel: Kernel::R13,
             expect: legacy_then_clean(Outcome::Leak),
             releases: &[(Kernel::R13_0, Outcome::Leak), (Kernel::R13, Outcome::Leak)],
+        },
+        Preset {
+            slug: "route-leak-before-d29116",
+            group: Group::Tunnels,
+            title: "A route through gre0, with ip_destroy as before D29116 (what-if)",
+            story: "gre0 leaves V_ifnet while the vnet is shutting down; a per-interface flush never visits it, so its route, the nexthop and gre0 itself outlive the vnet. rib_flush_routes_family (D29116) flushes the whole table.",
+            sources: vec![D29116, PR253998],
+            script: "\
+without rib_flush_routes_family
+jail -c name=j1 vnet persist
+ifconfig epair0 create
+ifconfig epair0b vnet j1
+jexec j1 ifconfig epair0b inet 192.0.2.1/24
+jexec j1 ifconfig gre0 create
+jexec j1 ifconfig gre0 tunnel 192.0.2.1 192.0.2.2
+jexec j1 route add -net 10.9.0.0/16 -interface gre0
+jail -r j1
+",
+            kernel: Kernel::Main,
+            expect: legacy_then_clean(Outcome::Leak),
+            releases: &[],
         },
         Preset {
             slug: "tun-tap-in-jail",

@@ -347,7 +347,7 @@ fn across_table(a: &Across, base: &Lane, dispatch: &Callback<Action>) -> Html {
                             <button class={classes!("x-cell", format!("xc-{}", c.outcome.name()), here.then_some("home"))}
                                 data-testid={id} aria-label={format!("{} under {}: {words}. Open in lane B.", release::of(r.kernel).name, o.label())}
                                 title={words.clone()} onclick={open_b(dispatch, spec)}>
-                                <span aria-hidden="true">{icon}</span>{format!(" {}", c.outcome.label())}
+                                <span aria-hidden="true">{format!("{icon}\u{a0}")}</span>{c.outcome.label()}
                             </button>
                         </td>
                     }

@@ -215,7 +215,7 @@ pub fn lane_view(p: &LaneProps) -> Html {
         <select key={p.kernel.slug()} class="kernel" data-testid={format!("lane-{ab}-kernel")} onchange={(*on_kernel).clone()}
             aria-label={format!("Kernel of lane {}", ab.to_ascii_uppercase())} title="The FreeBSD release this lane runs">
             { for Kernel::ALL.iter().map(|k| html! {
-                <option value={k.slug()} selected={*k == p.kernel}>{release::of(*k).name}</option>
+                <option value={k.slug()} selected={*k == p.kernel}>{format!("FreeBSD {}", release::of(*k).short)}</option>
             }) }
         </select>
     };

@@ -112,7 +112,7 @@ pub fn safe_words(a: &Across, order: StageOrder) -> String {
     let k = a.first_safe(order);
     let refused = k.and_then(|k| a.get(k, order)).is_some_and(|c| c.is_err());
     let mut s = match k {
-        Some(Kernel::R13_0) => "every release".to_string(),
+        Some(k) if k == Kernel::ALL[0] => "every release".to_string(),
         Some(k) => format!("from {}", release::of(k).name),
         None => "none".to_string(),
     };

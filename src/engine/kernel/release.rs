@@ -21,8 +21,10 @@ use crate::engine::trace::{Driver, Kernel};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Release {
     pub kernel: Kernel,
-    /// For select boxes and headers: "FreeBSD 13.0".
+    /// For headers and tables: "FreeBSD 13.0".
     pub name: &'static str,
+    /// For the lane's select box: "13.0", "14.0–14.2".
+    pub short: &'static str,
     /// The FreeBSD versions this kernel stands for (`--kernel 14.2` picks 14.x).
     pub versions: &'static [&'static str],
     /// Where its sources live.
@@ -43,6 +45,9 @@ pub struct Release {
     pub prison_remove_clones: bool,
     /// prison_cleanup comes in a locked and an unlocked half (with jail descriptors).
     pub cleanup_split: bool,
+    /// Whether a tree of this release's branch was read for kern_jail.c (14.0-STABLE,
+    /// 15.1); the 13.x jail_remove path is 14.0's, inferred.
+    pub jail_read: bool,
     /// How the release's behaviour is known, for the model guide and `--list-kernels`.
     pub evidence: &'static str,
 }
@@ -70,6 +75,7 @@ pub const RELEASES: [Release; 6] = [
     Release {
         kernel: Kernel::R13_0,
         name: "FreeBSD 13.0",
+        short: "13.0",
         versions: &["13.0"],
         branch: "releng/13.0",
         slots: &[("vnet_gif_uninit", IFATTACH_ANY)],
@@ -78,11 +84,13 @@ pub const RELEASES: [Release; 6] = [
         removal_thread: false,
         prison_remove_clones: false,
         cleanup_split: false,
+        jail_read: false,
         evidence: "not read in a 13.0 tree: gif's slot and if_clone's fallback as in 12.1's source, the rest as in 14.0's",
     },
     Release {
         kernel: Kernel::R13,
         name: "FreeBSD 13.2 to 13.5",
+        short: "13.2–13.5",
         versions: &["13.2", "13.3", "13.4", "13.5"],
         branch: "stable/13",
         slots: &[],
@@ -91,11 +99,13 @@ pub const RELEASES: [Release; 6] = [
         removal_thread: false,
         prison_remove_clones: false,
         cleanup_split: false,
+        jail_read: false,
         evidence: "not read in a stable/13 tree: each change placed by its commit's date and MFC note",
     },
     Release {
         kernel: Kernel::R14,
         name: "FreeBSD 14.0 to 14.2",
+        short: "14.0–14.2",
         versions: &["14.0", "14.1", "14.2"],
         branch: "stable/14",
         slots: &[],
@@ -104,11 +114,13 @@ pub const RELEASES: [Release; 6] = [
         removal_thread: false,
         prison_remove_clones: false,
         cleanup_split: false,
+        jail_read: true,
         evidence: "read in a 14.0-STABLE tree (early 2024)",
     },
     Release {
         kernel: Kernel::R14_3,
         name: "FreeBSD 14.3",
+        short: "14.3",
         versions: &["14.3"],
         branch: "releng/14.3",
         slots: &[],
@@ -117,11 +129,13 @@ pub const RELEASES: [Release; 6] = [
         removal_thread: true,
         prison_remove_clones: false,
         cleanup_split: false,
+        jail_read: true,
         evidence: "14.0-STABLE's source plus D47991's merge to stable/14 (inferred from its MFC note)",
     },
     Release {
         kernel: Kernel::R15_0,
         name: "FreeBSD 15.0",
+        short: "15.0",
         versions: &["15.0"],
         branch: "releng/15.0",
         slots: &[],
@@ -130,11 +144,13 @@ pub const RELEASES: [Release; 6] = [
         removal_thread: true,
         prison_remove_clones: true,
         cleanup_split: true,
+        jail_read: true,
         evidence: "read in a 15.1-RELEASE tree; 15.0 is assumed to match it",
     },
     Release {
         kernel: Kernel::Main,
         name: "FreeBSD main",
+        short: "main",
         versions: &["main", "16.0", "16.0-CURRENT", "CURRENT"],
         branch: "main",
         slots: &[],
@@ -143,6 +159,7 @@ pub const RELEASES: [Release; 6] = [
         removal_thread: true,
         prison_remove_clones: true,
         cleanup_split: true,
+        jail_read: true,
         evidence: "read in main (2025 and 2026 copies) and in a 15.1-RELEASE tree",
     },
 ];

@@ -7,6 +7,12 @@ use super::*;
 use crate::support::vecmap::VecMap;
 use std::net::IpAddr;
 
+/// ip_destroy's whole-family route flush (D29116, "rtentry leak for cloned interfaces
+/// in a VNET", PR 253998). `without rib_flush_routes_family` is the what-if of a kernel
+/// before it: ip_destroy flushes per interface still on V_ifnet (rt_flushifroutes_af),
+/// so routes through interfaces that already left stay in the table [R D29116].
+pub const FLUSH_FAMILY: &str = "rib_flush_routes_family";
+
 impl World {
     // ---------------------------------------------------------------- routing
 

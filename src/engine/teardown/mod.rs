@@ -348,6 +348,11 @@ impl World {
                 n = self.o(obj).name
             );
         }
+        if let Data::Rt(_) = &self.o(obj).data {
+            return ": it was still in its table when rtables_destroy freed the table, and \
+                    rt_table_destroy does not walk the routes left in it [V route_tables.c]"
+                .to_string();
+        }
         self.holders(obj)
     }
 

@@ -503,7 +503,7 @@ impl World {
                      jail descriptors yet, so there is no locked half [V kern_jail.c 14.0{}].",
                     if kill { ", before any SIGKILL" } else { "" },
                     release::of(w.kernel).name,
-                    if matches!(w.kernel, Kernel::R13_0 | Kernel::R13) { ", I #releases" } else { "" }
+                    if release::of(w.kernel).jail_read { "" } else { ", I #releases" }
                 ),
             };
             if !holders.is_empty() && !hooked {

@@ -7,6 +7,7 @@
 //! earlier one freed faults.
 
 use super::*;
+use crate::engine::kernel::routing::FLUSH_FAMILY;
 
 impl World {
     // ---------------------------------------------------------------- vnet_destroy
@@ -262,12 +263,20 @@ impl World {
             }
         }
         let mut flushed = 0;
+        let mut kept = 0;
+        let family = self.hooked(FLUSH_FAMILY);
+        let flush_fn = if family { FLUSH_FAMILY } else { "rt_flushifroutes_af" };
         let ribs: Vec<ObjId> =
             self.vn(v).ribs.iter().filter(|((_, f), _)| *f == fam).map(|(_, r)| *r).collect();
         for rib in ribs {
             let rts: Vec<ObjId> = self.rib(rib).routes.values().copied().collect();
             for rt in rts {
-                self.delete_route(rt, "rib_flush_routes_family")?;
+                let ifp = self.nh(self.rt(rt).nh).key.0;
+                if !family && !self.vn(v).ifnets.values().any(|i| *i == ifp) {
+                    kept += 1;
+                    continue;
+                }
+                self.delete_route(rt, flush_fn)?;
                 flushed += 1;
             }
         }
@@ -275,14 +284,26 @@ impl World {
             self.vn(v).hash.get(&fam).map(|h| h.iter().copied().collect()).unwrap_or_default();
         let fname = func.to_string();
         self.text(|_| {
-            format!(
+            let mut t = format!(
                 "{fname}: {} scrubs {scrubbed} {} address{} from the interfaces still on V_ifnet and \
-                 rib_flush_routes_family removes {flushed} route{} [V].",
+                 {flush_fn} removes {flushed} route{}",
                 if inet6 { "in6_purgeaddr" } else { "in_ifscrub_all" },
                 fam.name(),
                 if scrubbed == 1 { "" } else { "es" },
                 if flushed == 1 { "" } else { "s" }
-            )
+            );
+            if family {
+                t.push_str(" [V].");
+            } else {
+                t.push_str(&format!(
+                    ". rib_flush_routes_family is left out here (what-if: ip_destroy as before D29116): \
+                     rt_flushifroutes_af flushes per interface still on V_ifnet, so {kept} route{} through \
+                     interfaces that already left stay{} in the table [R D29116].",
+                    if kept == 1 { "" } else { "s" },
+                    if kept == 1 { "s" } else { "" }
+                ));
+            }
+            t
         });
         if let Some(&a) = left.first() {
             let ifp = self.ifa(a).ifp;

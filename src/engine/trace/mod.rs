@@ -56,8 +56,8 @@ impl StageOrder {
     /// A human label for select boxes.
     pub fn label(self) -> &'static str {
         match self {
-            StageOrder::Legacy => "legacy (FreeBSD today)",
-            StageOrder::VnetShutdown => "vnet_shutdown stage (proposal)",
+            StageOrder::Legacy => "legacy (as released)",
+            StageOrder::VnetShutdown => "vnet_shutdown (proposal)",
             StageOrder::PrisonCleanup => "prison_cleanup hook (Gritton)",
         }
     }

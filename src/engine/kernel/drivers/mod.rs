@@ -112,6 +112,7 @@ pub fn destructor(d: Driver) -> Option<(&'static str, crate::engine::kernel::si:
 pub fn hooks() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = Driver::ALL.into_iter().flat_map(hooks_of).collect();
     v.push(crate::engine::kernel::pf::DEPARTURE_FN);
+    v.push(crate::engine::kernel::routing::FLUSH_FAMILY);
     crate::support::order::sort(&mut v);
     v.dedup();
     v
