@@ -492,6 +492,16 @@ impl World {
                     .into(),
             );
         }
+        if self.kernel != Kernel::Main {
+            let r = release::of(self.kernel);
+            notes.push(format!(
+                "This lane runs {}: the model's main kernel with the changes the model guide's release \
+                 table lists for it; {} [{} #releases].",
+                r.name,
+                r.evidence,
+                if r.jail_read { "V, I" } else { "I" }
+            ));
+        }
         match self.order {
             StageOrder::Legacy => {}
             StageOrder::VnetShutdown => notes.push(
