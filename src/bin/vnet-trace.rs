@@ -384,16 +384,20 @@ fn main() -> ExitCode {
     if trace.outcome == Outcome::Clean { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
-/// `vnet-trace export`: the scenario for a real host; exit 0, or 2 on bad input.
-fn run_export(format: Export, name: Option<String>, source: &Source) -> ExitCode {
-    let result = read_source(source).and_then(|(label, text)| parse_script(&label, &text));
-    let scenario = match result {
-        Ok((s, _)) => s,
+/// The scenario a source holds, or None after printing why it could not be read.
+fn scenario_of(source: &Source) -> Option<Scenario> {
+    match read_source(source).and_then(|(label, text)| parse_script(&label, &text)) {
+        Ok((s, _)) => Some(s),
         Err(msg) => {
             eprintln!("{msg}");
-            return ExitCode::from(2);
+            None
         }
-    };
+    }
+}
+
+/// `vnet-trace export`: the scenario for a real host; exit 0, or 2 on bad input.
+fn run_export(format: Export, name: Option<String>, source: &Source) -> ExitCode {
+    let Some(scenario) = scenario_of(source) else { return ExitCode::from(2) };
     let out = match format {
         Export::Sh => reproduce::sh(&scenario),
         Export::JailConf => reproduce::jail_conf(&scenario),
@@ -441,14 +445,7 @@ fn run_explore(lane: &Lane, format: Format, source: &Source) -> ExitCode {
 /// `vnet-trace releases`: exit 0 when every release is clean under every order, 1 when
 /// any cell fails or cannot build, 2 on bad input.
 fn run_releases(format: Format, source: &Source) -> ExitCode {
-    let result = read_source(source).and_then(|(label, text)| parse_script(&label, &text));
-    let scenario = match result {
-        Ok((s, _)) => s,
-        Err(msg) => {
-            eprintln!("{msg}");
-            return ExitCode::from(2);
-        }
-    };
+    let Some(scenario) = scenario_of(source) else { return ExitCode::from(2) };
     let a = releases::across(&scenario, &[]);
     let out = match format {
         Format::Text => releases::text(&a),

@@ -213,9 +213,9 @@ pub fn lane_view(p: &LaneProps) -> Html {
     });
     let kernel_select = html! {
         <select key={p.kernel.slug()} class="kernel" data-testid={format!("lane-{ab}-kernel")} onchange={(*on_kernel).clone()}
-            aria-label={format!("Kernel of lane {}", ab.to_ascii_uppercase())} title="The FreeBSD release this lane runs">
+            aria-label={format!("FreeBSD release of lane {}", ab.to_ascii_uppercase())} title="The FreeBSD release this lane runs">
             { for Kernel::ALL.iter().map(|k| html! {
-                <option value={k.slug()} selected={*k == p.kernel}>{format!("FreeBSD {}", release::of(*k).short)}</option>
+                <option value={k.slug()} selected={*k == p.kernel} title={release::of(*k).name}>{release::of(*k).short}</option>
             }) }
         </select>
     };
@@ -225,7 +225,7 @@ pub fn lane_view(p: &LaneProps) -> Html {
         <select key={p.order.slug()} data-testid={format!("lane-{ab}-order")} onchange={(*on_order).clone()}
             aria-label={format!("Stage order of lane {}", ab.to_ascii_uppercase())}>
             { for StageOrder::ALL.iter().map(|o| html! {
-                <option value={o.slug()} selected={*o == p.order}>{o.label()}</option>
+                <option value={o.slug()} selected={*o == p.order} title={o.label()}>{o.short()}</option>
             }) }
         </select>
     };

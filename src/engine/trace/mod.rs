@@ -53,6 +53,15 @@ impl StageOrder {
         StageOrder::ALL.into_iter().find(|o| o.slug() == slug)
     }
 
+    /// The lane's select box: the stage's kernel name.
+    pub fn short(self) -> &'static str {
+        match self {
+            StageOrder::Legacy => "legacy",
+            StageOrder::VnetShutdown => "vnet_shutdown",
+            StageOrder::PrisonCleanup => "prison_cleanup",
+        }
+    }
+
     /// A human label for select boxes.
     pub fn label(self) -> &'static str {
         match self {
