@@ -13,6 +13,13 @@ test('a lane on FreeBSD 13.0: the seed panics in ip_destroy instead of faulting,
   await expect(page.getByTestId('lane-a-outcome')).toHaveText('panic');
   await expect(page.getByTestId('lane-b-kernel')).toHaveValue('main');
   await expect(page.getByTestId('lane-b-outcome')).toHaveText('clean');
+  // Step 0 says where each lane is going, and goes there in one click.
+  await expect(page.getByTestId('stepcard-a')).toContainText('on FreeBSD 13.0');
+  await expect(page.getByTestId('stepcard-a')).toContainText('It ends in a panic at step 14');
+  await expect(page.getByTestId('stepcard-b')).toContainText('It ends clean');
+  await page.getByTestId('jump-fault-a').click();
+  await expect(page.getByTestId('step-counter')).toHaveText(/^14 \/ /);
+  await expect(page.getByTestId('fault-banner-a')).toContainText('ip_destroy');
   await page.getByTestId('step-last').click();
   await expect(page.getByTestId('fault-banner-a')).toContainText('ip_destroy');
   // gif's step names 13.0's slot and the review that moved it.

@@ -332,7 +332,7 @@ fn lane_body(
         };
         if ab == "a" { html! { <div data-testid="fault-banner">{inner}</div> } } else { inner }
     });
-    let narration = narration(t, step, held, len);
+    let narration = narration(t, step, held, len, p, ab);
     let narration = html! {
         <div class="narration" data-testid={format!("narration-{ab}")} aria-live="polite" aria-atomic="true">
             {narration}
@@ -367,15 +367,38 @@ fn lane_body(
     }
 }
 
-fn narration(t: &Trace, step: usize, held: bool, len: usize) -> Html {
+fn narration(t: &Trace, step: usize, held: bool, len: usize, p: &LaneProps, ab: &str) -> Html {
     if step == 0 {
         let live = t.objects.iter().filter(|o| o.born == 0).count();
+        // What the lane comes to, and a way straight there: the first fault, or the end.
+        let ahead = t.faults.first().map(|f| {
+            let at = f.step.min(len);
+            let dispatch = p.dispatch.clone();
+            let onclick = Callback::from(move |_: MouseEvent| dispatch.emit(Action::Go(Go::To(at))));
+            html! {
+                <p class="n-ahead">
+                    {format!("It ends {} at step {at}, in ", match t.outcome {
+                        crate::engine::Outcome::PageFault => "in a page fault",
+                        crate::engine::Outcome::Panic => "in a panic",
+                        crate::engine::Outcome::Leak => "with a leak",
+                        crate::engine::Outcome::Stuck => "stuck",
+                        crate::engine::Outcome::Clean => "clean",
+                    })}
+                    <code class="fn">{&f.function}</code>{". "}
+                    <button class="jump" data-testid={format!("jump-fault-{ab}")} {onclick}>{format!("Go to step {at}")}</button>
+                </p>
+            }
+        });
         return html! {
             <>
                 <div class="n-title"><span class="n-step">{"Step 0"}</span>{" Before teardown"}</div>
                 <p class="n-text">{format!(
-                    "The scenario is built: {live} kernel objects. The teardown has {len} steps in this order; press → or Play."
+                    "The scenario is built: {live} kernel objects. The teardown has {len} steps in this order on {}; press → or Play.",
+                    release::of(t.kernel).name
                 )}</p>
+                if let Some(a) = ahead { {a} } else if len > 0 {
+                    <p class="n-ahead">{"It ends clean: no use after free, panic, leak or stuck prison."}</p>
+                }
             </>
         };
     }

@@ -498,10 +498,15 @@ impl World {
                      dropped, {unlocked} [V kern_jail.c]."
                 ),
                 (false, _) => format!(
-                    "The cleanup of {name} runs once, at the DYING mark{}: prison_cleanup removes its POSIX \
-                     shared memory (shm_remove_prison) and runs the OSD PR_METHOD_REMOVE hooks; {} has no \
-                     jail descriptors yet, so there is no locked half [V kern_jail.c 14.0{}].",
+                    "The cleanup of {name} runs once, at the DYING mark{}: prison_cleanup {}removes its \
+                     POSIX shared memory (shm_remove_prison) and runs the OSD PR_METHOD_REMOVE hooks; {} has \
+                     no jail descriptors yet, so there is no locked half [V kern_jail.c 14.0{}].",
                     if kill { ", before any SIGKILL" } else { "" },
+                    if release::of(w.kernel).jail_read {
+                        "deletes its NFS export credentials (vfs_exjail_delete), "
+                    } else {
+                        ""
+                    },
                     release::of(w.kernel).name,
                     if release::of(w.kernel).jail_read { "" } else { ", I #releases" }
                 ),
