@@ -53,6 +53,9 @@ test('a shared link opens the same scenario, lanes and step in a fresh browser',
   for (const l of traceLines) expect(l.length, l).toBeLessThanOrEqual(72);
   expect(mail).toContain('vnet-trace: kernel main, order legacy');
   expect(mail).toContain('vnet-trace: kernel main, order prison-cleanup');
+  // The answer to "does 14.2 have this?": the scenario on every release.
+  expect(mail).toContain('Across releases');
+  expect(mail).toMatch(/\n  14\.x +page fault/);
   const embed = await page.getByTestId('share-embed').inputValue();
   expect(embed).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:\d+\/.*#v2\.[A-Za-z0-9_-]+" /);
 

@@ -5,8 +5,9 @@
 //! - A shared link never carries the embed flag; the embed snippet's link always does.
 //! - The mailing-list text puts the link alone on its line inside `<…>` (RFC 3986
 //!   appendix C), then the scenario script, then each lane's plain-text trace, so the mail
-//!   still works if the link is mangled. Trace lines are at most 72 columns
-//!   (`engine::render::text`).
+//!   still works if the link is mangled, then the scenario across the kernel releases
+//!   (the answer to "does 14.2 have this?"). Trace lines are at most 72 columns
+//!   (`engine::render::text`, `engine::explore::releases::table_text`).
 //! - Pure text builders here; the clipboard is reached only through `platform`.
 
 use crate::engine::Trace;
@@ -38,8 +39,14 @@ pub fn embed_snippet(embed_url: &str) -> String {
     )
 }
 
-/// The text for a mailing list: `<link>`, the script, and both lanes' traces.
-pub fn mail_text(url: &str, script: &str, traces: [Option<&Trace>; 2]) -> String {
+/// The text for a mailing list: `<link>`, the script, both lanes' traces, and the
+/// across-releases table when there is one.
+pub fn mail_text(
+    url: &str,
+    script: &str,
+    traces: [Option<&Trace>; 2],
+    across: Option<&str>,
+) -> String {
     let mut out = format!(
         "{}\n\nThe scenario (paste it into the script view of vnet-playground if the\nlink is damaged):\n\n",
         link::wrap_link_for_mail(url)
@@ -53,6 +60,11 @@ pub fn mail_text(url: &str, script: &str, traces: [Option<&Trace>; 2]) -> String
             Some(t) => out.push_str(render::text(t).trim_end()),
             None => out.push_str("(this lane does not build)"),
         }
+        out.push('\n');
+    }
+    if let Some(a) = across {
+        out.push('\n');
+        out.push_str(a.trim_end());
         out.push('\n');
     }
     out
@@ -105,7 +117,17 @@ pub fn share_dialog(p: &ShareProps) -> Html {
         })
     };
     let traces = [0, 1].map(|i| p.runs[i].as_ref().ok().map(|t| t.as_ref()));
-    let mail = mail_text(&url, &p.script, traces);
+    // Lane A's re-registrations under every release and order: computed once per
+    // scenario and lanes while the dialog is open.
+    let across =
+        use_memo((p.link.scenario.clone(), p.link.lanes[0].extra.clone()), |(sc, extra)| {
+            let a = crate::engine::explore::releases::across(sc, extra);
+            a.rows
+                .iter()
+                .any(|r| r.cells.iter().any(|(_, c)| c.is_ok()))
+                .then(|| crate::engine::explore::releases::table_text(&a))
+        });
+    let mail = mail_text(&url, &p.script, traces, (*across).as_deref());
     let copy_link = copy("the link", url.clone(), "share-link");
     let copy_mail = copy("the mail text", mail.clone(), "share-mail");
     let copy_embed = copy("the embed snippet", embed.clone(), "share-embed");

@@ -252,7 +252,10 @@ fn share_texts() {
     assert!(link::decode(&emb).unwrap().embed);
     assert!(share::embed_snippet(&emb).starts_with(&format!("<iframe src=\"{emb}\"")));
     let traces = [s.trace(0), s.trace(1)];
-    let mail = share::mail_text(&at, &s.script, traces);
+    let a = vnet_playground::engine::explore::releases::across(&s.scenario, &[]);
+    let table = vnet_playground::engine::explore::releases::table_text(&a);
+    let mail = share::mail_text(&at, &s.script, traces, Some(&table));
+    assert!(mail.contains("Across releases") && mail.contains("13.0    panic"), "{mail}");
     let mut lines = mail.lines();
     assert_eq!(lines.next(), Some(format!("<{at}>").as_str()));
     assert!(mail.contains(s.script.trim_end()));
