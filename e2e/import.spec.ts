@@ -37,6 +37,22 @@ test('import: paste a host with a vnet jail, read it, open it, undo', async ({ p
   w.check();
 });
 
+test('import: a uname -r line opens both lanes on the host\'s release', async ({ page }) => {
+  const w = watch(page);
+  await openApp(page);
+  await page.getByTestId('import-button').click();
+  await page.getByTestId('import-text').fill(`# uname -r\n13.0-RELEASE-p14\n${sample}`);
+  await expect(page.getByTestId('import-notes')).toContainText('FreeBSD 13.0');
+  await page.getByTestId('import-open').click();
+  await expect(page.getByTestId('lane-a-kernel')).toHaveValue('13.0');
+  await expect(page.getByTestId('lane-b-kernel')).toHaveValue('13.0');
+  // gif with an address in a jail, on 13.0: before D32835, ip_destroy panics.
+  await expect(page.getByTestId('lane-a-outcome')).toHaveText('panic');
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('lane-a-kernel')).toHaveValue('main');
+  w.check();
+});
+
 test('import: a damaged line is named and nothing opens', async ({ page }) => {
   const w = watch(page);
   await openApp(page);

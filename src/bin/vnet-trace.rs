@@ -303,7 +303,15 @@ fn run_import(args: &[String]) -> ExitCode {
     if !got.errors.is_empty() {
         return ExitCode::from(2);
     }
-    let mut out = String::from("# Imported by vnet-trace. What could not be inferred:\n");
+    let mut out = String::new();
+    if let Some(k) = got.kernel {
+        out.push_str(&format!(
+            "# The host runs {}: trace it with --kernel {}.\n",
+            release::of(k).name,
+            k.slug()
+        ));
+    }
+    out.push_str("# Imported by vnet-trace. What could not be inferred:\n");
     for n in &got.notes {
         out.push_str(&format!("#   {n}\n"));
     }

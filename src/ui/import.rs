@@ -47,7 +47,7 @@ pub fn import_dialog(p: &ImportProps) -> Html {
             if let Some((got, _)) = &*read
                 && got.errors.is_empty()
             {
-                d.emit(Action::LoadScenario(got.scenario.clone()));
+                d.emit(Action::LoadScenario(got.scenario.clone(), got.kernel));
                 c.emit(());
             }
         })

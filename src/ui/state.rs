@@ -98,7 +98,8 @@ pub enum Action {
     SetScript(String),
     LoadPreset(String),
     /// Opens a scenario made elsewhere (an import): one undoable edit.
-    LoadScenario(crate::engine::Scenario),
+    /// An imported scenario, with the host's release for both lanes when it was read.
+    LoadScenario(crate::engine::Scenario, Option<Kernel>),
     AddJail {
         parent: Loc,
         vnet: bool,
@@ -232,7 +233,7 @@ impl Action {
                 | Action::AddJail { .. }
                 | Action::AddIface { .. }
                 | Action::AddProcess { .. }
-                | Action::LoadScenario(_)
+                | Action::LoadScenario(..)
                 | Action::AddTunnelRoute { .. }
                 | Action::AddRoute { .. }
                 | Action::DeleteEntry(_)
@@ -487,11 +488,20 @@ impl Reducible for State {
                     s.playing = false;
                 }
             }
-            Action::LoadScenario(sc) => {
+            Action::LoadScenario(sc, kernel) => {
                 s.selection = None;
                 s.edit_error = None;
                 s.preset = None;
-                s.commit(sc, None);
+                match kernel {
+                    // One undo brings back the scenario and the lanes before the import.
+                    Some(k) => {
+                        s.push_undo();
+                        s.lanes.iter_mut().for_each(|l| l.kernel = k);
+                        s.scenario = Rc::new(sc);
+                        s.install(None);
+                    }
+                    None => s.commit(sc, None),
+                }
                 s.step = 0;
                 s.playing = false;
             }

@@ -387,3 +387,26 @@ fn a_paste_at_the_line_cap_imports() {
     assert!(r.notes.len() < 400, "{}", r.notes.len());
     assert!(has_note(&r, &["more notes"]), "{:?}", r.notes.last());
 }
+
+/// A `uname -r` or `uname -a` line names the host's release: the lanes run it. A
+/// release the model has no kernel for is named in a note, and the lanes keep theirs.
+#[test]
+fn uname_names_the_release() {
+    use vnet_playground::engine::Kernel;
+    let gif = sample("upstream-gif.txt");
+    let r = clean(&format!("# uname -r\n14.2-RELEASE-p1\n{gif}"));
+    assert_eq!(r.kernel, Some(Kernel::R14));
+    assert!(has_note(&r, &["line 2", "14.2-RELEASE-p1", "FreeBSD 14.0 to 14.2"]), "{}", show(&r));
+    let r = clean(&format!(
+        "FreeBSD h1 13.0-RELEASE-p14 FreeBSD 13.0-RELEASE-p14 #0: Tue Jan  1 00:00:00 UTC 2023 root@h1:/usr/obj GENERIC amd64\n{gif}"
+    ));
+    assert_eq!(r.kernel, Some(Kernel::R13_0));
+    let r = clean(&format!("13.1-RELEASE\n{gif}"));
+    assert_eq!(r.kernel, None);
+    assert!(has_note(&r, &["13.1-RELEASE", "not modelled"]), "{}", show(&r));
+    let r = clean(&format!("16.0-CURRENT\n{gif}"));
+    assert_eq!(r.kernel, Some(Kernel::Main));
+    // Without such a line there is no kernel, and a lone word is not a release.
+    assert_eq!(clean(&gif).kernel, None);
+    assert_eq!(import("RELEASE\n").kernel, None);
+}

@@ -341,3 +341,29 @@ fn the_start_draws_its_graphs_a_frame_at_a_time() {
     let edited = edited.reduce(Action::DrawMore);
     assert_eq!(*edited.graph, *run(seed(), [Action::LoadPreset("upstream-gif".into())]).graph);
 }
+
+/// A lane's kernel is an edit: it re-simulates and undoes; a preset opens on its release
+/// and an import on the host's, each undone in one step with the lanes before it.
+#[test]
+fn kernels_per_lane_presets_and_imports() {
+    use vnet_playground::engine::Kernel;
+    let s = seed();
+    assert_eq!(s.trace(0).map(|t| t.outcome), Some(Outcome::PageFault));
+    let s = s.reduce(Action::SetLaneKernel { lane: 0, kernel: Kernel::R13_0 });
+    assert_eq!(s.lanes[0].kernel, Kernel::R13_0);
+    assert_eq!(s.trace(0).map(|t| t.outcome), Some(Outcome::Panic));
+    assert_eq!(s.lanes[1].kernel, Kernel::Main);
+    let s = s.reduce(Action::Undo);
+    assert_eq!(s.lanes[0].kernel, Kernel::Main);
+    let s = s.reduce(Action::LoadPreset("vlan-on-lagg-removal-deadlock".into()));
+    assert!(s.lanes.iter().all(|l| l.kernel == Kernel::R14));
+    assert_eq!(s.trace(0).map(|t| t.outcome), Some(Outcome::Stuck));
+    let s = s.reduce(Action::Undo);
+    assert!(s.lanes.iter().all(|l| l.kernel == Kernel::Main));
+    assert_eq!(s.trace(0).map(|t| t.outcome), Some(Outcome::PageFault));
+    let sc = (*s.scenario).clone();
+    let s = s.reduce(Action::LoadScenario(sc, Some(Kernel::R13)));
+    assert!(s.lanes.iter().all(|l| l.kernel == Kernel::R13));
+    let s = s.reduce(Action::Undo);
+    assert!(s.lanes.iter().all(|l| l.kernel == Kernel::Main));
+}

@@ -2,6 +2,8 @@
 //! (the host's, and each jail's after a `jexec J ifconfig -a` or `ifconfig -j J -a`
 //! line) and `netstat -rn` (likewise), in any order, becomes a [`Scenario`] that builds
 //! the same jails, interfaces, addresses and static routes, then tears the jails down.
+//! A `uname -r` (or `uname -a`, `freebsd-version -k`) line names the host's release,
+//! which becomes the kernel the lanes run ([`Imported::kernel`]).
 //!
 //! Invariants:
 //! - [`import`] is pure and never panics, whatever the input; input is capped at
@@ -21,7 +23,8 @@ use crate::engine::input::scenario::{
 };
 use crate::engine::input::script::{self, is_ifname, is_jail_name};
 use crate::engine::kernel;
-use crate::engine::trace::Driver;
+use crate::engine::kernel::release;
+use crate::engine::trace::{Driver, Kernel};
 use crate::support::vecmap::{VecMap, VecSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -41,6 +44,8 @@ pub struct Imported {
     /// What could not be inferred or modelled, listed rather than guessed.
     pub notes: Vec<String>,
     pub errors: Vec<ImportError>,
+    /// The host's release, from a `uname -r` line, when the model has a kernel for it.
+    pub kernel: Option<Kernel>,
 }
 
 /// A malformed line: its 1-based number and what was expected.
@@ -107,6 +112,7 @@ struct St {
     linklocal: bool,
     lo_addrs: bool,
     rejects: usize,
+    kernel: Option<Kernel>,
 }
 
 impl St {
@@ -159,6 +165,24 @@ pub fn import(text: &str) -> Imported {
         if let Some(m) = marker(&toks) {
             mode = m;
             cur = None;
+            continue;
+        }
+        if let Some(v) = version_line(&toks) {
+            match release::parse_version(v) {
+                Some(k) => {
+                    st.kernel = Some(k);
+                    st.note(format!(
+                        "line {n}: the host runs {} (uname -r), so the lanes run {}",
+                        shown(v),
+                        release::of(k).name
+                    ));
+                }
+                None => st.note(format!(
+                    "line {n}: the host runs {}, which the model has no kernel for ({}); the lanes keep theirs",
+                    shown(v),
+                    release::unmodelled(v).unwrap_or("it knows 13.0, 13.2 to 13.5, 14.0 to 14.3, 15.0 and main")
+                )),
+            }
             continue;
         }
         if toks[0].ends_with(':') && toks.len() > 1 && toks[1].starts_with("flags=") {
@@ -276,8 +300,23 @@ fn jls_v(st: &mut St, n: usize, toks: &[&str], pending: &mut Option<String>) {
     }
 }
 
+/// The release a `uname -r` line (`14.2-RELEASE-p1`), a `uname -a` line (`FreeBSD host
+/// 14.2-RELEASE-p1 …`) or `freebsd-version -k` prints.
+fn version_line<'a>(toks: &[&'a str]) -> Option<&'a str> {
+    let v = match toks {
+        [v] => *v,
+        ["FreeBSD", _, v, ..] => *v,
+        _ => return None,
+    };
+    let (num, tag) = v.split_once('-')?;
+    let (major, minor) = num.split_once('.')?;
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let known = ["RELEASE", "STABLE", "CURRENT", "PRERELEASE", "BETA", "RC", "ALPHA"];
+    (digits(major) && digits(minor) && known.iter().any(|k| tag.starts_with(k))).then_some(v)
+}
+
 fn finish_empty(st: St) -> Imported {
-    Imported { scenario: Scenario::default(), notes: st.notes, errors: st.errors }
+    Imported { scenario: Scenario::default(), notes: st.notes, errors: st.errors, kernel: None }
 }
 
 fn shown(s: &str) -> String {
@@ -1093,5 +1132,5 @@ fn settle(mut st: St, mut out: Vec<(usize, Command)>) -> Imported {
     if script::parse(&script::print(&sc)).as_ref() != Ok(&sc) {
         st.err(1, "the imported scenario does not print back to itself (an import bug)".into());
     }
-    Imported { scenario: sc, notes: st.notes, errors: st.errors }
+    Imported { scenario: sc, notes: st.notes, errors: st.errors, kernel: st.kernel }
 }
