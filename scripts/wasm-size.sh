@@ -12,7 +12,7 @@ dir=${1:-dist}
 budget=204800
 # 330,000 since the import and export features, 360,000 since the drivers of issue #13 and
 # the graph view (README.md "Size" has the breakdown).
-ceiling=${WASM_SIZE_CEILING:-372000}
+ceiling=${WASM_SIZE_CEILING:-376000}
 total=0
 shopt -s nullglob
 files=("$dir"/*.wasm)
