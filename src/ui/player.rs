@@ -252,8 +252,8 @@ pub fn lane_view(p: &LaneProps) -> Html {
             let line = p.lines.get(e.entry).copied();
             html! {
                 <div class="lane-error" role="alert" data-testid={format!("lane-{ab}-error")}>
-                    <strong>{"The engine cannot build this scenario"}</strong>
-                    <p>{ match line { Some(l) => format!("line {l}: {}", e.message), None => e.message.clone() } }</p>
+                    <strong>{"This lane cannot build the scenario"}</strong>
+                    <p>{ line.map(|l| format!("line {l}: ")).unwrap_or_default() }{marked(&e.message)}</p>
                 </div>
             }
         }
@@ -322,7 +322,7 @@ fn lane_body(
                 <span class="fault-icon" aria-hidden="true">{"⚡"}</span>
                 <div>
                     <strong>{kind}{format!(" at step {}", f.step)}</strong>
-                    <p>{&f.message}</p>
+                    <p>{marked(&f.message)}</p>
                     { for f.freed_by.as_ref().map(|fb| html! {
                         <p class="freed-by">{"freed by "}<code>{fb.call_path.join(" → ")}</code></p>
                     }) }
