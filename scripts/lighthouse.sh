@@ -9,7 +9,7 @@
 #
 #   LH_PORT   port of the server it starts on 127.0.0.1 (default 8098)
 #   LH_RUNS   number of runs (default 3)
-#   LH_HASH   a fragment to open (e.g. a link's `v1.…`), default none (the seed)
+#   LH_HASH   a fragment to open (e.g. a link's `v2.…`), default none (the seed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
