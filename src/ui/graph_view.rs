@@ -275,7 +275,7 @@ pub fn graph_view(p: &GraphProps) -> Html {
         let pos_of = |o: ObjId| pl.pos.get(o.0 as usize).copied().flatten();
         let is_folded = |o: ObjId| pl.folded.get(o.0 as usize) == Some(&true);
         // A node's box with its refcount badge, which stands out above it.
-        let half = (NODE_W / 2.0 + 6.0, NODE_H / 2.0 + 14.0);
+        let half = (NODE_W / 2.0 + 6.0, NODE_H / 2.0 + 20.0);
         let mut fbox = Rect::around(focus.iter().filter_map(|o| pos_of(*o)), half);
         let prev = *shown.0.borrow();
         // A big graph is never zoomed out to take in a step spread over it (that would
