@@ -349,16 +349,9 @@ fn main() -> ExitCode {
         Action::ListKernels => {
             for r in &release::RELEASES {
                 println!("{:<6} {:<22} {}", r.kernel.slug(), r.name, r.versions.join(", "));
-                let mut line = String::from("      ");
-                for word in r.evidence.split(' ') {
-                    if line.len() + 1 + word.len() > 72 {
-                        println!("{line}");
-                        line = String::from("      ");
-                    }
-                    line.push(' ');
-                    line.push_str(word);
-                }
-                println!("{line}");
+                let mut evidence = String::new();
+                report::wrap(r.evidence, 7, &mut evidence);
+                print!("{evidence}");
             }
             return ExitCode::SUCCESS;
         }

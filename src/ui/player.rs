@@ -371,19 +371,13 @@ fn narration(t: &Trace, step: usize, held: bool, len: usize, p: &LaneProps, ab: 
     if step == 0 {
         let live = t.objects.iter().filter(|o| o.born == 0).count();
         // What the lane comes to, and a way straight there: the first fault, or the end.
-        let ahead = t.faults.first().map(|f| {
+        let ahead = t.fault_at(len).map(|f| {
             let at = f.step.min(len);
             let dispatch = p.dispatch.clone();
             let onclick = Callback::from(move |_: MouseEvent| dispatch.emit(Action::Go(Go::To(at))));
             html! {
                 <p class="n-ahead">
-                    {format!("It ends {} at step {at}, in ", match t.outcome {
-                        crate::engine::Outcome::PageFault => "in a page fault",
-                        crate::engine::Outcome::Panic => "in a panic",
-                        crate::engine::Outcome::Leak => "with a leak",
-                        crate::engine::Outcome::Stuck => "stuck",
-                        crate::engine::Outcome::Clean => "clean",
-                    })}
+                    {format!("It ends {} at step {at}, in ", t.outcome.ending())}
                     <code class="fn">{&f.function}</code>{". "}
                     <button class="jump" data-testid={format!("jump-fault-{ab}")} {onclick}>{format!("Go to step {at}")}</button>
                 </p>

@@ -357,6 +357,23 @@ impl State {
         self.install(text);
     }
 
+    /// `commit`, with both lanes moved to `kernel` when given: one undo brings back the
+    /// scenario and the lanes before it.
+    fn commit_on(
+        &mut self,
+        sc: crate::engine::Scenario,
+        text: Option<(String, Vec<usize>)>,
+        kernel: Option<Kernel>,
+    ) {
+        let Some(k) = kernel.filter(|k| self.lanes.iter().any(|l| l.kernel != *k)) else {
+            return self.commit(sc, text);
+        };
+        self.push_undo();
+        self.lanes.iter_mut().for_each(|l| l.kernel = k);
+        self.scenario = Rc::new(sc);
+        self.install(text);
+    }
+
     /// Records the current (scenario, lanes) for undo and forgets the redo stack.
     fn push_undo(&mut self) {
         self.undo.push((self.scenario.clone(), self.lanes.clone()));
@@ -477,12 +494,8 @@ impl Reducible for State {
                 {
                     s.selection = None;
                     s.edit_error = None;
-                    // The preset's story is told on its kernel; one undo brings back the
-                    // scenario and the lanes before it.
-                    s.push_undo();
-                    s.lanes.iter_mut().for_each(|l| l.kernel = p.kernel);
-                    s.scenario = Rc::new(sc);
-                    s.install(Some((p.script.to_string(), lines)));
+                    // The preset's story is told on its kernel.
+                    s.commit_on(sc, Some((p.script.to_string(), lines)), Some(p.kernel));
                     s.preset = Some(slug);
                     s.step = 0;
                     s.playing = false;
@@ -492,16 +505,7 @@ impl Reducible for State {
                 s.selection = None;
                 s.edit_error = None;
                 s.preset = None;
-                match kernel {
-                    // One undo brings back the scenario and the lanes before the import.
-                    Some(k) => {
-                        s.push_undo();
-                        s.lanes.iter_mut().for_each(|l| l.kernel = k);
-                        s.scenario = Rc::new(sc);
-                        s.install(None);
-                    }
-                    None => s.commit(sc, None),
-                }
+                s.commit_on(sc, None, kernel);
                 s.step = 0;
                 s.playing = false;
             }

@@ -11,7 +11,7 @@
 //! - "First safe" is the oldest release that is clean and after which every newer
 //!   release is clean too: a fix that a later release undid is not "safe".
 
-use crate::engine::explore::report::WIDTH;
+use crate::engine::explore::report::wrap;
 use crate::engine::explore::{Cell, cell};
 use crate::engine::input::scenario::Scenario;
 use crate::engine::kernel::release::{self, CHANGES};
@@ -122,28 +122,6 @@ pub fn safe_words(a: &Across, order: StageOrder) -> String {
     s
 }
 
-/// Wraps `text` at `WIDTH` columns, every line after the first indented by `indent`.
-fn wrap(text: &str, indent: usize) -> String {
-    let mut out = String::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let room = if out.is_empty() { WIDTH } else { WIDTH - indent };
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
-            out.push_str(&line);
-            out.push('\n');
-            out.push_str(&" ".repeat(indent));
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    out.push_str(&line);
-    out.push('\n');
-    out
-}
-
 const KCOL: usize = 8;
 const OCOL: usize = 16;
 
@@ -165,7 +143,7 @@ pub fn table_text(a: &Across) -> String {
         out.push('\n');
     }
     for o in StageOrder::ALL {
-        out.push_str(&wrap(&format!("First safe under {}: {}.", o.slug(), safe_words(a, o)), 2));
+        wrap(&format!("First safe under {}: {}.", o.slug(), safe_words(a, o)), 0, &mut out);
     }
     out
 }
@@ -188,7 +166,7 @@ pub fn text(a: &Across) -> String {
                 .filter(|(_, _, c2)| long(c2) == l)
                 .map(|(k, o2, _)| format!("{} {}", k.slug(), o2.slug()))
                 .collect();
-            details.push_str(&wrap(&format!("- {l} ({}).", on.join(", ")), 2));
+            wrap(&format!("{l} ({})", on.join(", ")), 2, &mut details);
             seen.push(l);
         }
     }
@@ -199,19 +177,14 @@ pub fn text(a: &Across) -> String {
     if !a.extra.is_empty() {
         let moves: Vec<String> =
             a.extra.iter().map(|(f, s)| format!("{f} at {}", s.short())).collect();
-        out.push_str(&wrap(
-            &format!("\nEvery cell keeps the re-registrations {}.", moves.join(", ")),
-            2,
-        ));
+        out.push('\n');
+        wrap(&format!("Every cell keeps the re-registrations {}.", moves.join(", ")), 0, &mut out);
     }
     out.push_str("\nWhat differs between the kernels:\n");
     for c in CHANGES {
         let ks: Vec<&str> = c.kernels.iter().map(|k| k.slug()).collect();
-        out.push_str(&wrap(
-            &format!("- {}: {} (in {}) {}", c.cite, c.what, ks.join(", "), c.marker),
-            2,
-        ));
-        out.push_str(&format!("  {}\n", c.url));
+        wrap(&format!("{}: {} (in {}) {}", c.cite, c.what, ks.join(", "), c.marker), 2, &mut out);
+        out.push_str(&format!("    {}\n", c.url));
     }
     out
 }

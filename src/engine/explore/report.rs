@@ -88,7 +88,8 @@ pub fn cell_text(c: &Cell) -> String {
     }
 }
 
-fn wrap(text: &str, indent: usize, out: &mut String) {
+/// Greedy word wrap at [`WIDTH`] columns, every line indented by `indent`.
+pub fn wrap(text: &str, indent: usize, out: &mut String) {
     let mut line = String::new();
     for word in text.split_whitespace() {
         let len = line.chars().count();

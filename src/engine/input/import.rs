@@ -180,7 +180,8 @@ pub fn import(text: &str) -> Imported {
                 None => st.note(format!(
                     "line {n}: the host runs {}, which the model has no kernel for ({}); the lanes keep theirs",
                     shown(v),
-                    release::unmodelled(v).unwrap_or("it knows 13.0, 13.2 to 13.5, 14.0 to 14.3, 15.0 and main")
+                    release::unmodelled(v)
+                        .map_or_else(|| format!("it knows {}", release::known_versions()), str::to_string)
                 )),
             }
             continue;

@@ -29,9 +29,9 @@ pub struct Release {
     pub versions: &'static [&'static str],
     /// Where its sources live.
     pub branch: &'static str,
-    /// Registrations whose slot differs from main's: (function, slot). Before D32835
-    /// gif's cloner sat at (SI_SUB_PROTO_IFATTACHDOMAIN, SI_ORDER_ANY).
-    pub slots: &'static [(&'static str, Slot)],
+    /// Registrations whose slot differs from main's: (function, slot, what later moved
+    /// it). Before D32835 gif's cloner sat at (SI_SUB_PROTO_IFATTACHDOMAIN, SI_ORDER_ANY).
+    pub slots: &'static [(&'static str, Slot, &'static str)],
     /// Drivers the release has no cloner for: `ifconfig X create` fails.
     pub missing: &'static [Driver],
     /// if_clone falls back to vnet0's cloners when the jail's vnet has no match, so a
@@ -78,7 +78,7 @@ pub const RELEASES: [Release; 6] = [
         short: "13.0",
         versions: &["13.0"],
         branch: "releng/13.0",
-        slots: &[("vnet_gif_uninit", IFATTACH_ANY)],
+        slots: &[("vnet_gif_uninit", IFATTACH_ANY, "D32835 moved it to SI_SUB_PSEUDO in 13.1")],
         missing: &[Driver::Wg, Driver::Ovpn],
         cloner_fallback: true,
         removal_thread: false,
@@ -240,15 +240,12 @@ pub fn removal_queue(k: Kernel) -> &'static str {
 
 /// The slot kernel `k` registers `func` at, where it differs from main's.
 pub fn slot(k: Kernel, func: &str) -> Option<Slot> {
-    of(k).slots.iter().find(|(f, _)| *f == func).map(|(_, s)| *s)
+    of(k).slots.iter().find(|(f, ..)| *f == func).map(|(_, s, _)| *s)
 }
 
-/// What later moved `func`'s registration, for the step that runs it at its old slot.
-pub fn slot_change(func: &str) -> Option<&'static str> {
-    match func {
-        "vnet_gif_uninit" => Some("D32835 moved it to SI_SUB_PSEUDO in 13.1"),
-        _ => None,
-    }
+/// What later moved `func`'s registration away from the slot kernel `k` gives it.
+pub fn slot_change(k: Kernel, func: &str) -> Option<&'static str> {
+    of(k).slots.iter().find(|(f, ..)| *f == func).map(|(.., why)| *why)
 }
 
 /// Whether kernel `k` has driver `d` at all.

@@ -337,7 +337,6 @@ impl World {
     fn leak_reason(&self, obj: ObjId) -> String {
         if let Data::Ifnet(i) = &self.o(obj).data
             && drivers::spec(i.driver).cloner.is_none()
-            && i.driver != Driver::Ngeth
         {
             return format!(
                 ": if_clone_create found no {d} cloner in the jail's vnet and borrowed vnet0's, so {n} sits \

@@ -46,7 +46,8 @@ impl World {
                     " (registered at {} on {}; {} [R])",
                     h.slot.short(),
                     release::of(self.kernel).name,
-                    release::slot_change(h.func).unwrap_or("later releases register it elsewhere")
+                    release::slot_change(self.kernel, h.func)
+                        .unwrap_or("later releases register it elsewhere")
                 );
                 rel.as_str()
             } else {

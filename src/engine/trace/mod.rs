@@ -483,6 +483,17 @@ impl Outcome {
         }
     }
 
+    /// How a teardown ends, for "It ends …": "in a page fault", "stuck", ….
+    pub fn ending(self) -> &'static str {
+        match self {
+            Outcome::Clean => "clean",
+            Outcome::PageFault => "in a page fault",
+            Outcome::Panic => "in a panic",
+            Outcome::Leak => "with a leak",
+            Outcome::Stuck => "stuck",
+        }
+    }
+
     /// The slug used in JSON and on the command line.
     pub fn name(self) -> &'static str {
         match self {

@@ -181,12 +181,9 @@ pub(crate) fn detached(w: &mut World, ifp: ObjId, path: &[&'static str]) -> R<Op
     let here = w.task;
     if w.lladdr_queued.contains(&ifp) && here == Some(LLADDR_QUEUE) {
         let jail = w
-            .prisons
-            .values()
-            .copied()
-            .find(|p| w.pr(*p).vnet == w.ifn(ifp).vnet)
-            .map(|p| w.pr(p).name.clone())
-            .unwrap_or_else(|| "the jail".into());
+            .vn(w.ifn(ifp).vnet)
+            .prison
+            .map_or_else(|| "the jail".into(), |p| w.pr(p).name.clone());
         let mut p = path.to_vec();
         p.push("taskqueue_drain");
         w.fault(
