@@ -17,7 +17,7 @@
 //! (with `FILE:line:column: message`) or bad arguments. Engine build errors name a
 //! scenario entry; they are reported at that entry's script line, column 1.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 use vnet_playground::engine::input::script;
 use vnet_playground::engine::kernel::release;
@@ -319,8 +319,22 @@ fn run_import(args: &[String]) -> ExitCode {
         out.push_str("#   nothing\n");
     }
     out.push_str(&script::print(&got.scenario));
-    print!("{out}");
+    emit(&out);
     ExitCode::SUCCESS
+}
+
+/// Writes `out` to standard output. A reader that went away (`vnet-trace … | head`) ends
+/// the program quietly with success, as a pipeline expects; any other write error ends it
+/// with status 2 and says why.
+fn emit(out: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("vnet-trace: cannot write the output: {e}");
+        std::process::exit(2);
+    }
 }
 
 fn main() -> ExitCode {
@@ -337,22 +351,29 @@ fn main() -> ExitCode {
     };
     let (kernel, order, format, source, explore) = match action {
         Action::Help => {
-            println!("{USAGE}");
+            emit(&format!("{USAGE}\n"));
             return ExitCode::SUCCESS;
         }
         Action::ListPresets => {
+            let mut out = String::new();
             for p in engine::presets() {
-                println!("{:<24} {}", p.slug, p.title);
+                out.push_str(&format!("{:<24} {}\n", p.slug, p.title));
             }
+            emit(&out);
             return ExitCode::SUCCESS;
         }
         Action::ListKernels => {
+            let mut out = String::new();
             for r in &release::RELEASES {
-                println!("{:<6} {:<22} {}", r.kernel.slug(), r.name, r.versions.join(", "));
-                let mut evidence = String::new();
-                report::wrap(r.evidence, 7, &mut evidence);
-                print!("{evidence}");
+                out.push_str(&format!(
+                    "{:<6} {:<22} {}\n",
+                    r.kernel.slug(),
+                    r.name,
+                    r.versions.join(", ")
+                ));
+                report::wrap(r.evidence, 7, &mut out);
             }
+            emit(&out);
             return ExitCode::SUCCESS;
         }
         Action::Releases { format, source } => return run_releases(format, &source),
@@ -381,7 +402,7 @@ fn main() -> ExitCode {
         Format::Markdown => render::markdown(&trace),
         Format::Json => render::json(&trace) + "\n",
     };
-    print!("{out}");
+    emit(&out);
     if trace.outcome == Outcome::Clean { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
@@ -413,7 +434,7 @@ fn run_export(format: Export, name: Option<String>, source: &Source) -> ExitCode
             reproduce::atf(&scenario, &name)
         }
     };
-    print!("{out}");
+    emit(&out);
     ExitCode::SUCCESS
 }
 
@@ -435,7 +456,7 @@ fn run_explore(lane: &Lane, format: Format, source: &Source) -> ExitCode {
         Format::Markdown => report::markdown(&rep),
         Format::Json => report::json(&rep) + "\n",
     };
-    print!("{out}");
+    emit(&out);
     if rep.result.base.as_ref().is_some_and(|c| c.is_clean()) {
         ExitCode::SUCCESS
     } else {
@@ -453,7 +474,7 @@ fn run_releases(format: Format, source: &Source) -> ExitCode {
         Format::Markdown => releases::markdown(&a),
         Format::Json => releases::json(&a) + "\n",
     };
-    print!("{out}");
+    emit(&out);
     let all_clean =
         a.rows.iter().all(|r| r.cells.iter().all(|(_, c)| c.as_ref().is_ok_and(|c| c.is_clean())));
     if all_clean { ExitCode::SUCCESS } else { ExitCode::from(1) }

@@ -223,3 +223,26 @@ fn import_prints_a_script_that_parses_and_names_bad_lines() {
     );
     assert_eq!(run(&["import", "a", "b"], None).status.code(), Some(2));
 }
+
+/// `vnet-trace … | head` closes the pipe early: the program ends quietly with success
+/// instead of panicking on the failed write.
+#[test]
+fn a_reader_that_goes_away_ends_it_quietly() {
+    for args in [
+        &["--preset", "seed-gif-route-cache"][..],
+        &["--list-kernels"][..],
+        &["releases", "--preset", "seed-gif-route-cache"][..],
+    ] {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let o = Command::new(env!("CARGO_BIN_EXE_vnet-trace"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", err(&o));
+        assert_eq!(err(&o), "", "{args:?}");
+    }
+}
