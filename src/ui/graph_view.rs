@@ -19,14 +19,18 @@
 //!   object the step touches or faults on is never hidden: it comes out of the box into
 //!   the row beside it ([`crate::ui::graph::host_slot`]).
 //! - The camera ([`camera::follow`]) always shows the focus: the objects the step touches
-//!   and, at a fault, the faulting reference with its holder and the freed object. On a
+//!   (at a step that touches none, the drawn ones of the latest step that did:
+//!   `Trace::touched_lately`) and, at a fault, the faulting reference with its holder
+//!   and the freed object. On a
 //!   big graph, a focus wider than the frame is not zoomed out to (that would draw the
 //!   whole graph); the camera goes to its object nearest to the view instead. It is
 //!   one CSS transform on the frame's content, so gliding between steps is a transition
 //!   (none under reduced motion). The reader can drag, zoom, show the whole graph, or move
 //!   the view on the minimap (pointer or keyboard); the next step follows again.
 //! - Graphs of more than [`BIG_GRAPH`] objects are drawn windowed: only what meets the
-//!   camera's view, grown to whole [`TILE`]s plus a margin ([`window_for`]), is in the DOM.
+//!   camera's view, grown to whole [`TILE`]s plus a margin ([`window_for`]), is in the DOM,
+//!   and a reference only when an end that is drawn (not folded into the host's box)
+//!   meets it.
 
 use crate::engine::{Cycle, EdgeId, EdgeKind, EventKind, ObjId, ObjKind, ObjState, Trace};
 use crate::support::vecmap::VecMap;
@@ -272,6 +276,12 @@ pub fn graph_view(p: &GraphProps) -> Html {
             focus.extend([e.from, e.to]);
         }
         let pl = place(t, view, geo, l, fold, &focus);
+        // A step that touches nothing keeps the camera on the objects just before it, so
+        // a jump there (the scrubber, a link) shows where the teardown is.
+        if focus.is_empty() {
+            let folded = |o: &ObjId| pl.folded.get(o.0 as usize) == Some(&true);
+            focus.extend(t.touched_lately(p.step).iter().filter(|o| !folded(o)));
+        }
         let pos_of = |o: ObjId| pl.pos.get(o.0 as usize).copied().flatten();
         let is_folded = |o: ObjId| pl.folded.get(o.0 as usize) == Some(&true);
         // A node's box with its refcount badge, which stands out above it.
@@ -313,7 +323,11 @@ pub fn graph_view(p: &GraphProps) -> Html {
             let to = pos_of(e.to)?;
             // Windowed, a reference is drawn when one of its ends is (as React Flow's
             // onlyRenderVisibleElements does); lines merely passing through are left out.
-            if !node_meets(win, from) && !node_meets(win, to) {
+            // A folded end is the host's box, where every jail's reference to the host
+            // ends: it does not count, or a view of the box would draw the references of
+            // every jail in the scenario.
+            let drawn_end = |o: ObjId, at: (f32, f32)| !is_folded(o) && node_meets(win, at);
+            if win.is_some() && !drawn_end(e.from, from) && !drawn_end(e.to, to) {
                 return None;
             }
             let in_cycle =

@@ -731,6 +731,20 @@ impl Trace {
             .map(|s| s.events.iter().map(|e| e.obj).collect())
             .unwrap_or_default()
     }
+
+    /// Where the teardown is at `step`: the objects touched by the latest step up to and
+    /// including it that touched any. A step that touches nothing (a SYSUNINIT with
+    /// nothing of ours to free) is still about the objects just before it, so a view
+    /// that jumps there shows them. Empty at step 0 and before the first touch.
+    pub fn touched_lately(&self, step: usize) -> VecSet<ObjId> {
+        let upto = step.min(self.steps.len());
+        self.steps[..upto]
+            .iter()
+            .rev()
+            .find(|s| !s.events.is_empty())
+            .map(|s| s.events.iter().map(|e| e.obj).collect())
+            .unwrap_or_default()
+    }
 }
 
 /// The first step (1-based) at which two lanes' step function or events differ, or None
@@ -764,6 +778,29 @@ mod tests {
                     .map(|o| simulate(&sc, &Lane::new(o).on(p.kernel)).expect("preset builds"))
             })
             .collect()
+    }
+
+    #[test]
+    fn touched_lately_looks_back_to_the_last_step_that_touched() {
+        for t in traces() {
+            assert!(t.touched_lately(0).is_empty());
+            for step in 1..=t.steps.len() + 1 {
+                let now = t.touched(step);
+                let lately = t.touched_lately(step);
+                if !now.is_empty() {
+                    assert_eq!(lately, now, "step {step}");
+                } else if let Some(back) = (1..step).rev().find(|&s| !t.touched(s).is_empty()) {
+                    assert_eq!(lately, t.touched(back), "step {step} looks back to {back}");
+                } else {
+                    assert!(lately.is_empty(), "step {step}");
+                }
+            }
+            // The seed has steps that touch nothing after steps that do.
+            assert!(
+                (1..=t.steps.len())
+                    .any(|s| t.touched(s).is_empty() && !t.touched_lately(s).is_empty())
+            );
+        }
     }
 
     #[test]
