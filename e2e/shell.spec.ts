@@ -24,3 +24,26 @@ test('the theme toggle is remembered across a reload', async ({ page }) => {
   await page.waitForSelector('[data-testid="app"]');
   await expect(html).toHaveAttribute('data-theme', after!);
 });
+
+test('while the app loads, the page shows its top bar in the stored theme, then the app takes its place', async ({ page }) => {
+  const w = watch(page);
+  await openApp(page);
+  await page.getByTestId('theme-toggle').click();
+  const theme = await page.locator('html').getAttribute('data-theme');
+  // Hold the wasm back, as a slow network would.
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => { release = r; });
+  await page.route(/\.wasm$/, async (route) => { await held; await route.continue(); });
+  await page.reload({ waitUntil: 'domcontentloaded' });
+  const boot = page.locator('#boot');
+  await expect(boot).toBeVisible();
+  await expect(boot.locator('.topbar')).toContainText('vnet-playground');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', theme!);
+  await expect(page.getByTestId('app')).toHaveCount(0);
+  release();
+  await page.waitForSelector('[data-testid="app"]');
+  await expect(boot).toHaveCount(0);
+  await expect(page.locator('.topbar')).toHaveCount(1);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', theme!);
+  w.check();
+});

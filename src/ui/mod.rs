@@ -453,6 +453,7 @@ pub fn start() {
     platform::after(
         0,
         Callback::from(move |_| {
+            platform::remove_boot();
             yew::Renderer::<App>::with_props(AppProps { start: start.clone() }).render();
         }),
     )

@@ -81,6 +81,15 @@ pub fn apply_theme(theme: Theme) {
     let _ = theme;
 }
 
+/// Removes what `index.html` shows while the app loads (`#boot`), just before the app's
+/// first render takes its place.
+pub fn remove_boot() {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(boot) = gloo::utils::document().get_element_by_id("boot") {
+        boot.remove();
+    }
+}
+
 /// Milliseconds from a monotonic clock (performance.now), for measurements only.
 pub fn now_ms() -> f64 {
     #[cfg(target_arch = "wasm32")]
