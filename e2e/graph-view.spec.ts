@@ -217,3 +217,23 @@ test('each cycle is one line that opens to its whole sentence', async ({ page })
   await expect(item).not.toHaveAttribute('open', '');
   w.check();
 });
+
+test('the fault banner shares the step card\'s room: the graph stays put and its fault stays on screen at 1366×768', async ({ page }) => {
+  const w = watch(page);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await playedAtStart(page);
+  const frame = page.getByTestId('graph-frame-a');
+  await page.getByTestId('scrubber').fill('17');
+  await expect(page.getByTestId('fault-banner-a')).toHaveCount(0);
+  const before = (await frame.boundingBox())!;
+  await page.getByTestId('scrubber').fill('18');
+  await expect(page.getByTestId('fault-banner-a')).toBeVisible();
+  const after = (await frame.boundingBox())!;
+  expect(after.y).toBeCloseTo(before.y, 0);
+  expect(after.height).toBeCloseTo(before.height, 0);
+  // The faulting reference and its holder are inside the window, not below the fold.
+  await expect(page.getByTestId('graph-a').locator('.edge.faulting')).toBeInViewport({ ratio: 0.99 });
+  await expect(page.getByTestId('graph-a').locator('.node[aria-label^="gif0 (ifnet"]')).toBeInViewport({ ratio: 0.99 });
+  await expect(page.getByTestId('jump-freed-a')).toBeInViewport();
+  w.check();
+});

@@ -68,6 +68,38 @@ impl Rect {
     fn contains(&self, o: &Rect) -> bool {
         o.x0 >= self.x0 && o.x1 <= self.x1 && o.y0 >= self.y0 && o.y1 <= self.y1
     }
+
+    fn overlaps(&self, o: &Rect) -> bool {
+        o.x0 < self.x1 && o.x1 > self.x0 && o.y0 < self.y1 && o.y1 > self.y0
+    }
+}
+
+/// `cam`, or the same scale centred on the focus when the focus lies under `cover`: a
+/// part of the frame (CSS px from its top left) that something drawn over the graph
+/// hides, such as the minimap in its corner. A focus too big to clear it stays as it
+/// was.
+pub fn clear_of(
+    cam: Cam,
+    focus: Option<Rect>,
+    cover: Rect,
+    graph: (f32, f32),
+    frame: (f32, f32),
+) -> Cam {
+    let Some(b) = focus else { return cam };
+    let hidden = |c: Cam| {
+        let under = Rect {
+            x0: c.x + cover.x0 / c.k,
+            y0: c.y + cover.y0 / c.k,
+            x1: c.x + cover.x1 / c.k,
+            y1: c.y + cover.y1 / c.k,
+        };
+        under.overlaps(&b)
+    };
+    if !hidden(cam) {
+        return cam;
+    }
+    let moved = centred(((b.x0 + b.x1) / 2.0, (b.y0 + b.y1) / 2.0), cam.k, graph, frame);
+    if hidden(moved) || !visible(moved, frame).contains(&b) { cam } else { moved }
 }
 
 /// The part of the graph a camera shows in a frame of this size.
@@ -156,6 +188,27 @@ mod tests {
 
     fn focus(x: f32, y: f32) -> Rect {
         Rect::around([(x, y)], (64.0, 20.0)).unwrap()
+    }
+
+    #[test]
+    fn a_focus_under_the_minimap_is_brought_out_from_under_it() {
+        let (graph, frame) = ((2000.0, 1000.0), (400.0, 300.0));
+        let corner = Rect { x0: 280.0, y0: 0.0, x1: 400.0, y1: 120.0 };
+        let cam = Cam { x: 0.0, y: 0.0, k: 1.0 };
+        // A node at the frame's top right, under the corner: the camera centres on it.
+        let hid = Rect { x0: 300.0, y0: 20.0, x1: 380.0, y1: 60.0 };
+        let c = clear_of(cam, Some(hid), corner, graph, frame);
+        assert_ne!(c, cam);
+        assert!(visible(c, frame).contains(&hid));
+        let under = Rect { x0: c.x + 280.0, y0: c.y, x1: c.x + 400.0, y1: c.y + 120.0 };
+        assert!(!under.overlaps(&hid));
+        // One in the open stays where it is; so does no focus.
+        let open = Rect { x0: 20.0, y0: 150.0, x1: 100.0, y1: 190.0 };
+        assert_eq!(clear_of(cam, Some(open), corner, graph, frame), cam);
+        assert_eq!(clear_of(cam, None, corner, graph, frame), cam);
+        // A focus as big as the frame cannot clear it: nothing moves.
+        let big = Rect { x0: 0.0, y0: 0.0, x1: 400.0, y1: 300.0 };
+        assert_eq!(clear_of(cam, Some(big), corner, graph, frame), cam);
     }
 
     #[test]

@@ -304,7 +304,17 @@ pub fn graph_view(p: &GraphProps) -> Html {
         } else if let Some(u) = cam_in.user {
             camera::clamp(u, pl.size, frame)
         } else {
-            camera::follow(prev, fbox, pl.size, frame, cam_in.k_pref)
+            let cam = camera::follow(prev, fbox, pl.size, frame, cam_in.k_pref);
+            // The minimap (when the graph is not all in view) and the tools above it sit
+            // over the frame's top right: the focus is not left under them.
+            if whole_shown(cam, pl.size, frame) {
+                cam
+            } else {
+                let (mw, mh) = minimap_size(pl.size, frame);
+                let cover =
+                    Rect { x0: frame.0 - MINI_RIGHT - mw, y0: 0.0, x1: frame.0, y1: MINI_TOP + mh };
+                camera::clear_of(cam, fbox, cover, pl.size, frame)
+            }
         };
         *shown.0.borrow_mut() = Some(cam);
         let win = (big && !cam_in.whole && !draw_all).then(|| {
@@ -374,10 +384,7 @@ pub fn graph_view(p: &GraphProps) -> Html {
         camera::css_num(-cam.y * cam.k),
         camera::css_num(cam.k)
     );
-    let whole_in_view = camera::visible(cam, frame).x0 <= 0.5
-        && camera::visible(cam, frame).y0 <= 0.5
-        && camera::visible(cam, frame).x1 >= placed_size.0 - 0.5
-        && camera::visible(cam, frame).y1 >= placed_size.1 - 0.5;
+    let whole_in_view = whole_shown(cam, placed_size, frame);
     html! {
         <>
         <div class={classes!("graph-wrap", p.measured.then_some("measured"))} ref={p.frame.clone()}>
@@ -422,9 +429,29 @@ struct MinimapArgs<'a> {
     node: NodeRef,
 }
 
-/// The minimap's size: at most this wide and tall, in CSS px.
+/// The minimap's size: at most this wide and tall, in CSS px, and at most these parts
+/// of a small frame.
 const MINI_W: f32 = 168.0;
 const MINI_H: f32 = 116.0;
+const MINI_PART_W: f32 = 0.26;
+const MINI_PART_H: f32 = 0.3;
+/// Where the minimap sits in the frame (style.css `.minimap`): from its right edge, and
+/// from its top, under the "Whole graph" button.
+const MINI_RIGHT: f32 = 8.0;
+const MINI_TOP: f32 = 38.0;
+
+/// The minimap's size in CSS px for a graph of this size (layout units) in this frame.
+fn minimap_size(graph: (f32, f32), frame: (f32, f32)) -> (f32, f32) {
+    let (gw, gh) = (graph.0.max(1.0), graph.1.max(1.0));
+    let s = (MINI_W.min(frame.0 * MINI_PART_W) / gw).min(MINI_H.min(frame.1 * MINI_PART_H) / gh);
+    (gw * s, gh * s)
+}
+
+/// Whether the camera shows the whole drawing (then there is no minimap).
+fn whole_shown(cam: Cam, size: (f32, f32), frame: (f32, f32)) -> bool {
+    let v = camera::visible(cam, frame);
+    v.x0 <= 0.5 && v.y0 <= 0.5 && v.x1 >= size.0 - 0.5 && v.y1 >= size.1 - 0.5
+}
 
 /// The overview of the whole graph in a corner of the frame, with the camera's view as a
 /// rectangle. A press or drag on it moves the view there; arrow keys pan it, + and −
@@ -433,8 +460,9 @@ const MINI_H: f32 = 116.0;
 /// costs more wasm than it saves work.)
 fn minimap(p: MinimapArgs) -> Html {
     let (gw, gh) = (p.graph.0.max(1) as f32, p.graph.1.max(1) as f32);
-    let s = (MINI_W / gw).min(MINI_H / gh);
-    let (mw, mh) = (r(gw * s).max(1), r(gh * s).max(1));
+    let (sw, sh) = minimap_size((gw, gh), p.frame);
+    let s = sw / gw;
+    let (mw, mh) = (r(sw).max(1), r(sh).max(1));
     let v = camera::visible(p.cam, p.frame);
     let node = p.node;
     let (cam, frame, graph) = (p.cam, p.frame, (gw, gh));

@@ -316,17 +316,20 @@ fn lane_body(
             }
         });
         let kind = capitalized(f.headline());
+        // "Page fault at step 18 in rib_unsubscribe: …", not "…: page fault in …".
+        let rest = match f.message.strip_prefix(f.headline()) {
+            Some(r) if r.starts_with(' ') || r.starts_with(':') => r.to_string(),
+            _ => format!(": {}", f.message),
+        };
         let inner = html! {
             <div class={classes!("fault-banner", format!("f-{:?}", f.kind).to_ascii_lowercase())} role="alert"
                 data-testid={format!("fault-banner-{ab}")}>
                 <span class="fault-icon" aria-hidden="true">{"⚡"}</span>
-                <div>
-                    <strong>{kind}{format!(" at step {}", f.step)}</strong>
-                    <p>{marked(&f.message)}</p>
+                <div class="fault-text">
+                    <p><strong>{kind}{format!(" at step {}", f.step)}</strong>{marked(&rest)}</p>
                     { for f.freed_by.as_ref().map(|fb| html! {
-                        <p class="freed-by">{"freed by "}<code>{fb.call_path.join(" → ")}</code></p>
+                        <p class="freed-by">{"freed by "}<code>{fb.call_path.join(" → ")}</code>{" "}{jump.clone()}</p>
                     }) }
-                    {jump}
                 </div>
             </div>
         };
@@ -348,12 +351,16 @@ fn lane_body(
     // alone (see `.stepcard` in style.css).
     html! {
         <>
+            // The banner and the step card share the card's height, so the graph under
+            // them stays put when a fault appears.
+            <div class="lane-top">
             {banner}
             <div class="stepcard">
                 <div class="stepcard-in" data-testid={format!("stepcard-{ab}")} ref={card.clone()} onscroll={on_scroll.clone()} tabindex="0" aria-label={format!("Lane {}: the step and its reference counts", ab.to_ascii_uppercase())}>
                     {narration}
                     {refcounts(t, step)}
                 </div>
+            </div>
             </div>
             if p.drawn {
                 <GraphFrame trace={t.clone()} layout={p.graph.clone()} step={step} lane={ab} draw_all={p.draw_all} />
