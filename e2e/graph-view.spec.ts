@@ -237,3 +237,17 @@ test('the fault banner shares the step card\'s room: the graph stays put and its
   await expect(page.getByTestId('jump-freed-a')).toBeInViewport();
   w.check();
 });
+
+test('on a phone, every step keeps its objects, and the fault its reference and ends, in the frame', async ({ page }) => {
+  const w = watch(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openApp(page);
+  await expect(page.getByTestId('step-counter')).toHaveText(/^0 \//);
+  for (let step = 1; step <= 18; step++) {
+    await page.getByTestId('step-next').click();
+    await expect(page.getByTestId('step-counter')).toHaveText(new RegExp(`^${step} /`));
+    await expect.poll(() => outOfView(page, 'a'), { message: `step ${step}` }).toEqual([]);
+  }
+  await expect(page.getByTestId('graph-a').locator('.edge.faulting')).toHaveCount(1);
+  w.check();
+});
