@@ -226,18 +226,26 @@ test('the graph stays put from step to step, and the step card starts each step 
   w.check();
 });
 
-test('playing folds the builder to a strip; the strip and the b key bring it back', async ({ page }) => {
+test('playing folds the builder and the gallery to a strip; the strip and the b key bring them back', async ({ page }) => {
   const w = watch(page);
   await openApp(page);
   const laneA = page.getByTestId('lane-a');
+  const gallery = page.getByRole('navigation', { name: 'Preset scenarios' });
+  const frame = page.getByTestId('graph-frame-a').locator('.graph-wrap');
   const before = (await laneA.boundingBox())!.width;
+  const frameBefore = (await frame.boundingBox())!.height;
+  await expect(gallery).toBeVisible();
   await page.getByTestId('play').click();
   await expect(page.getByTestId('builder-unfold')).toBeVisible();
   await expect(page.getByTestId('canvas')).toBeHidden();
+  await expect(gallery).toBeHidden();
   await page.getByTestId('play').click();
   expect((await laneA.boundingBox())!.width).toBeGreaterThan(before * 1.4);
+  // The graph takes the gallery's height.
+  expect((await frame.boundingBox())!.height).toBeGreaterThan(frameBefore + 60);
   await page.getByTestId('builder-unfold').click();
   await expect(page.getByTestId('canvas')).toBeVisible();
+  await expect(gallery).toBeVisible();
   await page.getByTestId('builder-fold').click();
   await expect(page.getByTestId('canvas')).toBeHidden();
   await page.locator('body').press('b');

@@ -195,16 +195,16 @@ pub fn app(p: &AppProps) -> Html {
             if let Some(msg) = state.link_error.clone() {
                 <persist::LinkErrorBanner message={msg} dispatch={dispatch.clone()} />
             }
-            <Presets current={state.preset.clone()} dispatch={dispatch.clone()} />
+            <Presets current={state.preset.clone()} dispatch={dispatch.clone()} hidden={state.builder_folded} />
             <main class={classes!("workspace", state.builder_folded.then_some("folded"))}>
                 if state.builder_folded {
-                    <button class="builder-strip" data-testid="builder-unfold" title="Show the builder (b)"
+                    <button class="builder-strip" data-testid="builder-unfold" title="Show the builder and the scenarios (b)"
                         onclick={ let d = dispatch.clone(); Callback::from(move |_: MouseEvent| d.emit(Action::SetBuilderFolded(false))) }>
-                        <span aria-hidden="true">{"▸"}</span><span class="strip-label">{"Builder"}</span>
+                        <span aria-hidden="true">{"▸"}</span><span class="strip-label">{"Builder and scenarios"}</span>
                     </button>
                 }
                 <section class={classes!("builder", exploring.then_some("exploring"))} aria-label="Scenario builder" hidden={state.builder_folded}>
-                    <button class="builder-fold" data-testid="builder-fold" title="Fold the builder away, so the teardown gets the room (b)"
+                    <button class="builder-fold" data-testid="builder-fold" title="Fold the builder and the scenarios away, so the teardown gets the room (b)"
                         onclick={ let d = dispatch.clone(); Callback::from(move |_: MouseEvent| d.emit(Action::SetBuilderFolded(true))) }>{"◂ Hide builder"}</button>
                     <Builder summary={state.summary.clone()} selection={state.selection.clone()}
                         edit_error={state.edit_error.clone()} dispatch={dispatch.clone()} />
@@ -300,6 +300,9 @@ fn key_action(e: &KeyboardEvent, overlay_open: bool, folded: bool) -> Option<Act
 pub struct PresetsProps {
     pub current: Option<String>,
     pub dispatch: Callback<Action>,
+    /// Folded away with the builder, so the teardown gets the room.
+    #[prop_or_default]
+    pub hidden: bool,
 }
 
 /// The gallery of the engine's presets: one click loads one.
@@ -307,7 +310,7 @@ pub struct PresetsProps {
 pub fn presets(p: &PresetsProps) -> Html {
     let all = use_memo((), |_| crate::engine::gallery());
     html! {
-        <nav class="presets" aria-label="Preset scenarios">
+        <nav class="presets" aria-label="Preset scenarios" hidden={p.hidden}>
             <span class="presets-title">{"Scenarios"}</span>
             <ul class="preset-groups">
             { for crate::engine::Group::ALL.iter().map(|g| html! {
@@ -420,7 +423,7 @@ pub fn shortcuts(p: &ShortcutsProps) -> Html {
     let rows = [
         ("← / →", "previous / next step"),
         ("Space", "play / pause (playing folds the builder away)"),
-        ("b", "fold the builder to a strip, or bring it back"),
+        ("b", "fold the builder and the scenarios to a strip, or bring them back"),
         ("Home / End", "first / last step"),
         ("Tab", "move between palette items, canvas objects and controls"),
         ("Enter", "on a palette item: add it to the selected jail; on an object: edit it"),

@@ -66,7 +66,8 @@ pub struct State {
     pub preset: Option<String>,
     pub shortcuts_open: bool,
     /// Whether the builder is folded to a strip, so the lanes and their graphs get the
-    /// room (Play folds it; a click on the strip or the `b` key brings it back).
+    /// room (Play folds it, and the scenario gallery with it; a click on the strip or the
+    /// `b` key brings them back).
     pub builder_folded: bool,
     pub theme: Theme,
     /// Earlier (scenario, lanes) pairs, newest last; at most `UNDO_DEPTH`.

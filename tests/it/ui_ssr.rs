@@ -122,8 +122,11 @@ async fn script_with_an_error_and_presets() {
         LocalServerRenderer::<ScriptEditor>::with_props(props).hydratable(false).render().await;
     assert!(html.contains("line 1, column"));
     check("script_error", html);
-    let props =
-        PresetsProps { current: Some("seed-gif-route-cache".into()), dispatch: Callback::noop() };
+    let props = PresetsProps {
+        current: Some("seed-gif-route-cache".into()),
+        dispatch: Callback::noop(),
+        hidden: false,
+    };
     let html = LocalServerRenderer::<Presets>::with_props(props).hydratable(false).render().await;
     check("presets", html);
 }
