@@ -30,6 +30,8 @@ test('while the app loads, the page shows its top bar in the stored theme, then 
   await openApp(page);
   await page.getByTestId('theme-toggle').click();
   const theme = await page.locator('html').getAttribute('data-theme');
+  // The first load's requests (the favicon comes late) end before the reload.
+  await page.waitForLoadState('networkidle');
   // Hold the wasm back, as a slow network would.
   let release: () => void = () => {};
   const held = new Promise<void>((r) => { release = r; });
