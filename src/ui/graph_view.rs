@@ -276,14 +276,13 @@ pub fn graph_view(p: &GraphProps) -> Html {
             focus.extend([e.from, e.to]);
         }
         let pl = place(t, view, geo, l, fold, &focus);
+        let pos_of = |o: ObjId| pl.pos.get(o.0 as usize).copied().flatten();
+        let is_folded = |o: ObjId| pl.folded.get(o.0 as usize) == Some(&true);
         // A step that touches nothing keeps the camera on the objects just before it, so
         // a jump there (the scrubber, a link) shows where the teardown is.
         if focus.is_empty() {
-            let folded = |o: &ObjId| pl.folded.get(o.0 as usize) == Some(&true);
-            focus.extend(t.touched_lately(p.step).iter().filter(|o| !folded(o)));
+            focus.extend(t.touched_lately(p.step).iter().filter(|o| !is_folded(**o)));
         }
-        let pos_of = |o: ObjId| pl.pos.get(o.0 as usize).copied().flatten();
-        let is_folded = |o: ObjId| pl.folded.get(o.0 as usize) == Some(&true);
         // A node's box with its refcount badge, which stands out above it.
         let half = (NODE_W / 2.0 + 6.0, NODE_H / 2.0 + 20.0);
         let mut fbox = Rect::around(focus.iter().filter_map(|o| pos_of(*o)), half);

@@ -30,6 +30,8 @@ impl Theme {
     }
 }
 
+/// The stored theme's key. `index.html` reads it too, to set the theme before the wasm
+/// loads (a test below keeps the two the same).
 const THEME_KEY: &str = "vnet-playground.theme";
 
 /// The remembered theme, else the system preference (prefers-color-scheme).
@@ -1008,4 +1010,13 @@ pub fn download_png(svg: &str, width: f64, height: f64, file_name: &str) {
     }
     #[cfg(not(target_arch = "wasm32"))]
     let _ = (svg, width, height, file_name);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn index_html_reads_the_same_theme_key() {
+        let page = include_str!("../../index.html");
+        assert!(page.contains(&format!("localStorage.getItem(\"{}\")", super::THEME_KEY)));
+    }
 }

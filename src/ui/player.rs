@@ -304,15 +304,18 @@ fn lane_body(
     // prisons when the lane ends).
     let fault = t.fault_at(step);
     let banner = fault.map(|f| {
-        let jump = f.freed_by.as_ref().map(|fb| {
+        // Who freed the object, and a button to go to that step.
+        let freed_by = f.freed_by.as_ref().map(|fb| {
             let dispatch = p.dispatch.clone();
             let to = fb.step;
             let who = fb.call_path.first().cloned().unwrap_or_default();
             let onclick = Callback::from(move |_: MouseEvent| dispatch.emit(Action::Go(Go::To(to))));
             html! {
-                <button class="jump" data-testid={format!("jump-freed-{ab}")} {onclick}>
-                    {format!("Go to step {to}, where {who} freed it")}
-                </button>
+                <p class="freed-by">{"freed by "}<code>{fb.call_path.join(" → ")}</code>{" "}
+                    <button class="jump" data-testid={format!("jump-freed-{ab}")} {onclick}>
+                        {format!("Go to step {to}, where {who} freed it")}
+                    </button>
+                </p>
             }
         });
         let kind = capitalized(f.headline());
@@ -327,9 +330,7 @@ fn lane_body(
                 <span class="fault-icon" aria-hidden="true">{"⚡"}</span>
                 <div class="fault-text">
                     <p><strong>{kind}{format!(" at step {}", f.step)}</strong>{marked(&rest)}</p>
-                    { for f.freed_by.as_ref().map(|fb| html! {
-                        <p class="freed-by">{"freed by "}<code>{fb.call_path.join(" → ")}</code>{" "}{jump.clone()}</p>
-                    }) }
+                    {freed_by}
                 </div>
             </div>
         };

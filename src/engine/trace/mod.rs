@@ -737,12 +737,10 @@ impl Trace {
     /// nothing of ours to free) is still about the objects just before it, so a view
     /// that jumps there shows them. Empty at step 0 and before the first touch.
     pub fn touched_lately(&self, step: usize) -> VecSet<ObjId> {
-        let upto = step.min(self.steps.len());
-        self.steps[..upto]
-            .iter()
+        (1..=step.min(self.steps.len()))
             .rev()
-            .find(|s| !s.events.is_empty())
-            .map(|s| s.events.iter().map(|e| e.obj).collect())
+            .map(|s| self.touched(s))
+            .find(|t| !t.is_empty())
             .unwrap_or_default()
     }
 }
