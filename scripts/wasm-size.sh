@@ -11,8 +11,9 @@ set -euo pipefail
 dir=${1:-dist}
 budget=204800
 # 330,000 since the import and export features, 360,000 since the drivers of issue #13 and
-# the graph view (README.md "Size" has the breakdown).
-ceiling=${WASM_SIZE_CEILING:-376000}
+# the graph view, 376,000 since stop 13, 380,000 since the readable camera of issue #15
+# (README.md "Size" has the breakdown).
+ceiling=${WASM_SIZE_CEILING:-380000}
 total=0
 shopt -s nullglob
 files=("$dir"/*.wasm)

@@ -115,14 +115,17 @@ pub fn graph_layout(runs: &[Run; 2]) -> GraphLayout {
     }
 }
 
+/// Appends a box at (x, y), w wide and h high, to an SVG path, in whole units (integers
+/// only: no float formatter in the wasm).
+pub fn box_path(out: &mut String, x: f32, y: f32, w: f32, h: f32) {
+    let r = |v: f32| (v + 0.5).floor() as i32;
+    out.push_str(&format!("M{},{}h{}v{}h-{}z", r(x), r(y), r(w), r(h), r(w)));
+}
+
 /// A layout as the minimap draws it (see `GraphLayout::minimap`); `host` leaves the host's
 /// objects out for the folded box.
 fn minimap(l: &Layout, host: Option<&VecSet<String>>) -> (String, String) {
-    // Integers only: no float formatter in the wasm.
-    let r = |v: f32| (v + 0.5).floor() as i32;
-    let rect = |out: &mut String, x: f32, y: f32, w: f32, h: f32| {
-        out.push_str(&format!("M{},{}h{}v{}h-{}z", r(x), r(y), r(w), r(h), r(w)));
-    };
+    let rect = box_path;
     let mut nodes = String::new();
     for (key, &(x, y)) in l.pos.iter() {
         if !host.is_some_and(|h| h.contains(key)) {

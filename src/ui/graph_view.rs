@@ -18,15 +18,20 @@
 //!   button that unfolds them; references to a folded object end at the box. A host
 //!   object the step touches or faults on is never hidden: it comes out of the box into
 //!   the row beside it ([`crate::ui::graph::host_slot`]).
-//! - The camera ([`camera::follow`]) always shows the focus: the objects the step touches
-//!   (at a step that touches none, the drawn ones of the latest step that did:
-//!   `Trace::touched_lately`) and, at a fault, the faulting reference with its holder
-//!   and the freed object. On a
-//!   big graph, a focus wider than the frame is not zoomed out to (that would draw the
-//!   whole graph); the camera goes to its object nearest to the view instead. It is
-//!   one CSS transform on the frame's content, so gliding between steps is a transition
-//!   (none under reduced motion). The reader can drag, zoom, show the whole graph, or move
-//!   the view on the minimap (pointer or keyboard); the next step follows again.
+//! - The camera ([`camera::follow`]) follows the focus: what must be seen (at a fault or a
+//!   dangling reference, the reference with its holder and the freed object) and the
+//!   objects the step touches, most affected first (`Trace::touched_ranked`; at a step
+//!   that touches none, the drawn ones of the latest step that did: `Trace::lately`). It
+//!   zooms out for them no further than a readable scale (`camera::K_FLOOR`); what does
+//!   not fit is counted by a button at the frame's edge it lies beyond, which pans there
+//!   (only for the step's own objects). On a big graph it does not zoom out at all for
+//!   them (that would draw the whole graph) and starts from its object nearest to the
+//!   view. It is one CSS transform on the frame's content, so gliding between steps is a
+//!   transition (none under reduced motion). The reader can drag, zoom, show the whole
+//!   graph, or move the view on the minimap (pointer or keyboard); the next step follows
+//!   again.
+//! - The minimap sits in the first corner (top right, bottom right, bottom left, top
+//!   left) where it hides none of the focus in view, and marks the step's objects.
 //! - Graphs of more than [`BIG_GRAPH`] objects are drawn windowed: only what meets the
 //!   camera's view, grown to whole [`TILE`]s plus a margin ([`window_for`]), is in the DOM,
 //!   and a reference only when an end that is drawn (not folded into the host's box)
@@ -36,7 +41,7 @@ use crate::engine::{Cycle, EdgeId, EdgeKind, EventKind, ObjId, ObjKind, ObjState
 use crate::support::vecmap::VecMap;
 use crate::ui::by_ptr::ByPtr;
 use crate::ui::camera::{self, Cam, K_MIN, K_READ, K_ZOOM_MAX, Rect};
-use crate::ui::graph::{GraphLayout, host_box, host_centre, host_slot};
+use crate::ui::graph::{GraphLayout, box_path, host_box, host_centre, host_slot};
 use crate::ui::layout::{Layout, NODE_H, NODE_W};
 use crate::ui::memo;
 use crate::ui::platform;
@@ -256,7 +261,7 @@ pub fn graph_view(p: &GraphProps) -> Html {
     let cam_in = p.cam;
     let draw_all = p.draw_all;
     // The view is borrowed from the engine's memo for the rest, never copied.
-    let (count, placed_size, inside, cam, edges, nodes) = memo::with_view(t, p.step, |view| {
+    let (count, placed_size, inside, cam, drawn, beyond) = memo::with_view(t, p.step, |view| {
         // The faulting references of this step pulse: what dangles or faults now, and at a
         // use-after-free the references that dangle into the freed object.
         let mut faulting: Vec<EdgeId> = t
@@ -271,50 +276,117 @@ pub fn graph_view(p: &GraphProps) -> Html {
             })
             .unwrap_or_default();
         faulting.extend(t.faulting_edges(p.step, view));
-        let mut focus: Vec<ObjId> = touched.iter().copied().collect();
+        // What must be seen: the faulting references' ends. What the step is about: the
+        // objects it touches, in the order it touches them.
+        let mut must_ids: Vec<ObjId> = Vec::new();
         for e in faulting.iter().filter_map(|e| t.edges.get(e.0 as usize)) {
-            focus.extend([e.from, e.to]);
+            must_ids.extend([e.from, e.to]);
         }
-        let pl = place(t, view, geo, l, fold, &focus);
+        let mut want_ids = t.touched_ranked(p.step);
+        let keep: Vec<ObjId> = want_ids.iter().chain(&must_ids).copied().collect();
+        let pl = place(t, view, geo, l, fold, &keep);
         let pos_of = |o: ObjId| pl.pos.get(o.0 as usize).copied().flatten();
         let is_folded = |o: ObjId| pl.folded.get(o.0 as usize) == Some(&true);
         // A step that touches nothing keeps the camera on the objects just before it, so
         // a jump there (the scrubber, a link) shows where the teardown is.
-        if focus.is_empty() {
-            focus.extend(t.touched_lately(p.step).iter().filter(|o| !is_folded(**o)));
+        let quiet = want_ids.is_empty() && must_ids.is_empty();
+        if quiet {
+            want_ids = t.lately(p.step).map(|s| t.touched_ranked(s)).unwrap_or_default();
+            want_ids.retain(|o| !is_folded(*o));
         }
         // A node's box with its refcount badge, which stands out above it.
         let half = (NODE_W / 2.0 + 6.0, NODE_H / 2.0 + 20.0);
-        let mut fbox = Rect::around(focus.iter().filter_map(|o| pos_of(*o)), half);
+        let boxed = |o: &ObjId| pos_of(*o).and_then(|at| Rect::around([at], half));
+        let must = Rect::around(must_ids.iter().filter_map(|o| pos_of(*o)), half);
+        let mut want: Vec<(ObjId, Rect)> =
+            want_ids.iter().filter_map(|o| boxed(o).map(|b| (*o, b))).collect();
         let prev = *shown.0.borrow();
         // A big graph is never zoomed out to take in a step spread over it (that would
-        // draw it all): the camera then goes to the step's object nearest to the view.
-        if let (true, Some(b), Some(c)) = (big, fbox, prev)
-            && ((b.x1 - b.x0) * cam_in.k_pref > frame.0 || (b.y1 - b.y0) * cam_in.k_pref > frame.1)
-        {
+        // draw it all): the camera then starts from the step's object nearest to the view.
+        let floor = if big { cam_in.k_pref } else { camera::K_FLOOR };
+        if let (true, Some(c)) = (big, prev) {
             let v = camera::visible(c, frame);
             let mid = ((v.x0 + v.x1) / 2.0, (v.y0 + v.y1) / 2.0);
-            let d = |p: &(f32, f32)| (p.0 - mid.0).powi(2) + (p.1 - mid.1).powi(2);
-            let near = focus.iter().filter_map(|o| pos_of(*o)).min_by(|a, b| d(a).total_cmp(&d(b)));
-            fbox = Rect::around(near, half);
+            let d = |r: &Rect| {
+                ((r.x0 + r.x1) / 2.0 - mid.0).powi(2) + ((r.y0 + r.y1) / 2.0 - mid.1).powi(2)
+            };
+            let near = want.iter().enumerate().min_by(|a, b| d(&a.1.1).total_cmp(&d(&b.1.1)));
+            if let Some(i) = near.map(|n| n.0) {
+                want[..=i].rotate_right(1);
+            }
         }
+        let boxes: Vec<Rect> = want.iter().map(|w| w.1).collect();
+        let focus = camera::Focus { must, want: &boxes };
+        // Each object's box, what must be seen among them, for what the minimap hides.
+        let every: Vec<Rect> =
+            boxes.iter().copied().chain(must_ids.iter().filter_map(boxed)).collect();
         let cam = if cam_in.whole {
             camera::whole(pl.size, frame)
         } else if let Some(u) = cam_in.user {
             camera::clamp(u, pl.size, frame)
         } else {
-            let cam = camera::follow(prev, fbox, pl.size, frame, cam_in.k_pref);
+            let cam = camera::follow(prev, focus, pl.size, frame, cam_in.k_pref, floor);
             // The minimap (when the graph is not all in view) and the tools above it sit
             // over the frame's top right: the focus is not left under them.
             if whole_shown(cam, pl.size, frame) {
                 cam
             } else {
-                let (mw, mh) = minimap_size(pl.size, frame);
-                let cover =
-                    Rect { x0: frame.0 - MINI_RIGHT - mw, y0: 0.0, x1: frame.0, y1: MINI_TOP + mh };
-                camera::clear_of(cam, fbox, cover, pl.size, frame)
+                let cover = Corner::TopRight.cover(minimap_size(pl.size, frame), frame);
+                camera::clear_of(cam, must, &every, cover, pl.size, frame)
             }
         };
+        // The minimap takes the first corner where it hides none of the focus in view.
+        let v = camera::visible(cam, frame);
+        let mini_size = minimap_size(pl.size, frame);
+        let corner = CORNERS
+            .into_iter()
+            .find(|c| {
+                let u = camera::under(cam, c.cover(mini_size, frame));
+                !every.iter().any(|b| v.contains(b) && u.overlaps(b))
+            })
+            .unwrap_or(Corner::TopRight);
+        // The step's objects out of view, by the side of the frame they lie beyond.
+        let mut beyond: [Vec<Rect>; 4] = Default::default();
+        // (Only a step's own objects: at a quiet step the camera stays on the last ones,
+        // which the step does not touch.)
+        for (_, b) in want.iter().filter(|(_, b)| !quiet && !v.contains(b)) {
+            let side = if b.y0 >= v.y1 - 1.0 {
+                Side::Below
+            } else if b.y1 <= v.y0 + 1.0 {
+                Side::Above
+            } else if b.x0 >= (v.x0 + v.x1) / 2.0 {
+                Side::Right
+            } else {
+                Side::Left
+            };
+            beyond[side as usize].push(*b);
+        }
+        let off_screen: Vec<(Side, usize, Cam)> = SIDES
+            .iter()
+            .filter(|s| !beyond[**s as usize].is_empty())
+            .map(|s| {
+                let those = &beyond[*s as usize];
+                let to = camera::pick(camera::Focus { must: None, want: those }, frame, cam.k)
+                    .map(|b| {
+                        camera::centred(
+                            ((b.x0 + b.x1) / 2.0, (b.y0 + b.y1) / 2.0),
+                            cam.k,
+                            pl.size,
+                            frame,
+                        )
+                    })
+                    .unwrap_or(cam);
+                (*s, those.len(), to)
+            })
+            .collect();
+        let touched_marks: String = want
+            .iter()
+            .filter(|_| !quiet)
+            .filter_map(|(o, _)| pos_of(*o))
+            .fold(String::new(), |mut d, (x, y)| {
+                box_path(&mut d, x - NODE_W / 2.0, y - NODE_H / 2.0, NODE_W, NODE_H);
+                d
+            });
         *shown.0.borrow_mut() = Some(cam);
         let win = (big && !cam_in.whole && !draw_all).then(|| {
             let v = camera::visible(cam, frame);
@@ -361,9 +433,11 @@ pub fn graph_view(p: &GraphProps) -> Html {
             })
         });
         let count = view.objects.len();
-        (count, pl.size, pl.inside, (cam, win), edges.collect::<Html>(), nodes.collect::<Html>())
+        let drawn = (edges.collect::<Html>(), nodes.collect::<Html>());
+        (count, pl.size, pl.inside, (cam, win, corner), drawn, (off_screen, touched_marks))
     });
-    let (cam, win) = cam;
+    let (cam, win, corner) = cam;
+    let ((edges, nodes), (off_screen, touched_marks)) = (drawn, beyond);
     let (w, h) = (r(placed_size.0), r(placed_size.1));
     // The host's button is the folded box itself, or sits over the unfolded host
     // cluster's label; in layout units, inside the camera's transform.
@@ -407,11 +481,51 @@ pub fn graph_view(p: &GraphProps) -> Html {
                     </button>
                 }
             </div>
+            { for off_screen.iter().map(|(side, n, to)| {
+                let (to, on_cam) = (*to, p.on_cam.clone());
+                let (arrow, word, place) = side.words();
+                // The name starts with the visible "N more" (the arrow is not read).
+                let rest = if *n == 1 {
+                    format!(" object of this step is {place} the view: show it")
+                } else {
+                    format!(" objects of this step are {place} the view: show them")
+                };
+                html! {
+                    <button class={classes!("beyond", word)} data-testid={format!("beyond-{lane}-{word}")} data-count={n.to_string()}
+                        onclick={Callback::from(move |_: MouseEvent| on_cam.emit(to))}>
+                        <span aria-hidden="true">{ arrow }</span>{ format!(" {n} more") }<span class="sr-only">{ rest }</span>
+                    </button>
+                }
+            }) }
         </div>
         if !whole_in_view {
-            { minimap(MinimapArgs { layout: g, fold, graph: (w, h), cam, frame, lane, on_cam: p.on_cam.clone(), node: mini }) }
+            { minimap(MinimapArgs { layout: g, fold, graph: (w, h), cam, frame, lane, on_cam: p.on_cam.clone(), node: mini, touched: touched_marks, corner }) }
         }
         </>
+    }
+}
+
+/// A side of the frame, beyond which some of the step's objects lie.
+#[derive(Clone, Copy)]
+enum Side {
+    Above,
+    Below,
+    Left,
+    Right,
+}
+
+const SIDES: [Side; 4] = [Side::Above, Side::Below, Side::Left, Side::Right];
+
+impl Side {
+    /// Its arrow, its word (a class and a test id) and where the objects are, as a
+    /// sentence says it.
+    fn words(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Side::Above => ("↑", "above", "above"),
+            Side::Below => ("↓", "below", "below"),
+            Side::Left => ("←", "left", "left of"),
+            Side::Right => ("→", "right", "right of"),
+        }
     }
 }
 
@@ -426,6 +540,9 @@ struct MinimapArgs<'a> {
     lane: &'static str,
     on_cam: Callback<Cam>,
     node: NodeRef,
+    /// The step's objects, as one path of boxes.
+    touched: String,
+    corner: Corner,
 }
 
 /// The minimap's size: at most this wide and tall, in CSS px, and at most these parts
@@ -434,10 +551,50 @@ const MINI_W: f32 = 168.0;
 const MINI_H: f32 = 116.0;
 const MINI_PART_W: f32 = 0.26;
 const MINI_PART_H: f32 = 0.3;
-/// Where the minimap sits in the frame (style.css `.minimap`): from its right edge, and
-/// from its top, under the "Whole graph" button.
-const MINI_RIGHT: f32 = 8.0;
+/// Where the minimap sits in the frame (style.css `.minimap`): this far from the frame's
+/// edges, and at the top right under the "Whole graph" button.
+const MINI_EDGE: f32 = 8.0;
 const MINI_TOP: f32 = 38.0;
+
+/// A corner of the frame the minimap can sit in.
+#[derive(Clone, Copy, PartialEq)]
+enum Corner {
+    TopRight,
+    BottomRight,
+    BottomLeft,
+    TopLeft,
+}
+
+/// The corners in the order the minimap tries them.
+const CORNERS: [Corner; 4] =
+    [Corner::TopRight, Corner::BottomRight, Corner::BottomLeft, Corner::TopLeft];
+
+impl Corner {
+    /// The part of the frame (CSS px) a minimap of this size hides there; at the top
+    /// right, the "Whole graph" button above it too.
+    fn cover(self, (mw, mh): (f32, f32), (fw, fh): (f32, f32)) -> Rect {
+        let (x0, x1) = match self {
+            Corner::TopRight | Corner::BottomRight => (fw - MINI_EDGE - mw, fw),
+            Corner::BottomLeft | Corner::TopLeft => (0.0, MINI_EDGE + mw),
+        };
+        let (y0, y1) = match self {
+            Corner::TopRight => (0.0, MINI_TOP + mh),
+            Corner::TopLeft => (0.0, MINI_EDGE + mh),
+            Corner::BottomRight | Corner::BottomLeft => (fh - MINI_EDGE - mh, fh),
+        };
+        Rect { x0, y0, x1, y1 }
+    }
+
+    /// Its class (style.css `.minimap.at-…`).
+    fn class(self) -> &'static str {
+        match self {
+            Corner::TopRight => "at-tr",
+            Corner::BottomRight => "at-br",
+            Corner::BottomLeft => "at-bl",
+            Corner::TopLeft => "at-tl",
+        }
+    }
+}
 
 /// The minimap's size in CSS px for a graph of this size (layout units) in this frame.
 fn minimap_size(graph: (f32, f32), frame: (f32, f32)) -> (f32, f32) {
@@ -501,13 +658,14 @@ fn minimap(p: MinimapArgs) -> Html {
     // thousand objects is two elements, made once per layout.
     let paths = &p.layout.minimap[usize::from(p.fold && !p.layout.host.is_empty())];
     html! {
-        <div class="minimap" data-testid={format!("minimap-{}", p.lane)} ref={node} tabindex="0" role="group"
+        <div class={classes!("minimap", p.corner.class())} data-testid={format!("minimap-{}", p.lane)} ref={node} tabindex="0" role="group"
             aria-roledescription="minimap" data-pans="true"
             aria-label="Overview of the graph: press or drag to move the view there; arrow keys pan, + and − zoom"
             style={format!("width:{mw}px;height:{mh}px")} onpointerdown={go.clone()} onpointermove={go} {onkeydown}>
             <svg width={mw.to_string()} height={mh.to_string()} viewBox={format!("0 0 {} {}", p.graph.0, p.graph.1)} aria-hidden="true">
                 <path class="mini-clusters" d={paths.0.clone()} />
                 <path class="mini-nodes" d={paths.1.clone()} />
+                <path class="mini-touched" d={p.touched} />
                 <rect class="mini-view" x={px(v.x0)} y={px(v.y0)} width={px(v.x1 - v.x0)} height={px(v.y1 - v.y0)} />
             </svg>
         </div>

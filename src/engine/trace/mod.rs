@@ -737,11 +737,47 @@ impl Trace {
     /// nothing of ours to free) is still about the objects just before it, so a view
     /// that jumps there shows them. Empty at step 0 and before the first touch.
     pub fn touched_lately(&self, step: usize) -> VecSet<ObjId> {
+        self.lately(step).map(|s| self.touched(s)).unwrap_or_default()
+    }
+
+    /// The latest step up to and including `step` that touched any object (see
+    /// [`Trace::touched_lately`]), or None.
+    pub fn lately(&self, step: usize) -> Option<usize> {
         (1..=step.min(self.steps.len()))
             .rev()
-            .map(|s| self.touched(s))
-            .find(|t| !t.is_empty())
-            .unwrap_or_default()
+            .find(|&s| self.steps.get(s - 1).is_some_and(|st| !st.events.is_empty()))
+    }
+
+    /// The objects step `step` touches, each once, the most affected first: by their
+    /// strongest event (a fault or a dangling reference, then a free, a move or a birth,
+    /// a state change, and last a reference taken or dropped), ties in the order of their
+    /// first event. What a view that cannot show them all shows first.
+    pub fn touched_ranked(&self, step: usize) -> Vec<ObjId> {
+        let weight = |k: EventKind| match k {
+            EventKind::Fault | EventKind::Dangling => 0u8,
+            EventKind::Freed => 1,
+            EventKind::Moved | EventKind::Created => 2,
+            EventKind::State => 3,
+            EventKind::Ref | EventKind::Unref => 4,
+        };
+        // Each object's strongest weight so far (by ObjId), and the objects in the order
+        // of their first event.
+        let mut strongest: Vec<u8> = vec![u8::MAX; self.objects.len()];
+        let mut first: Vec<ObjId> = Vec::new();
+        for e in self.steps.get(step.wrapping_sub(1)).map_or(&[][..], |s| &s.events[..]) {
+            let Some(w) = strongest.get_mut(e.obj.0 as usize) else { continue };
+            if *w == u8::MAX {
+                first.push(e.obj);
+            }
+            *w = (*w).min(weight(e.kind));
+        }
+        // By weight, then first event: a pass per weight keeps the event order (and costs
+        // less wasm than a sort).
+        let mut out = Vec::with_capacity(first.len());
+        for w in 0..=4u8 {
+            out.extend(first.iter().filter(|o| strongest.get(o.0 as usize) == Some(&w)));
+        }
+        out
     }
 }
 
@@ -776,6 +812,48 @@ mod tests {
                     .map(|o| simulate(&sc, &Lane::new(o).on(p.kernel)).expect("preset builds"))
             })
             .collect()
+    }
+
+    #[test]
+    fn touched_ranked_puts_the_most_affected_first() {
+        for t in traces() {
+            for step in 0..=t.steps.len() + 1 {
+                let order = t.touched_ranked(step);
+                let mut sorted = order.clone();
+                sorted.sort();
+                sorted.dedup();
+                assert_eq!(sorted.len(), order.len(), "step {step}: each object once");
+                assert_eq!(
+                    sorted,
+                    t.touched(step).iter().copied().collect::<Vec<_>>(),
+                    "step {step}"
+                );
+                // An object the step frees never comes after one it only references.
+                let events = t.steps.get(step.wrapping_sub(1)).map_or(&[][..], |s| &s.events[..]);
+                let has = |o: ObjId, k: EventKind| events.iter().any(|e| e.obj == o && e.kind == k);
+                let weak = |o: ObjId| {
+                    events
+                        .iter()
+                        .filter(|e| e.obj == o)
+                        .all(|e| matches!(e.kind, EventKind::Ref | EventKind::Unref))
+                };
+                for (i, a) in order.iter().enumerate() {
+                    for b in &order[i + 1..] {
+                        assert!(!(weak(*a) && has(*b, EventKind::Freed)), "step {step}");
+                    }
+                }
+            }
+        }
+        // The seed's vnet_if_return step leads with the interface it sends home.
+        let t = &traces()[0];
+        let s = t
+            .steps
+            .iter()
+            .position(|s| s.events.iter().any(|e| e.kind == EventKind::Moved))
+            .expect("the seed sends an interface home")
+            + 1;
+        let first = t.touched_ranked(s)[0];
+        assert!(t.steps[s - 1].events.iter().any(|e| e.obj == first && e.kind == EventKind::Moved));
     }
 
     #[test]
