@@ -203,6 +203,11 @@ fn scale_for(b: &Rect, frame: (f32, f32)) -> f32 {
     (frame.0 / (b.w() + 2.0 * MARGIN)).min(frame.1 / (b.h() + 2.0 * MARGIN))
 }
 
+/// Whether this rectangle, with the margin around it, fits the frame at scale `k`.
+pub fn fits(b: &Rect, frame: (f32, f32), k: f32) -> bool {
+    scale_for(b, frame) >= k
+}
+
 /// The part of the focus a frame shows at scale `k`: what must be seen, then each of the
 /// step's objects in order while the whole still fits (one that does not is skipped, a
 /// later one may still fit). None when there is no focus.

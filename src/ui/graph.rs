@@ -119,7 +119,33 @@ pub fn graph_layout(runs: &[Run; 2]) -> GraphLayout {
 /// only: no float formatter in the wasm).
 pub fn box_path(out: &mut String, x: f32, y: f32, w: f32, h: f32) {
     let r = |v: f32| (v + 0.5).floor() as i32;
-    out.push_str(&format!("M{},{}h{}v{}h-{}z", r(x), r(y), r(w), r(h), r(w)));
+    for (c, v) in [('M', r(x)), (',', r(y)), ('h', r(w)), ('v', r(h)), ('h', -r(w))] {
+        out.push(c);
+        push_int(out, v);
+    }
+    out.push('z');
+}
+
+/// Appends an integer in decimal, without the formatting machinery (a step writes a box
+/// per object it touches).
+fn push_int(out: &mut String, v: i32) {
+    if v < 0 {
+        out.push('-');
+    }
+    let mut n = v.unsigned_abs();
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for d in &digits[i..] {
+        out.push(char::from(*d));
+    }
 }
 
 /// A layout as the minimap draws it (see `GraphLayout::minimap`); `host` leaves the host's
@@ -215,4 +241,17 @@ pub fn markers(runs: &[Run; 2]) -> Vec<Marker> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn box_paths_are_written_in_whole_units() {
+        let mut d = String::new();
+        box_path(&mut d, -3.6, 0.4, 128.0, 40.0);
+        box_path(&mut d, 1_000_000.2, 7.0, 9.0, 2_147_483.0);
+        assert_eq!(d, "M-4,0h128v40h-128zM1000000,7h9v2147483h-9z");
+    }
 }

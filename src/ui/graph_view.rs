@@ -316,7 +316,13 @@ pub fn graph_view(p: &GraphProps) -> Html {
             }
         }
         let boxes: Vec<Rect> = want.iter().map(|w| w.1).collect();
-        let focus = camera::Focus { must, want: &boxes };
+        // There, when the step's objects do not fit, the camera goes to that one alone:
+        // a bigger part would move the view, and redraw its window, more often.
+        let all_fit = camera::Focus { must: None, want: &boxes }
+            .all()
+            .is_none_or(|b| camera::fits(&b, frame, cam_in.k_pref));
+        let followed = if big && !all_fit { &boxes[..boxes.len().min(1)] } else { &boxes[..] };
+        let focus = camera::Focus { must, want: followed };
         // Each object's box, what must be seen among them, for what the minimap hides.
         let every: Vec<Rect> =
             boxes.iter().copied().chain(must_ids.iter().filter_map(boxed)).collect();
@@ -363,7 +369,6 @@ pub fn graph_view(p: &GraphProps) -> Html {
         }
         let off_screen: Vec<(Side, usize, Cam)> = SIDES
             .iter()
-            .filter(|s| !beyond[**s as usize].is_empty())
             .map(|s| {
                 let those = &beyond[*s as usize];
                 let to = camera::pick(camera::Focus { must: None, want: those }, frame, cam.k)
@@ -490,8 +495,10 @@ pub fn graph_view(p: &GraphProps) -> Html {
                 } else {
                     format!(" objects of this step are {place} the view: show them")
                 };
+                // All four are always there, hidden when they count none: a step changes
+                // their text, and no element comes or goes (that costs a style pass).
                 html! {
-                    <button class={classes!("beyond", word)} data-testid={format!("beyond-{lane}-{word}")} data-count={n.to_string()}
+                    <button class={classes!("beyond", word)} data-testid={format!("beyond-{lane}-{word}")} data-count={n.to_string()} hidden={*n == 0}
                         onclick={Callback::from(move |_: MouseEvent| on_cam.emit(to))}>
                         <span aria-hidden="true">{ arrow }</span>{ format!(" {n} more") }<span class="sr-only">{ rest }</span>
                     </button>
