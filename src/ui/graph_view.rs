@@ -21,7 +21,8 @@
 //! - The camera ([`camera::follow`]) follows the focus: what must be seen (at a fault or a
 //!   dangling reference, the reference with its holder and the freed object) and the
 //!   objects the step touches, most affected first (`Trace::touched_ranked`; at a step
-//!   that touches none, the drawn ones of the latest step that did: `Trace::lately`). It
+//!   that touches none, the drawn ones of the latest step that did: `Trace::lately`; before
+//!   the first, the jails' objects, prisons and vnets first). It
 //!   zooms out for them no further than a readable scale (`camera::K_FLOOR`); what does
 //!   not fit is counted by a button at the frame's edge it lies beyond, which pans there
 //!   (only for the step's own objects). On a big graph it does not zoom out at all for
@@ -100,9 +101,10 @@ pub struct CamInput {
 }
 
 /// The camera the frame shows now: the view writes it, the frame's handlers start a drag
-/// or a zoom from it, and the next step follows on from it.
+/// or a zoom from it, and the next step follows on from it. With it, the minimap's corner,
+/// which only a followed camera changes (it does not move under the reader's pointer).
 #[derive(Clone, Default)]
-pub struct Shown(pub Rc<RefCell<Option<Cam>>>);
+pub struct Shown(pub Rc<RefCell<Option<Cam>>>, Rc<RefCell<Corner>>);
 
 impl PartialEq for Shown {
     fn eq(&self, o: &Self) -> bool {
@@ -290,8 +292,30 @@ pub fn graph_view(p: &GraphProps) -> Html {
         // A step that touches nothing keeps the camera on the objects just before it, so
         // a jump there (the scrubber, a link) shows where the teardown is.
         let quiet = want_ids.is_empty() && must_ids.is_empty();
+        let opening = quiet && t.lately(p.step).is_none();
         if quiet {
-            want_ids = t.lately(p.step).map(|s| t.touched_ranked(s)).unwrap_or_default();
+            want_ids = match t.lately(p.step) {
+                Some(s) => t.touched_ranked(s),
+                // Before the teardown: the jails, their prisons and vnets first (the host
+                // is not the story).
+                None => {
+                    let jail = |o: &ObjId| view.objects.contains_key(o) && !t.is_host(*o);
+                    let rank = |k: ObjKind| match k {
+                        ObjKind::Prison => 0,
+                        ObjKind::Vnet => 1,
+                        _ => 2,
+                    };
+                    let ids = (0..t.objects.len() as u32).map(ObjId);
+                    (0..3)
+                        .flat_map(|r| {
+                            ids.clone().filter(move |o| {
+                                t.objects.get(o.0 as usize).is_some_and(|x| rank(x.kind) == r)
+                            })
+                        })
+                        .filter(jail)
+                        .collect()
+                }
+            };
             want_ids.retain(|o| !is_folded(*o));
         }
         // A node's box with its refcount badge, which stands out above it.
@@ -303,7 +327,9 @@ pub fn graph_view(p: &GraphProps) -> Html {
         let prev = *shown.0.borrow();
         // A big graph is never zoomed out to take in a step spread over it (that would
         // draw it all): the camera then starts from the step's object nearest to the view.
-        let floor = if big { cam_in.k_pref } else { camera::K_FLOOR };
+        // (Nor, before the teardown, for the whole jail: the view opens at the reader's
+        // scale on its prison and vnet.)
+        let floor = if big || opening { cam_in.k_pref } else { camera::K_FLOOR };
         if let (true, Some(c)) = (big, prev) {
             let v = camera::visible(c, frame);
             let mid = ((v.x0 + v.x1) / 2.0, (v.y0 + v.y1) / 2.0);
@@ -323,6 +349,11 @@ pub fn graph_view(p: &GraphProps) -> Html {
             .is_none_or(|b| camera::fits(&b, frame, cam_in.k_pref));
         let followed = if big && !all_fit { &boxes[..boxes.len().min(1)] } else { &boxes[..] };
         let focus = camera::Focus { must, want: followed };
+        // The folded host's box is a button: the minimap does not sit on it either.
+        let host_rect = fold.then(|| {
+            let (x, y, w, h) = host_box();
+            Rect { x0: x, y0: y, x1: x + w, y1: y + h }
+        });
         // Each object's box, what must be seen among them, for what the minimap hides.
         let every: Vec<Rect> =
             boxes.iter().copied().chain(must_ids.iter().filter_map(boxed)).collect();
@@ -344,13 +375,20 @@ pub fn graph_view(p: &GraphProps) -> Html {
         // The minimap takes the first corner where it hides none of the focus in view.
         let v = camera::visible(cam, frame);
         let mini_size = minimap_size(pl.size, frame);
-        let corner = CORNERS
-            .into_iter()
-            .find(|c| {
-                let u = camera::under(cam, c.cover(mini_size, frame));
-                !every.iter().any(|b| v.contains(b) && u.overlaps(b))
-            })
-            .unwrap_or(Corner::TopRight);
+        let followed = !cam_in.whole && cam_in.user.is_none();
+        let corner = if followed {
+            let c = CORNERS
+                .into_iter()
+                .find(|c| {
+                    let u = camera::under(cam, c.cover(mini_size, frame));
+                    !every.iter().chain(&host_rect).any(|b| v.contains(b) && u.overlaps(b))
+                })
+                .unwrap_or(Corner::TopRight);
+            *shown.1.borrow_mut() = c;
+            c
+        } else {
+            *shown.1.borrow()
+        };
         // The step's objects out of view, by the side of the frame they lie beyond.
         let mut beyond: [Vec<Rect>; 4] = Default::default();
         // (Only a step's own objects: at a quiet step the camera stays on the last ones,
@@ -564,8 +602,9 @@ const MINI_EDGE: f32 = 8.0;
 const MINI_TOP: f32 = 38.0;
 
 /// A corner of the frame the minimap can sit in.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, Default, PartialEq)]
 enum Corner {
+    #[default]
     TopRight,
     BottomRight,
     BottomLeft,
@@ -894,7 +933,7 @@ pub fn graph_frame(p: &GraphFrameProps) -> Html {
         k_pref: K_READ,
         user: None,
     });
-    let shown = Shown(use_mut_ref(|| None));
+    let shown = Shown(use_mut_ref(|| None), use_mut_ref(Corner::default));
     {
         // The frame's size, from a ResizeObserver: a window resize or the builder's fold
         // changes it without any step.

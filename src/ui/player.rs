@@ -10,7 +10,7 @@
 //!   nothing a step changes moves the graph (e2e: "the graph stays put").
 
 use crate::engine::Lane;
-use crate::engine::{Kernel, StageOrder, Trace, release};
+use crate::engine::{Kernel, ObjKind, StageOrder, Trace, release};
 use crate::ui::by_ptr::ByPtr;
 use crate::ui::graph::{GraphLayout, MarkerKind, markers};
 use crate::ui::graph_view::GraphFrame;
@@ -401,6 +401,7 @@ fn narration(t: &Trace, step: usize, held: bool, len: usize, p: &LaneProps, ab: 
                 if let Some(a) = ahead { {a} } else if len > 0 {
                     <p class="n-ahead">{"It ends clean: no use after free, panic, leak or stuck prison."}</p>
                 }
+                <p class="n-census" data-testid={format!("census-{ab}")}>{census(t)}</p>
             </>
         };
     }
@@ -501,6 +502,61 @@ fn notes(p: &NotesProps) -> Html {
     }
 }
 
+/// What the scenario holds before the teardown, in one sentence: the jails' objects by
+/// kind (names where there are few), then how many the host holds.
+fn census(t: &Trace) -> String {
+    // (kind's words, count, names), in the order kinds first appear.
+    let mut kinds: Vec<(String, usize, Vec<&str>)> = Vec::new();
+    let mut host = 0;
+    for o in t.objects.iter().filter(|o| o.born == 0) {
+        if t.is_host(o.id) {
+            host += 1;
+            continue;
+        }
+        let word = match o.kind {
+            ObjKind::Ifnet(_) => "interface".to_string(),
+            k => k.label(),
+        };
+        match kinds.iter_mut().find(|k| k.0 == word) {
+            Some(k) => {
+                k.1 += 1;
+                k.2.push(&o.name);
+            }
+            None => kinds.push((word, 1, vec![&o.name])),
+        }
+    }
+    let parts: Vec<String> = kinds
+        .iter()
+        .map(|(word, n, names)| {
+            let named = matches!(word.as_str(), "prison" | "vnet" | "interface");
+            match (*n, named) {
+                (1, true) if word != "interface" => names.join(""),
+                (n, true) if n <= 6 => format!("{n} {} ({})", plural(word, n), names.join(", ")),
+                (n, _) => format!("{n} {}", plural(word, n)),
+            }
+        })
+        .collect();
+    let list = match parts.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => "nothing".into(),
+    };
+    let host = match host {
+        0 => String::new(),
+        n => format!("; the host (prison0, vnet0 and what lives in vnet0) holds {n} more"),
+    };
+    format!("In the jails before the teardown: {list}{host}.")
+}
+
+/// A kind's word for `n` of them: "rtentry" → "rtentries", "nexthop" → "nexthops".
+fn plural(word: &str, n: usize) -> String {
+    match (n, word.strip_suffix('y')) {
+        (1, _) => word.to_string(),
+        (_, Some(stem)) => format!("{stem}ies"),
+        _ => format!("{word}s"),
+    }
+}
+
 /// The graph's legend; a component without props, so a step never re-renders it.
 #[function_component(Legend)]
 fn legend() -> Html {
@@ -519,4 +575,42 @@ fn legend() -> Html {
 fn capitalized(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{parse_script, simulate};
+
+    fn trace(script: &str) -> Trace {
+        let (sc, _) = parse_script(script).expect("parses");
+        simulate(&sc, &Lane::new(StageOrder::Legacy)).expect("builds")
+    }
+
+    #[test]
+    fn the_census_names_the_jails_objects_and_counts_the_host() {
+        let seed = crate::engine::presets()
+            .iter()
+            .find(|p| p.slug == crate::engine::SEED_SLUG)
+            .expect("seed")
+            .script;
+        let c = census(&trace(seed));
+        assert!(c.starts_with("In the jails before the teardown: prison j1, vnet j1, "), "{c}");
+        assert!(c.contains("3 interfaces (lo0, epair0b, gif0)"), "{c}");
+        assert!(
+            c.contains("3 rtentries") && c.contains("3 nexthops") && c.contains("1 subscription"),
+            "{c}"
+        );
+        assert!(
+            c.ends_with("; the host (prison0, vnet0 and what lives in vnet0) holds 8 more."),
+            "{c}"
+        );
+        // Two jails, other names: both prisons by name, and a plural with no names.
+        let two = census(&trace("jail -c name=web vnet persist\njail -c name=db vnet persist\n"));
+        assert!(two.contains("2 prisons (prison web, prison db)"), "{two}");
+        assert!(two.contains("2 vnets (vnet web, vnet db)"), "{two}");
+        assert_eq!(plural("rtentry", 2), "rtentries");
+        assert_eq!(plural("rtentry", 1), "rtentry");
+        assert_eq!(plural("route cache", 3), "route caches");
+    }
 }
