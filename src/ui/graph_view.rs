@@ -341,7 +341,23 @@ pub fn graph_view(p: &GraphProps) -> Html {
                 want[..=i].rotate_right(1);
             }
         }
-        let boxes: Vec<Rect> = want.iter().map(|w| w.1).collect();
+        // The folded host's box is a button: the minimap does not sit on any of it that
+        // shows either.
+        let host_rect = fold.then(|| {
+            let (x, y, w, h) = host_box();
+            Rect { x0: x, y0: y, x1: x + w, y1: y + h }
+        });
+        let mut boxes: Vec<Rect> = want.iter().map(|w| w.1).collect();
+        // Before the teardown the folded host's box comes right after the jails' prisons
+        // and vnets, so a frame with room for them all shows it too.
+        if let (true, Some(h)) = (opening, host_rect) {
+            let kind = |o: ObjId| t.objects.get(o.0 as usize).map(|x| x.kind);
+            let at = want
+                .iter()
+                .take_while(|(o, _)| matches!(kind(*o), Some(ObjKind::Prison | ObjKind::Vnet)))
+                .count();
+            boxes.insert(at, h);
+        }
         // There, when the step's objects do not fit, the camera goes to that one alone:
         // a bigger part would move the view, and redraw its window, more often.
         let all_fit = camera::Focus { must: None, want: &boxes }
@@ -349,11 +365,6 @@ pub fn graph_view(p: &GraphProps) -> Html {
             .is_none_or(|b| camera::fits(&b, frame, cam_in.k_pref));
         let followed = if big && !all_fit { &boxes[..boxes.len().min(1)] } else { &boxes[..] };
         let focus = camera::Focus { must, want: followed };
-        // The folded host's box is a button: the minimap does not sit on it either.
-        let host_rect = fold.then(|| {
-            let (x, y, w, h) = host_box();
-            Rect { x0: x, y0: y, x1: x + w, y1: y + h }
-        });
         // Each object's box, what must be seen among them, for what the minimap hides.
         let every: Vec<Rect> =
             boxes.iter().copied().chain(must_ids.iter().filter_map(boxed)).collect();
@@ -381,7 +392,8 @@ pub fn graph_view(p: &GraphProps) -> Html {
                 .into_iter()
                 .find(|c| {
                     let u = camera::under(cam, c.cover(mini_size, frame));
-                    !every.iter().chain(&host_rect).any(|b| v.contains(b) && u.overlaps(b))
+                    !every.iter().any(|b| v.contains(b) && u.overlaps(b))
+                        && !host_rect.is_some_and(|h| v.overlaps(&h) && u.overlaps(&h))
                 })
                 .unwrap_or(Corner::TopRight);
             *shown.1.borrow_mut() = c;
