@@ -428,6 +428,7 @@ pub fn shortcuts(p: &ShortcutsProps) -> Html {
         ("Tab", "move between palette items, canvas objects and controls"),
         ("Enter", "on a palette item: add it to the selected jail; on an object: edit it"),
         ("Arrows (on an object)", "move it (Shift: faster)"),
+        ("Arrows, + / − (on a minimap)", "pan, zoom in / out the graph's view"),
         ("Delete", "remove the focused object"),
         ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
         ("Esc", "clear the selection, close this"),
