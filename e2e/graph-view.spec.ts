@@ -51,9 +51,10 @@ async function focusOf(page: Page, lane: string) {
     for (const e of svg.querySelectorAll('.edge.faulting')) {
       if (!inside(e.getBoundingClientRect())) must.push(e.querySelector('title')!.textContent!);
     }
+    // A node is out when its own box is (its refcount badge may stand out of the frame).
     for (const n of svg.querySelectorAll('.node.touched, .node.faulted')) {
       const r = n.querySelector('rect')!.getBoundingClientRect();
-      if (!inside(n.getBoundingClientRect())) out.push(n.getAttribute('aria-label')!);
+      if (!inside(r)) out.push(n.getAttribute('aria-label')!);
       else if (hides(r)) underMini.push(n.getAttribute('aria-label')!);
     }
     const counted = [...document.querySelectorAll(`[data-testid^="beyond-${lane}-"]`)]
@@ -114,6 +115,42 @@ for (const vp of [{ width: 1366, height: 768 }, { width: 1920, height: 1080 }]) 
     w.check();
   });
 }
+
+test('at 1366×768, in every preset, every step of both lanes is readable, keeps what must be seen in the frame, and counts the rest at the edges', async ({ page }) => {
+  test.setTimeout(240_000);
+  const w = watch(page);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await playedAtStart(page);
+  const presets = await page.locator('button[data-testid^="preset-"]').evaluateAll(
+    (bs) => bs.map((b) => (b as HTMLElement).dataset.testid!));
+  expect(presets.length).toBeGreaterThan(20);
+  let steps = 0;
+  for (const preset of presets) {
+    const unfold = page.getByTestId('builder-unfold');
+    if (await unfold.isVisible()) await unfold.click();
+    await page.getByTestId(preset).click();
+    await page.getByTestId('play').click();
+    await page.getByTestId('play').click();
+    await page.getByTestId('scrubber').fill('0');
+    await expect(page.getByTestId('step-counter')).toHaveText(/^0 \//);
+    const total = Number((await page.getByTestId('step-counter').textContent())!.split('/')[1]);
+    for (let step = 0; step <= total; step++) {
+      if (step > 0) await page.getByTestId('step-next').click();
+      await expect(page.getByTestId('step-counter')).toHaveText(new RegExp(`^${step} /`));
+      for (const lane of ['a', 'b']) {
+        const at = `${preset}, step ${step}, lane ${lane}`;
+        await expect.poll(() => focusProblem(page, lane), { message: at }).toBe('');
+        // Only a dangling or faulting reference longer than the frame zooms out further.
+        if (await page.getByTestId(`graph-${lane}`).locator('.edge.faulting').count() === 0) {
+          expect((await labelSize(page, lane)).px, at).toBeGreaterThanOrEqual(11);
+        }
+      }
+      steps++;
+    }
+  }
+  expect(steps).toBeGreaterThan(500);
+  w.check();
+});
 
 test('at 1366×768 the objects of rtables_destroy that do not fit are counted at the edges, and their buttons bring them into view by mouse and keyboard', async ({ page }) => {
   const w = watch(page);

@@ -405,16 +405,26 @@ pub fn graph_view(p: &GraphProps) -> Html {
         let mut beyond: [Vec<Rect>; 4] = Default::default();
         // (Only a step's own objects: at a quiet step the camera stays on the last ones,
         // which the step does not touch.)
-        for (_, b) in want.iter().filter(|(_, b)| !quiet && !v.contains(b)) {
-            let side = if b.y0 >= v.y1 - 1.0 {
-                Side::Below
-            } else if b.y1 <= v.y0 + 1.0 {
-                Side::Above
-            } else if b.x0 >= (v.x0 + v.x1) / 2.0 {
-                Side::Right
-            } else {
-                Side::Left
+        // A node counts as out when its own box is not all in view (its refcount badge may
+        // stand out; one CSS pixel of slack), by the side it sticks out of most.
+        let slack = 1.0 / cam.k;
+        let seen = Rect { x0: v.x0 - slack, y0: v.y0 - slack, x1: v.x1 + slack, y1: v.y1 + slack };
+        for (o, b) in want.iter().filter(|_| !quiet) {
+            let Some(n) =
+                pos_of(*o).and_then(|at| Rect::around([at], (NODE_W / 2.0, NODE_H / 2.0)))
+            else {
+                continue;
             };
+            if seen.contains(&n) {
+                continue;
+            }
+            let sides = [
+                (Side::Above, seen.y0 - n.y0),
+                (Side::Below, n.y1 - seen.y1),
+                (Side::Left, seen.x0 - n.x0),
+                (Side::Right, n.x1 - seen.x1),
+            ];
+            let side = sides.iter().fold(sides[0], |m, s| if s.1 > m.1 { *s } else { m }).0;
             beyond[side as usize].push(*b);
         }
         let off_screen: Vec<(Side, usize, Cam)> = SIDES
