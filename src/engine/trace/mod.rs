@@ -732,16 +732,10 @@ impl Trace {
             .unwrap_or_default()
     }
 
-    /// Where the teardown is at `step`: the objects touched by the latest step up to and
-    /// including it that touched any. A step that touches nothing (a SYSUNINIT with
-    /// nothing of ours to free) is still about the objects just before it, so a view
-    /// that jumps there shows them. Empty at step 0 and before the first touch.
-    pub fn touched_lately(&self, step: usize) -> VecSet<ObjId> {
-        self.lately(step).map(|s| self.touched(s)).unwrap_or_default()
-    }
-
-    /// The latest step up to and including `step` that touched any object (see
-    /// [`Trace::touched_lately`]), or None.
+    /// Where the teardown is at `step`: the latest step up to and including it that
+    /// touched any object, or None (at step 0 and before the first touch). A step that
+    /// touches nothing (a SYSUNINIT with nothing of ours to free) is still about the
+    /// objects just before it, so a view that jumps there shows that step's objects.
     pub fn lately(&self, step: usize) -> Option<usize> {
         (1..=step.min(self.steps.len()))
             .rev()
@@ -857,25 +851,22 @@ mod tests {
     }
 
     #[test]
-    fn touched_lately_looks_back_to_the_last_step_that_touched() {
+    fn lately_looks_back_to_the_last_step_that_touched() {
         for t in traces() {
-            assert!(t.touched_lately(0).is_empty());
+            let lately = |s: usize| t.lately(s).map(|s| t.touched(s)).unwrap_or_default();
+            assert_eq!(t.lately(0), None);
             for step in 1..=t.steps.len() + 1 {
                 let now = t.touched(step);
-                let lately = t.touched_lately(step);
                 if !now.is_empty() {
-                    assert_eq!(lately, now, "step {step}");
+                    assert_eq!(t.lately(step), Some(step), "step {step}");
                 } else if let Some(back) = (1..step).rev().find(|&s| !t.touched(s).is_empty()) {
-                    assert_eq!(lately, t.touched(back), "step {step} looks back to {back}");
+                    assert_eq!(t.lately(step), Some(back), "step {step} looks back to {back}");
                 } else {
-                    assert!(lately.is_empty(), "step {step}");
+                    assert!(lately(step).is_empty(), "step {step}");
                 }
             }
             // The seed has steps that touch nothing after steps that do.
-            assert!(
-                (1..=t.steps.len())
-                    .any(|s| t.touched(s).is_empty() && !t.touched_lately(s).is_empty())
-            );
+            assert!((1..=t.steps.len()).any(|s| t.touched(s).is_empty() && !lately(s).is_empty()));
         }
     }
 
