@@ -6,14 +6,16 @@
 //!   at `k` CSS pixels per layout unit. Frames and sizes are in CSS pixels, graphs and
 //!   rectangles in layout units.
 //! - [`follow`] keeps the focus in the frame at a readable scale. The focus is what must
-//!   be seen (at a fault, the faulting reference and its ends) and what the step touches,
-//!   in the order the step touches it. The camera zooms out as far as it must to take in
+//!   be seen (at a fault or a dangling reference, the reference and its ends) and what
+//!   the step touches, in the order the caller ranks it (most affected first). The camera zooms out as far as it must to take in
 //!   all of it, but never below [`K_FLOOR`] (labels at 11 CSS px) unless what must be seen
 //!   needs it, and never further than the whole graph. A focus too big to read whole is
 //!   shown in part: what must be seen, then the step's objects in order while they fit
 //!   ([`pick`]); the graph view points at the rest from the frame's edges.
 //! - It moves only when the part it picks is not already in view, so the camera stays
 //!   still while a teardown works in one place.
+//! - [`clear_of`] moves it the least it takes to bring the focus out from under something
+//!   drawn over the frame (the minimap), never losing what must be seen.
 //! - A graph that fits the frame at a readable scale ([`K_READ`]) is shown whole and
 //!   never moves.
 //! - Deterministic: the same previous camera and inputs give the same camera.
