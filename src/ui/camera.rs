@@ -7,9 +7,10 @@
 //!   rectangles in layout units.
 //! - [`follow`] keeps the focus in the frame at a readable scale. The focus is what must
 //!   be seen (at a fault or a dangling reference, the reference and its ends) and what
-//!   the step touches, in the order the caller ranks it (most affected first). The camera zooms out as far as it must to take in
-//!   all of it, but never below [`K_FLOOR`] (labels at 11 CSS px) unless what must be seen
-//!   needs it, and never further than the whole graph. A focus too big to read whole is
+//!   the step touches, in the order the caller ranks it (most affected first). The
+//!   camera zooms out as far as it must to take in all of it, but never below
+//!   [`K_FLOOR`] (labels at 11 CSS px) unless what must be seen needs it, and never
+//!   further than the whole graph. A focus too big to read whole is
 //!   shown in part: what must be seen, then the step's objects in order while they fit
 //!   ([`pick`]); the graph view points at the rest from the frame's edges.
 //! - It moves only when the part it picks is not already in view, so the camera stays
@@ -184,9 +185,9 @@ pub fn centred(at: (f32, f32), k: f32, graph: (f32, f32), frame: (f32, f32)) -> 
     clamp(Cam { x: at.0 - frame.0 / k / 2.0, y: at.1 - frame.1 / k / 2.0, k }, graph, frame)
 }
 
-/// What a step's camera keeps in view, in layout units: `must` (at a fault, the faulting
-/// reference and its ends) and `want`, the boxes of the step's objects in the order the
-/// step touches them.
+/// What a step's camera keeps in view, in layout units: `must` (at a fault or a dangling
+/// reference, the reference and its ends) and `want`, the boxes of the step's objects,
+/// the most affected first.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Focus<'a> {
     pub must: Option<Rect>,

@@ -151,20 +151,19 @@ fn push_int(out: &mut String, v: i32) {
 /// A layout as the minimap draws it (see `GraphLayout::minimap`); `host` leaves the host's
 /// objects out for the folded box.
 fn minimap(l: &Layout, host: Option<&VecSet<String>>) -> (String, String) {
-    let rect = box_path;
     let mut nodes = String::new();
     for (key, &(x, y)) in l.pos.iter() {
         if !host.is_some_and(|h| h.contains(key)) {
-            rect(&mut nodes, x - NODE_W / 2.0, y - NODE_H / 2.0, NODE_W, NODE_H);
+            box_path(&mut nodes, x - NODE_W / 2.0, y - NODE_H / 2.0, NODE_W, NODE_H);
         }
     }
     if host.is_some_and(|h| !h.is_empty()) {
         let (x, y, w, h) = host_box();
-        rect(&mut nodes, x, y, w, h);
+        box_path(&mut nodes, x, y, w, h);
     }
     let mut boxes = String::new();
     for c in &l.clusters {
-        rect(&mut boxes, c.x, c.y, c.w, c.h);
+        box_path(&mut boxes, c.x, c.y, c.w, c.h);
     }
     (boxes, nodes)
 }

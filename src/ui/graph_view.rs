@@ -292,27 +292,23 @@ pub fn graph_view(p: &GraphProps) -> Html {
         // A step that touches nothing keeps the camera on the objects just before it, so
         // a jump there (the scrubber, a link) shows where the teardown is.
         let quiet = want_ids.is_empty() && must_ids.is_empty();
-        let opening = quiet && t.lately(p.step).is_none();
+        let lately = t.lately(p.step);
+        let opening = quiet && lately.is_none();
+        // Before the teardown: the jails' objects, their prisons (rank 0) and vnets (1)
+        // first; the host is not the story.
+        let rank = |o: &ObjId| match t.objects.get(o.0 as usize).map(|x| x.kind) {
+            Some(ObjKind::Prison) => 0,
+            Some(ObjKind::Vnet) => 1,
+            _ => 2,
+        };
         if quiet {
-            want_ids = match t.lately(p.step) {
+            want_ids = match lately {
                 Some(s) => t.touched_ranked(s),
-                // Before the teardown: the jails, their prisons and vnets first (the host
-                // is not the story).
                 None => {
-                    let jail = |o: &ObjId| view.objects.contains_key(o) && !t.is_host(*o);
-                    let rank = |k: ObjKind| match k {
-                        ObjKind::Prison => 0,
-                        ObjKind::Vnet => 1,
-                        _ => 2,
-                    };
-                    let ids = (0..t.objects.len() as u32).map(ObjId);
+                    let jail: Vec<ObjId> =
+                        view.objects.keys().filter(|o| !t.is_host(**o)).copied().collect();
                     (0..3)
-                        .flat_map(|r| {
-                            ids.clone().filter(move |o| {
-                                t.objects.get(o.0 as usize).is_some_and(|x| rank(x.kind) == r)
-                            })
-                        })
-                        .filter(jail)
+                        .flat_map(|r| jail.iter().filter(move |o| rank(o) == r).copied())
                         .collect()
                 }
             };
@@ -351,20 +347,15 @@ pub fn graph_view(p: &GraphProps) -> Html {
         // Before the teardown the folded host's box comes right after the jails' prisons
         // and vnets, so a frame with room for them all shows it too.
         if let (true, Some(h)) = (opening, host_rect) {
-            let kind = |o: ObjId| t.objects.get(o.0 as usize).map(|x| x.kind);
-            let at = want
-                .iter()
-                .take_while(|(o, _)| matches!(kind(*o), Some(ObjKind::Prison | ObjKind::Vnet)))
-                .count();
-            boxes.insert(at, h);
+            boxes.insert(want.iter().take_while(|(o, _)| rank(o) < 2).count(), h);
         }
         // There, when the step's objects do not fit, the camera goes to that one alone:
         // a bigger part would move the view, and redraw its window, more often.
         let all_fit = camera::Focus { must: None, want: &boxes }
             .all()
             .is_none_or(|b| camera::fits(&b, frame, cam_in.k_pref));
-        let followed = if big && !all_fit { &boxes[..boxes.len().min(1)] } else { &boxes[..] };
-        let focus = camera::Focus { must, want: followed };
+        let chased = if big && !all_fit { &boxes[..boxes.len().min(1)] } else { &boxes[..] };
+        let focus = camera::Focus { must, want: chased };
         // Each object's box, what must be seen among them, for what the minimap hides.
         let every: Vec<Rect> =
             boxes.iter().copied().chain(must_ids.iter().filter_map(boxed)).collect();
@@ -401,12 +392,11 @@ pub fn graph_view(p: &GraphProps) -> Html {
         } else {
             *shown.1.borrow()
         };
-        // The step's objects out of view, by the side of the frame they lie beyond.
-        let mut beyond: [Vec<Rect>; 4] = Default::default();
-        // (Only a step's own objects: at a quiet step the camera stays on the last ones,
-        // which the step does not touch.)
+        // The step's objects out of view, by the side of the frame they stick out of most.
         // A node counts as out when its own box is not all in view (its refcount badge may
-        // stand out; one CSS pixel of slack), by the side it sticks out of most.
+        // stand out; one CSS pixel of slack). Only a step's own objects: at a quiet step
+        // the camera stays on the last ones, which the step does not touch.
+        let mut beyond: [Vec<Rect>; 4] = Default::default();
         let slack = 1.0 / cam.k;
         let seen = Rect { x0: v.x0 - slack, y0: v.y0 - slack, x1: v.x1 + slack, y1: v.y1 + slack };
         for (o, b) in want.iter().filter(|_| !quiet) {
